@@ -1,0 +1,137 @@
+/*
+ * The command-line layer: global options, the command table, and helpers
+ * shared by commands (opening the store, loading the config, period
+ * options, error messages).  Only this layer prints, exits or reads argv.
+ */
+#ifndef COSTS_CLI_H
+#define COSTS_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "err.h"
+#include "store.h"
+
+#define EXIT_USAGE  2
+#define EXIT_BUDGET 3
+
+struct cli {
+	const char *db_path;
+	const char *config_path;
+	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
+	const char *providers_dir;
+	int verbosity;        /* -1 quiet, 0 normal, 1 verbose */
+	struct config *config;
+	char hostname[256];
+};
+
+struct cmd {
+	const char *name;
+	const char *synopsis; /* arguments after the command name */
+	const char *summary;  /* one line for the command list */
+	const char *help;     /* option descriptions for `costs CMD --help` */
+	int (*exec)(struct cli *cli, int argc, char **argv);
+};
+
+/* The command table, NULL-terminated, in the order `costs --help` lists them. */
+extern const struct cmd *const cli_commands[];
+
+/* Prints "costs: message" on stderr; returns 1 (the failure exit status). */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "costs: message" and a usage hint for cmd; returns 2. */
+int cli_usage(const struct cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "costs: warning: message" unless quiet. */
+void cli_warn(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "costs: message" only with -v. */
+void cli_verbose(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints a command's full help on stdout. */
+void cli_print_help(const struct cmd *cmd);
+
+/*
+ * Loads the config once (cached in cli->config).  Returns NULL after
+ * printing the error.
+ */
+const struct config *cli_config(struct cli *cli);
+
+/* Opens the store; returns NULL after printing the error. */
+struct store *cli_open_store(struct cli *cli, bool create);
+
+/* The host name recorded with totals: the config's, else gethostname(). */
+const char *cli_host(struct cli *cli);
+
+/* Flushes stdout and reports a write error; returns status or 1. */
+int cli_finish(int status);
+
+/*
+ * Period options shared by report, export and plot:
+ *   --from DAY --to DAY --month YYYY-MM --yesterday --by day|month
+ *   --service NAME --host NAME --source SRC
+ */
+struct cli_period {
+	int32_t from, to;
+	bool by_month;
+	const char *service;
+	const char *host;
+	const char *source;
+	bool month_set, range_set, yesterday;
+};
+
+enum {
+	CLI_OPT_FROM = 1000,
+	CLI_OPT_TO,
+	CLI_OPT_MONTH,
+	CLI_OPT_YESTERDAY,
+	CLI_OPT_BY,
+	CLI_OPT_SERVICE,
+	CLI_OPT_HOST,
+	CLI_OPT_SOURCE,
+	CLI_OPT_FORMAT,
+	CLI_OPT_OUT,
+	CLI_OPT_HELP,
+	CLI_OPT_FIRST_FREE, /* commands number their own options from here */
+};
+
+#define CLI_PERIOD_LONGOPTS                                                                      \
+	{"from", required_argument, NULL, CLI_OPT_FROM},                                         \
+		{"to", required_argument, NULL, CLI_OPT_TO},                                     \
+		{"month", required_argument, NULL, CLI_OPT_MONTH},                               \
+		{"yesterday", no_argument, NULL, CLI_OPT_YESTERDAY},                             \
+		{"by", required_argument, NULL, CLI_OPT_BY},                                     \
+		{"service", required_argument, NULL, CLI_OPT_SERVICE},                           \
+		{"host", required_argument, NULL, CLI_OPT_HOST},                                 \
+		{"source", required_argument, NULL, CLI_OPT_SOURCE}
+
+#define CLI_PERIOD_HELP                                                                          \
+	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                              \
+	"  --to DAY            last day, inclusive\n"                                            \
+	"  --month YYYY-MM     one calendar month\n"                                             \
+	"  --yesterday         the day before today (local time)\n"                              \
+	"  --by day|month      one row per day (default) or per month\n"                         \
+	"  --service NAME      only this service\n"                                              \
+	"  --host NAME         only this host\n"                                                 \
+	"  --source SRC        only this source: pcap, nft, iface or import\n"
+
+void cli_period_init(struct cli_period *p);
+
+/*
+ * Handles one period option.  Returns 0 when handled, 1 when opt is not a
+ * period option, or 2 after printing a usage error.
+ */
+int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, const char *arg);
+
+/* Fills a store query from the period. */
+void cli_period_query(const struct cli_period *p, struct store_query *q);
+
+enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON };
+
+/* Parses --format; returns 0 or 2 after printing a usage error. */
+int cli_parse_format(const struct cmd *cmd, const char *arg, enum cli_format *out);
+
+#endif

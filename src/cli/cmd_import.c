@@ -1,0 +1,195 @@
+/*
+ * costs import: reads daily totals in the `export daily` CSV format and
+ * stores them as source "import".  Every row is validated before anything is
+ * written; the whole file goes in one transaction.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csvio.h"
+#include "date.h"
+#include "num.h"
+#include "totals.h"
+
+extern const struct cmd cmd_import;
+
+struct row {
+	int32_t day;
+	char *host;
+	char *service;
+	uint64_t v[4]; /* egress bytes, ingress bytes, egress packets, ingress packets */
+};
+
+struct import {
+	struct row *rows;
+	size_t n, cap;
+	const char *default_host;
+	bool header_done;
+};
+
+static int on_row(void *ctx, size_t line, char **f, size_t nf, struct err *e)
+{
+	struct import *im = ctx;
+	struct row r = {0};
+
+	(void)line;
+	if (!im->header_done) {
+		im->header_done = true;
+		if (nf < 8)
+			return err_set(e, "header has %zu columns, expected at least 8: %s,...",
+				       nf, report_daily_header[0]);
+		for (size_t i = 0; i < 8; i++)
+			if (strcmp(f[i], report_daily_header[i]) != 0)
+				return err_set(e, "column %zu of the header is '%s', expected '%s'",
+					       i + 1, f[i], report_daily_header[i]);
+		return 0;
+	}
+	if (nf < 8)
+		return err_set(e, "%zu fields, expected 8", nf);
+	if (date_parse_day(f[0], &r.day, e))
+		return -1;
+	if (!*f[2])
+		return err_set(e, "empty service");
+	if (*f[3] && strcmp(f[3], "pcap") && strcmp(f[3], "nft") && strcmp(f[3], "iface") &&
+	    strcmp(f[3], "import"))
+		return err_set(e, "unknown source '%s' (pcap, nft, iface or import)", f[3]);
+	for (int i = 0; i < 4; i++) {
+		struct err sub;
+		if (num_parse_u64(f[4 + i], 0, INT64_MAX, &r.v[i], &sub))
+			return err_set(e, "bad %s: %s", report_daily_header[4 + i], sub.msg);
+	}
+	if (im->n == im->cap) {
+		size_t nc = im->cap ? im->cap * 2 : 256;
+		struct row *p = realloc(im->rows, nc * sizeof(*p));
+		if (!p)
+			return err_set(e, "out of memory");
+		im->rows = p;
+		im->cap = nc;
+	}
+	r.host = strdup(*f[1] ? f[1] : im->default_host);
+	r.service = strdup(f[2]);
+	if (!r.host || !r.service) {
+		free(r.host);
+		free(r.service);
+		return err_set(e, "out of memory");
+	}
+	im->rows[im->n++] = r;
+	return 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(x->host, y->host);
+	if (c)
+		return c;
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->service, y->service);
+}
+
+static int run(struct cli *cli, const char *path)
+{
+	struct import im = {0};
+	struct store *st = NULL;
+	struct err e;
+	FILE *f;
+	int64_t run_id;
+	int status = 1;
+	size_t groups = 0;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+
+	if (!cli_config(cli))
+		return 1;
+	im.default_host = cli_host(cli);
+	f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	if (!f)
+		return cli_error("cannot open '%s': %s", path, strerror(errno));
+	if (csvio_read(f, name, on_row, &im, &e)) {
+		cli_error("%s (nothing imported)", e.msg);
+		goto out;
+	}
+	if (im.n == 0) {
+		cli_error("%s: no rows to import", name);
+		goto out;
+	}
+	/* Rows naming the same (host, day, service) add up, whatever their source. */
+	qsort(im.rows, im.n, sizeof(*im.rows), cmp_row);
+	st = cli_open_store(cli, true);
+	if (!st)
+		goto out;
+	if (store_begin(st, &e) || store_run_start(st, "import", &run_id, &e))
+		goto fail;
+	for (size_t i = 0; i < im.n;) {
+		uint64_t v[4] = {0};
+		size_t j = i;
+		for (; j < im.n && cmp_row(&im.rows[i], &im.rows[j]) == 0; j++)
+			for (int k = 0; k < 4; k++)
+				if (!num_add_u64(v[k], im.rows[j].v[k], &v[k]) || v[k] > INT64_MAX) {
+					char d[11];
+					err_set(&e, "%s: the totals of '%s' on %s exceed 2^63-1", name,
+						im.rows[i].service, date_format_day(im.rows[i].day, d));
+					goto fail;
+				}
+		if (store_set_import(st, im.rows[i].host, im.rows[i].day, im.rows[i].service, v[0],
+				     v[1], v[2], v[3], &e))
+			goto fail;
+		groups++;
+		i = j;
+	}
+	if (store_run_finish(st, run_id, 0, name, &e) || store_commit(st, &e))
+		goto fail;
+	if (cli->verbosity >= 0)
+		fprintf(stderr, "costs: imported %zu rows (%zu host-day-service totals) from '%s'\n",
+			im.n, groups, name);
+	status = 0;
+	goto out;
+fail:
+	store_rollback(st);
+	cli_error("%s (nothing imported)", e.msg);
+out:
+	store_close(st);
+	for (size_t i = 0; i < im.n; i++) {
+		free(im.rows[i].host);
+		free(im.rows[i].service);
+	}
+	free(im.rows);
+	if (f && f != stdin)
+		fclose(f);
+	return status;
+}
+
+static int exec_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			cli_print_help(&cmd_import);
+			return 0;
+		}
+		return cli_usage(&cmd_import, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage(&cmd_import, "expected one file (or - for standard input)");
+	return run(cli, argv[optind]);
+}
+
+const struct cmd cmd_import = {
+	.name = "import",
+	.synopsis = "FILE.csv|-",
+	.summary = "add daily totals from a CSV in the 'export daily' format",
+	.help = "Reads day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
+		"ingress_packets rows (the header is required) and stores them as source\n"
+		"'import'.  A bad row fails the whole import with FILE:LINE and nothing is\n"
+		"written.  Importing a file again replaces the imported totals of each\n"
+		"(host, day, service) it names, so it is idempotent.  An empty host means\n"
+		"this host.\n",
+	.exec = exec_import,
+};

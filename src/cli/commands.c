@@ -1,0 +1,16 @@
+/*
+ * The command table.  A command appears here once it works; there are no
+ * placeholders for commands still to be written.
+ */
+#include "cli.h"
+
+extern const struct cmd cmd_import;
+extern const struct cmd cmd_export;
+extern const struct cmd cmd_report;
+
+const struct cmd *const cli_commands[] = {
+	&cmd_report,
+	&cmd_export,
+	&cmd_import,
+	NULL,
+};

@@ -1,0 +1,167 @@
+/*
+ * Entry point: global options, environment, default paths, then dispatch to
+ * a command from the table.  Each command parses its own options.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef COSTS_VERSION
+#define COSTS_VERSION "unknown"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: costs [--db FILE] [--config FILE] [--providers DIR] [-q|-v] COMMAND [ARGS]\n"
+		"\n"
+		"Measures the bytes each service on this host sends, keeps daily totals in\n"
+		"SQLite and prices them for hosting providers.\n"
+		"\n"
+		"Commands:\n");
+	for (const struct cmd *const *c = cli_commands; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+	fprintf(f,
+		"\n"
+		"Global options:\n"
+		"  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
+		"                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
+		"  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
+		"                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
+		"  --providers DIR   provider tables (env COSTS_PROVIDERS)\n"
+		"  -q, --quiet       only errors on stderr\n"
+		"  -v, --verbose     more detail on stderr\n"
+		"  -h, --help        this help; 'costs COMMAND --help' for a command\n"
+		"  -V, --version     print the version\n"
+		"\n"
+		"Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
+}
+
+/* Builds "$XDG_x_HOME/costs/NAME" or "$HOME/FALLBACK/costs/NAME" into buf. */
+static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const char *fallback,
+			    const char *name)
+{
+	const char *xdg = getenv(xdg_var);
+	const char *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		snprintf(buf, len, "%s/costs/%s", xdg, name);
+	else
+		snprintf(buf, len, "%s/%s/costs/%s", home && *home ? home : ".", fallback, name);
+	return buf;
+}
+
+/*
+ * Provider tables: the installed share directory, or the source tree's
+ * providers/ when this binary runs from its build directory.
+ */
+static const char *default_providers(char *buf, size_t len)
+{
+#if defined(COSTS_BUILD_ROOT) && defined(COSTS_SOURCE_ROOT)
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		size_t bl = strlen(COSTS_BUILD_ROOT);
+		if (strncmp(exe, COSTS_BUILD_ROOT, bl) == 0 && exe[bl] == '/') {
+			snprintf(buf, len, "%s/providers", COSTS_SOURCE_ROOT);
+			return buf;
+		}
+	}
+#endif
+	snprintf(buf, len, "%s", COSTS_PROVIDERS_DIR);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"config", required_argument, NULL, 'c'},
+		{"providers", required_argument, NULL, 'p'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX];
+	struct cli cli = {0};
+	const char *env;
+	int opt, status;
+
+	opterr = 0;
+	cli.db_path = getenv("COSTS_DB");
+	if ((env = getenv("COSTS_CONFIG")) && *env) {
+		cli.config_path = env;
+		cli.config_explicit = true;
+	}
+	cli.providers_dir = getenv("COSTS_PROVIDERS");
+	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			cli.db_path = optarg;
+			break;
+		case 'c':
+			cli.config_path = optarg;
+			cli.config_explicit = true;
+			break;
+		case 'p':
+			cli.providers_dir = optarg;
+			break;
+		case 'q':
+			cli.verbosity = -1;
+			break;
+		case 'v':
+			cli.verbosity = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return cli_finish(0);
+		case 'V':
+			printf("costs %s\n", COSTS_VERSION);
+			return cli_finish(0);
+		default:
+			if (optopt)
+				return cli_usage(NULL, "unknown option '-%c'", optopt);
+			return cli_usage(NULL, "unknown or incomplete option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = geteuid() == 0 ? "/var/lib/costs/costs.db"
+					     : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
+							".local/share", "costs.db");
+	if (!cli.config_path)
+		cli.config_path = geteuid() == 0 ? "/etc/costs/costs.conf"
+						 : xdg_path(cfgbuf, sizeof(cfgbuf),
+							    "XDG_CONFIG_HOME", ".config",
+							    "costs.conf");
+	if (!cli.providers_dir || !*cli.providers_dir)
+		cli.providers_dir = default_providers(provbuf, sizeof(provbuf));
+
+	for (const struct cmd *const *c = cli_commands; *c; c++) {
+		if (strcmp((*c)->name, argv[optind]) != 0)
+			continue;
+		/* Commands parse their own options from a fresh getopt state. */
+		int cargc = argc - optind;
+		char **cargv = argv + optind;
+		optind = 0;
+		opterr = 0;
+		status = (*c)->exec(&cli, cargc, cargv);
+		config_free(cli.config);
+		return cli_finish(status);
+	}
+	return cli_usage(NULL, "unknown command '%s'", argv[optind]);
+}

@@ -1,0 +1,123 @@
+/*
+ * Renderers for traffic totals.  Byte counts stay exact integers in CSV and
+ * JSON; only the table rounds them to human units.
+ */
+#include "totals.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "num.h"
+#include "table.h"
+
+const char *const report_daily_header[8] = {"day",          "host",          "service",
+					    "source",       "egress_bytes",  "ingress_bytes",
+					    "egress_packets", "ingress_packets"};
+
+int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+{
+	const char *head[8];
+
+	memcpy(head, report_daily_header, sizeof(head));
+	head[0] = monthly ? "month" : "day";
+	if (csvio_write_row(f, head, 8))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char eb[24], ib[24], ep[24], ip[24];
+		snprintf(eb, sizeof(eb), "%" PRIu64, rows[i].egress_bytes);
+		snprintf(ib, sizeof(ib), "%" PRIu64, rows[i].ingress_bytes);
+		snprintf(ep, sizeof(ep), "%" PRIu64, rows[i].egress_packets);
+		snprintf(ip, sizeof(ip), "%" PRIu64, rows[i].ingress_packets);
+		const char *cells[8] = {rows[i].period, rows[i].host, rows[i].service,
+					rows[i].source, eb, ib, ep, ip};
+		if (csvio_write_row(f, cells, 8))
+			return -1;
+	}
+	return 0;
+}
+
+int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+{
+	json_t *doc = json_object(), *arr = json_array(), *tot = json_object();
+	uint64_t te = 0, ti = 0;
+	int rc = -1;
+
+	if (!doc || !arr || !tot)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
+				      monthly ? "month" : "day", rows[i].period, "host",
+				      rows[i].host, "service", rows[i].service, "source",
+				      rows[i].source, "egress_bytes", (json_int_t)rows[i].egress_bytes,
+				      "ingress_bytes", (json_int_t)rows[i].ingress_bytes,
+				      "egress_packets", (json_int_t)rows[i].egress_packets,
+				      "ingress_packets", (json_int_t)rows[i].ingress_packets);
+		if (!o || json_array_append_new(arr, o))
+			goto out;
+		te += rows[i].egress_bytes;
+		ti += rows[i].ingress_bytes;
+	}
+	if (json_object_set_new(tot, "egress_bytes", json_integer((json_int_t)te)) ||
+	    json_object_set_new(tot, "ingress_bytes", json_integer((json_int_t)ti)) ||
+	    json_object_set_new(doc, "period", json_string(monthly ? "month" : "day")) ||
+	    json_object_set(doc, "rows", arr) || json_object_set(doc, "total", tot))
+		goto out;
+	if (json_dumpf(doc, f, JSON_INDENT(2)) == 0 && fputc('\n', f) != EOF)
+		rc = 0;
+out:
+	json_decref(doc);
+	json_decref(arr);
+	json_decref(tot);
+	return rc;
+}
+
+int report_totals_table(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+{
+	static const char *const head[] = {"day",    "host",   "service",    "source",
+					   "egress", "ingress", "egress pkts", "ingress pkts"};
+	const char *h[8];
+	struct report_table *t;
+	uint64_t te = 0, ti = 0, tep = 0, tip = 0;
+	int rc = -1;
+
+	memcpy(h, head, sizeof(h));
+	h[0] = monthly ? "month" : "day";
+	t = report_table_new(8, h, "llllrrrr");
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char eb[32], ib[32], ep[24], ip[24];
+		const char *cells[8] = {rows[i].period,
+					rows[i].host,
+					rows[i].service,
+					rows[i].source,
+					num_format_bytes(rows[i].egress_bytes, eb, sizeof(eb)),
+					num_format_bytes(rows[i].ingress_bytes, ib, sizeof(ib)),
+					ep,
+					ip};
+		snprintf(ep, sizeof(ep), "%" PRIu64, rows[i].egress_packets);
+		snprintf(ip, sizeof(ip), "%" PRIu64, rows[i].ingress_packets);
+		if (report_table_add(t, cells))
+			goto out;
+		te += rows[i].egress_bytes;
+		ti += rows[i].ingress_bytes;
+		tep += rows[i].egress_packets;
+		tip += rows[i].ingress_packets;
+	}
+	{
+		char eb[32], ib[32], ep[24], ip[24];
+		const char *cells[8] = {"total", "", "", "",
+					num_format_bytes(te, eb, sizeof(eb)),
+					num_format_bytes(ti, ib, sizeof(ib)), ep, ip};
+		snprintf(ep, sizeof(ep), "%" PRIu64, tep);
+		snprintf(ip, sizeof(ip), "%" PRIu64, tip);
+		if (report_table_rule(t) || report_table_add(t, cells))
+			goto out;
+	}
+	rc = report_table_print(t, f);
+out:
+	report_table_free(t);
+	return rc;
+}

@@ -1,0 +1,673 @@
+/*
+ * SQLite persistence.  Prepared statements only, every return code checked.
+ * Schema changes are forward-only migrations keyed by PRAGMA user_version;
+ * a file that is not ours, or is newer than us, is refused before anything
+ * is written to it.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "date.h"
+
+/* 'cost' in ASCII: marks a database as ours. */
+#define STORE_APPLICATION_ID 0x636f7374
+
+enum stmt_id {
+	ST_ADD_DAILY,
+	ST_DEL_IMPORT,
+	ST_ADD_COVERAGE,
+	ST_GET_COVERAGE,
+	ST_COUNTER_GET,
+	ST_COUNTER_PUT,
+	ST_RUN_START,
+	ST_RUN_FINISH,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_ADD_DAILY] = "INSERT INTO daily(host, day, service, direction, source, bytes, packets) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+			 "ON CONFLICT(host, day, service, direction, source) DO UPDATE SET "
+			 "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
+	[ST_DEL_IMPORT] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND service = ?3 "
+			  "AND source = 'import'",
+	[ST_ADD_COVERAGE] =
+		"INSERT INTO coverage(host, day, source, seconds, packets, malformed, drops, "
+		"resets, samples, gaps, gap_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11) ON CONFLICT(host, day, source) DO UPDATE SET "
+		"seconds = seconds + excluded.seconds, packets = packets + excluded.packets, "
+		"malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
+		"resets = resets + excluded.resets, samples = samples + excluded.samples, "
+		"gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
+	[ST_GET_COVERAGE] = "SELECT seconds, packets, malformed, drops, resets, samples, gaps, "
+			    "gap_seconds FROM coverage WHERE host = ?1 AND day = ?2 AND source = ?3",
+	[ST_COUNTER_GET] = "SELECT boot_id, handle, value, time_us FROM counters WHERE name = ?1",
+	[ST_COUNTER_PUT] = "INSERT INTO counters(name, boot_id, handle, value, time_us) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET "
+			   "boot_id = excluded.boot_id, handle = excluded.handle, "
+			   "value = excluded.value, time_us = excluded.time_us",
+	[ST_RUN_START] = "INSERT INTO runs(command, started_us, pid) VALUES (?1, ?2, ?3)",
+	[ST_RUN_FINISH] = "UPDATE runs SET finished_us = ?2, status = ?3, detail = ?4 "
+			  "WHERE id = ?1",
+};
+
+/*
+ * Migrations: migrations[i] takes the schema from version i to i + 1.  Each
+ * runs in one transaction together with the user_version bump.
+ */
+static const char *const migrations[] = {
+	"CREATE TABLE daily ("
+	" host TEXT NOT NULL,"
+	" day TEXT NOT NULL CHECK (length(day) = 10),"
+	" service TEXT NOT NULL CHECK (length(service) > 0),"
+	" direction TEXT NOT NULL CHECK (direction IN ('egress', 'ingress')),"
+	" source TEXT NOT NULL CHECK (source IN ('pcap', 'nft', 'iface', 'import')),"
+	" bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
+	" packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
+	" PRIMARY KEY (host, day, service, direction, source)) WITHOUT ROWID;"
+	"CREATE INDEX daily_by_day ON daily(day);"
+	"CREATE TABLE coverage ("
+	" host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL,"
+	" seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0,"
+	" malformed INTEGER NOT NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0,"
+	" resets INTEGER NOT NULL DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0,"
+	" gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (host, day, source)) WITHOUT ROWID;"
+	"CREATE TABLE counters ("
+	" name TEXT PRIMARY KEY, boot_id TEXT NOT NULL, handle INTEGER NOT NULL,"
+	" value INTEGER NOT NULL, time_us INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE runs ("
+	" id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER NOT NULL,"
+	" started_us INTEGER NOT NULL, finished_us INTEGER, status INTEGER, detail TEXT);",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+	bool in_tx;
+};
+
+static int db_err(struct store *s, struct err *e, const char *what)
+{
+	return err_set(e, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int64_t now_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static int mkdirs(const char *path, struct err *e)
+{
+	char buf[PATH_MAX];
+	char *slash;
+
+	if (strlen(path) >= sizeof(buf))
+		return err_set(e, "path too long: '%s'", path);
+	strcpy(buf, path);
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return 0;
+	*slash = '\0';
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+			return err_set(e, "cannot create directory '%s': %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0750) != 0 && errno != EEXIST)
+		return err_set(e, "cannot create directory '%s': %s", buf, strerror(errno));
+	return 0;
+}
+
+static int exec_sql(struct store *s, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, "database '%s': %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int pragma_int(struct store *s, const char *sql, int *out, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot read schema");
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot read schema");
+	}
+	*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Refuses files that are not ours, then migrates ours forward. */
+static int check_and_migrate(struct store *s, struct err *e)
+{
+	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	int version, appid, tables;
+
+	if (pragma_int(s, "PRAGMA user_version", &version, e))
+		return -1;
+	if (version > latest)
+		return err_set(e, "database '%s' has schema version %d, newer than this costs "
+				  "understands (%d): upgrade costs",
+			       s->path, version, latest);
+	if (version == latest) {
+		if (pragma_int(s, "PRAGMA application_id", &appid, e))
+			return -1;
+		if (appid != STORE_APPLICATION_ID)
+			return err_set(e, "'%s' is an SQLite database of another program, not "
+					  "a costs database", s->path);
+		return 0;
+	}
+	if (store_begin(s, e))
+		return -1;
+	/* Read again under the write lock: another process may have migrated. */
+	if (pragma_int(s, "PRAGMA user_version", &version, e))
+		goto fail;
+	if (version == 0) {
+		if (pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables, e))
+			goto fail;
+		if (tables > 0) {
+			err_set(e, "'%s' is an SQLite database of another program, not a costs "
+				   "database", s->path);
+			goto fail;
+		}
+		if (exec_sql(s, "PRAGMA application_id = 1668248436", e))
+			goto fail;
+	} else {
+		if (pragma_int(s, "PRAGMA application_id", &appid, e))
+			goto fail;
+		if (appid != STORE_APPLICATION_ID) {
+			err_set(e, "'%s' is an SQLite database of another program, not a costs "
+				   "database", s->path);
+			goto fail;
+		}
+	}
+	for (int v = version; v < latest; v++) {
+		char bump[64];
+		if (exec_sql(s, migrations[v], e))
+			goto fail;
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);
+		if (exec_sql(s, bump, e))
+			goto fail;
+	}
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int store_open(const char *path, bool create, int busy_ms, struct store **out, struct err *e)
+{
+	struct store *s;
+	struct stat sb;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (!path || !*path)
+		return err_set(e, "empty database path");
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
+		if (!create)
+			return err_set(e, "no database at '%s' (nothing has been recorded yet: run "
+					  "'costs import', 'costs capture' or 'costs sample')", path);
+		if (mkdirs(path, e))
+			return -1;
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd < 0 && errno != EEXIST)
+			return err_set(e, "cannot create database '%s': %s", path, strerror(errno));
+		if (fd >= 0) {
+			(void)fchmod(fd, 0640);
+			close(fd);
+		}
+	} else if (!S_ISREG(sb.st_mode)) {
+		return err_set(e, "cannot open database '%s': not a regular file", path);
+	}
+
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return err_set(e, "out of memory");
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		err_set(e, "cannot open database '%s': %s", path,
+			s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_ms);
+	/*
+	 * Reading the schema version first makes a non-SQLite file fail here,
+	 * before the journal mode change could write anything.
+	 */
+	int version;
+	if (pragma_int(s, "PRAGMA user_version", &version, e)) {
+		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+			err_set(e, "'%s' is not a costs database (not an SQLite file, or corrupt)",
+				path);
+		store_close(s);
+		return -1;
+	}
+	if (exec_sql(s, "PRAGMA journal_mode = WAL", e) ||
+	    exec_sql(s, "PRAGMA synchronous = NORMAL", e) ||
+	    exec_sql(s, "PRAGMA foreign_keys = ON", e) || check_and_migrate(s, e)) {
+		store_close(s);
+		return -1;
+	}
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK) {
+			db_err(s, e, "cannot prepare statement");
+			store_close(s);
+			return -1;
+		}
+	*out = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		store_rollback(s);
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *store_path(const struct store *s)
+{
+	return s->path;
+}
+
+int store_begin(struct store *s, struct err *e)
+{
+	if (exec_sql(s, "BEGIN IMMEDIATE", e))
+		return -1;
+	s->in_tx = true;
+	return 0;
+}
+
+int store_commit(struct store *s, struct err *e)
+{
+	if (exec_sql(s, "COMMIT", e)) {
+		store_rollback(s);
+		return -1;
+	}
+	s->in_tx = false;
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = false;
+}
+
+/* Runs a prepared statement that returns no rows and resets it. */
+static int step_done(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		if ((rc & 0xff) == SQLITE_CONSTRAINT)
+			return err_set(e, "database '%s': %s: total out of range (beyond 2^63-1?)",
+				       s->path, what);
+		return db_err(s, e, what);
+	}
+	return 0;
+}
+
+static int bind_u64(sqlite3_stmt *st, int i, uint64_t v)
+{
+	/* Values beyond INT64_MAX bind as REAL and fail the CHECK constraints. */
+	if (v > INT64_MAX)
+		return sqlite3_bind_double(st, i, (double)v);
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)v);
+}
+
+int store_add_daily(struct store *s, const char *host, int32_t day, const char *service,
+		    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
+		    struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_ADD_DAILY];
+	char d[11];
+
+	date_format_day(day, d);
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 4, dir == STORE_EGRESS ? "egress" : "ingress", -1,
+			      SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 5, source, -1, SQLITE_TRANSIENT) || bind_u64(st, 6, bytes) ||
+	    bind_u64(st, 7, packets)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot add daily total");
+}
+
+int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
+		     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
+		     uint64_t ingress_packets, struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_DEL_IMPORT];
+	char d[11];
+
+	date_format_day(day, d);
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	if (step_done(s, st, e, "cannot replace imported totals"))
+		return -1;
+	if (store_add_daily(s, host, day, service, STORE_EGRESS, STORE_SOURCE_IMPORT, egress_bytes,
+			    egress_packets, e))
+		return -1;
+	return store_add_daily(s, host, day, service, STORE_INGRESS, STORE_SOURCE_IMPORT,
+			       ingress_bytes, ingress_packets, e);
+}
+
+int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
+		       const struct store_coverage *c, struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_ADD_COVERAGE];
+	char d[11];
+
+	date_format_day(day, d);
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT) ||
+	    bind_u64(st, 4, c->seconds) || bind_u64(st, 5, c->packets) ||
+	    bind_u64(st, 6, c->malformed) || bind_u64(st, 7, c->drops) ||
+	    bind_u64(st, 8, c->resets) || bind_u64(st, 9, c->samples) ||
+	    bind_u64(st, 10, c->gaps) || bind_u64(st, 11, c->gap_seconds)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot add coverage");
+}
+
+int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
+		       struct store_coverage *c, bool *found, struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_GET_COVERAGE];
+	char d[11];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	*found = false;
+	date_format_day(day, d);
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		uint64_t *f[] = {&c->seconds, &c->packets, &c->malformed, &c->drops,
+				 &c->resets,  &c->samples, &c->gaps,      &c->gap_seconds};
+		for (int i = 0; i < 8; i++)
+			*f[i] = (uint64_t)sqlite3_column_int64(st, i);
+		*found = true;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read coverage");
+}
+
+static void read_counter(sqlite3_stmt *st, int col, struct store_counter *c)
+{
+	const unsigned char *b = sqlite3_column_text(st, col);
+	snprintf(c->boot_id, sizeof(c->boot_id), "%s", b ? (const char *)b : "");
+	c->handle = (uint64_t)sqlite3_column_int64(st, col + 1);
+	c->value = (uint64_t)sqlite3_column_int64(st, col + 2);
+	c->time_us = sqlite3_column_int64(st, col + 3);
+}
+
+int store_counter_get(struct store *s, const char *name, struct store_counter *c, bool *found,
+		      struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_COUNTER_GET];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	*found = false;
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_counter(st, 0, c);
+		*found = true;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read counter state");
+}
+
+int store_counter_put(struct store *s, const char *name, const struct store_counter *c,
+		      struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_COUNTER_PUT];
+
+	/* Counter values are kept as their 64-bit pattern; SQLite has no unsigned. */
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, c->boot_id, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)c->handle) ||
+	    sqlite3_bind_int64(st, 4, (sqlite3_int64)c->value) ||
+	    sqlite3_bind_int64(st, 5, c->time_us)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot store counter state");
+}
+
+int store_counter_each(struct store *s,
+		       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
+		       void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT name, boot_id, handle, value, time_us FROM counters "
+			       "ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot list counters");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_counter c;
+		read_counter(st, 1, &c);
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), &c)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot list counters");
+}
+
+int store_run_start(struct store *s, const char *command, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_RUN_START];
+
+	if (sqlite3_bind_text(st, 1, command, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 2, now_us()) || sqlite3_bind_int64(st, 3, getpid())) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	if (step_done(s, st, e, "cannot record run"))
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int store_run_finish(struct store *s, int64_t id, int status, const char *detail,
+		     struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_RUN_FINISH];
+
+	if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, now_us()) ||
+	    sqlite3_bind_int(st, 3, status) ||
+	    (detail ? sqlite3_bind_text(st, 4, detail, -1, SQLITE_TRANSIENT)
+		    : sqlite3_bind_null(st, 4))) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot record run");
+}
+
+void store_totals_free(struct store_total *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++) {
+		free(rows[i].host);
+		free(rows[i].service);
+		free(rows[i].source);
+	}
+	free(rows);
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+int store_totals(struct store *s, const struct store_query *q, struct store_total **rows,
+		 size_t *n, struct err *e)
+{
+	static const char *const sql_fmt =
+		"SELECT %s AS period, host, service, %s AS src,"
+		" sum(CASE direction WHEN 'egress' THEN bytes ELSE 0 END),"
+		" sum(CASE direction WHEN 'ingress' THEN bytes ELSE 0 END),"
+		" sum(CASE direction WHEN 'egress' THEN packets ELSE 0 END),"
+		" sum(CASE direction WHEN 'ingress' THEN packets ELSE 0 END)"
+		" FROM daily WHERE day >= ?1 AND day <= ?2"
+		" AND (?3 IS NULL OR host = ?3) AND (?4 IS NULL OR service = ?4)"
+		" AND (?5 IS NULL OR source = ?5)"
+		" GROUP BY period, host, service, src ORDER BY period, host, service, src";
+	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99";
+	sqlite3_stmt *st = NULL;
+	struct store_total *out = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc;
+
+	snprintf(sql, sizeof(sql), sql_fmt, q->by_month ? "substr(day, 1, 7)" : "day",
+		 q->all_sources ? "'all'" : "source");
+	if (q->from <= q->to) {
+		date_format_day(q->from, from);
+		date_format_day(q->to, to);
+	}
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot query totals");
+	if (sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT) ||
+	    (q->host ? sqlite3_bind_text(st, 3, q->host, -1, SQLITE_TRANSIENT)
+		     : sqlite3_bind_null(st, 3)) ||
+	    (q->service ? sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT)
+			: sqlite3_bind_null(st, 4)) ||
+	    (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
+		       : sqlite3_bind_null(st, 5))) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct store_total *r = realloc(out, nc * sizeof(*r));
+			if (!r) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			out = r;
+			cap = nc;
+		}
+		struct store_total *t = &out[cnt++];
+		memset(t, 0, sizeof(*t));
+		snprintf(t->period, sizeof(t->period), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		t->host = dup_col(st, 1);
+		t->service = dup_col(st, 2);
+		t->source = dup_col(st, 3);
+		if (!t->host || !t->service || !t->source) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		t->egress_bytes = (uint64_t)sqlite3_column_int64(st, 4);
+		t->ingress_bytes = (uint64_t)sqlite3_column_int64(st, 5);
+		t->egress_packets = (uint64_t)sqlite3_column_int64(st, 6);
+		t->ingress_packets = (uint64_t)sqlite3_column_int64(st, 7);
+		/* A merged sum past 2^63 comes back as REAL; refuse to report it. */
+		for (int c = 4; c < 8; c++)
+			if (sqlite3_column_type(st, c) != SQLITE_INTEGER)
+				rc = SQLITE_RANGE;
+		if (rc == SQLITE_RANGE)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_totals_free(out, cnt);
+		if (rc == SQLITE_RANGE)
+			return err_set(e, "database '%s': a total exceeds 2^63-1 bytes", s->path);
+		return rc == SQLITE_NOMEM ? err_set(e, "out of memory")
+					  : db_err(s, e, "cannot query totals");
+	}
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*first = *last = -1;
+	if (sqlite3_prepare_v2(s->db, "SELECT min(day), max(day) FROM daily", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return db_err(s, e, "cannot query days");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT) {
+		if (date_parse_day((const char *)sqlite3_column_text(st, 0), first, NULL) ||
+		    date_parse_day((const char *)sqlite3_column_text(st, 1), last, NULL))
+			*first = *last = -1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : db_err(s, e, "cannot query days");
+}

@@ -1,0 +1,140 @@
+/*
+ * The SQLite store: daily totals keyed by (host, day, service, direction,
+ * source) and upserted by adding, coverage per (host, day, source), counter
+ * state for `costs sample` and a log of runs.  All SQL of the project lives
+ * in this module.  It never prints; every failure comes back in a struct err.
+ */
+#ifndef COSTS_STORE_H
+#define COSTS_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_dir {
+	STORE_EGRESS,
+	STORE_INGRESS,
+};
+
+/* Valid values of the source column. */
+#define STORE_SOURCE_PCAP   "pcap"
+#define STORE_SOURCE_NFT    "nft"
+#define STORE_SOURCE_IFACE  "iface"
+#define STORE_SOURCE_IMPORT "import"
+
+/*
+ * Opens the database at path.  With create, a missing file (and its missing
+ * directories) is created with mode 0640 (0750 for directories) and migrated
+ * to the current schema; without it a missing file is an error.  A file that
+ * is not an SQLite database, belongs to another program, or was written by a
+ * newer schema is refused and left untouched.  Sets WAL mode and a busy
+ * timeout of busy_ms milliseconds.  The caller closes *out.
+ */
+int store_open(const char *path, bool create, int busy_ms, struct store **out, struct err *e);
+
+/* Closes the store; NULL is a no-op.  Rolls back an open transaction. */
+void store_close(struct store *s);
+
+/* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE). */
+int store_begin(struct store *s, struct err *e);
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
+
+/*
+ * Adds bytes and packets to the total of (host, day, service, dir, source),
+ * creating the row at zero first.  A sum beyond 2^63-1 is an error.
+ */
+int store_add_daily(struct store *s, const char *host, int32_t day, const char *service,
+		    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
+		    struct err *e);
+
+/*
+ * Replaces the source "import" totals of (host, day, service) by the given
+ * values, both directions, so importing the same rows again changes nothing.
+ */
+int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
+		     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
+		     uint64_t ingress_packets, struct err *e);
+
+/* Coverage of one (host, day, source); store_add_coverage adds field by field. */
+struct store_coverage {
+	uint64_t seconds;   /* seconds observed */
+	uint64_t packets;   /* packets seen */
+	uint64_t malformed; /* packets that could not be decoded */
+	uint64_t drops;     /* packets the kernel dropped */
+	uint64_t resets;    /* counter resets detected */
+	uint64_t samples;   /* samples taken */
+	uint64_t gaps;      /* gaps longer than the configured interval */
+	uint64_t gap_seconds;
+};
+
+int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
+		       const struct store_coverage *c, struct err *e);
+
+/* Reads coverage; a missing row reads as zeros with *found false. */
+int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
+		       struct store_coverage *c, bool *found, struct err *e);
+
+/* State of one kernel counter as last sampled. */
+struct store_counter {
+	char boot_id[64];
+	uint64_t handle; /* nftables table handle, or 0 */
+	uint64_t value;
+	int64_t time_us; /* wall clock of the sample, microseconds since the epoch */
+};
+
+int store_counter_get(struct store *s, const char *name, struct store_counter *c, bool *found,
+		      struct err *e);
+int store_counter_put(struct store *s, const char *name, const struct store_counter *c,
+		      struct err *e);
+
+/* Calls fn for every stored counter, in name order. */
+int store_counter_each(struct store *s,
+		       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
+		       void *ctx, struct err *e);
+
+/* Runs: a row per command that wrote to the store. */
+int store_run_start(struct store *s, const char *command, int64_t *id, struct err *e);
+int store_run_finish(struct store *s, int64_t id, int status, const char *detail,
+		     struct err *e);
+
+/* Selection for store_totals; zero-initialise, then set what matters. */
+struct store_query {
+	int32_t from, to;    /* inclusive day range; from > to means all days */
+	const char *host;    /* NULL: all hosts */
+	const char *service; /* NULL: all services */
+	const char *source;  /* NULL: all sources */
+	bool by_month;       /* group by month instead of day */
+	bool all_sources;    /* merge sources into one row, source "all" */
+};
+
+struct store_total {
+	char period[11]; /* "YYYY-MM-DD" or "YYYY-MM" */
+	char *host;
+	char *service;
+	char *source;
+	uint64_t egress_bytes, ingress_bytes;
+	uint64_t egress_packets, ingress_packets;
+};
+
+/*
+ * Totals matching q, ordered by period, host, service, source.  *rows is
+ * allocated; free with store_totals_free.
+ */
+int store_totals(struct store *s, const struct store_query *q, struct store_total **rows,
+		 size_t *n, struct err *e);
+void store_totals_free(struct store_total *rows, size_t n);
+
+/* The first and last day holding any total, or -1 when the store is empty. */
+int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *e);
+
+/* The path the store was opened with. */
+const char *store_path(const struct store *s);
+
+#endif

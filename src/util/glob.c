@@ -1,0 +1,31 @@
+/*
+ * Iterative glob matcher with single backtracking point: linear in practice
+ * and never recursive, so hostile patterns cannot blow the stack.
+ */
+#include "glob.h"
+
+#include <ctype.h>
+
+bool glob_match_ci(const char *p, const char *t, size_t len)
+{
+	const char *star = NULL;
+	size_t i = 0, mark = 0;
+
+	while (i < len) {
+		if (*p == '*') {
+			star = ++p;
+			mark = i;
+		} else if (*p && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)t[i]))) {
+			p++;
+			i++;
+		} else if (star) {
+			p = star;
+			i = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
