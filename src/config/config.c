@@ -29,6 +29,7 @@ struct parse {
 	FILE *f;
 	unsigned line;      /* number of the line last handed to inih */
 	unsigned section_line; /* line of the last section header read */
+	unsigned entered_line; /* section_line of the section entered last */
 	bool at_line_start;
 	char text[256];     /* start of the line last read, for messages */
 	char section[256];  /* current section as written */
@@ -382,8 +383,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 0;
 	if (!*section)
 		return fail(p, "'%s' is outside any section", key);
-	if (strcmp(section, p->section) != 0 && !enter_section(p, section))
+	if ((p->section_line != p->entered_line || strcmp(section, p->section) != 0) &&
+	    !enter_section(p, section))
 		return 0;
+	p->entered_line = p->section_line;
 	switch (p->kind) {
 	case SEC_COSTS:
 		if (strcmp(key, "host") == 0) {
