@@ -169,7 +169,7 @@ static int exec_import(struct cli *cli, int argc, char **argv)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_import);
 			return 0;

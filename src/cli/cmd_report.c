@@ -27,7 +27,7 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	cli_period_init(&p);
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_report);
 			return 0;

@@ -231,7 +231,7 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	if (!path || !*path)
 		return err_set(e, "empty database path");
 	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT && errno != ENOTDIR)
 			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
 		if (!create)
 			return err_set(e, "no database at '%s' (nothing has been recorded yet: run "
