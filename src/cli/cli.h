@@ -23,6 +23,7 @@ struct cli {
 	const char *config_path;
 	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
 	const char *providers_dir;
+	const char *reports_dir; /* gnuplot templates: COSTS_REPORTS, share dir or source tree */
 	int verbosity;        /* -1 quiet, 0 normal, 1 verbose */
 	struct config *config;
 	char hostname[256];

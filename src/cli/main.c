@@ -59,10 +59,12 @@ static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const ch
 }
 
 /*
- * Provider tables: the installed share directory, or the source tree's
- * providers/ when this binary runs from its build directory.
+ * A folder of the installed share directory (installed), or the source
+ * tree's folder of the same name when this binary runs from its build
+ * directory: provider tables and gnuplot templates.
  */
-static const char *default_providers(char *buf, size_t len)
+static const char *default_share_dir(char *buf, size_t len, const char *name,
+				     const char *installed)
 {
 #if defined(COSTS_BUILD_ROOT) && defined(COSTS_SOURCE_ROOT)
 	char exe[PATH_MAX];
@@ -71,12 +73,14 @@ static const char *default_providers(char *buf, size_t len)
 		exe[n] = '\0';
 		size_t bl = strlen(COSTS_BUILD_ROOT);
 		if (strncmp(exe, COSTS_BUILD_ROOT, bl) == 0 && exe[bl] == '/') {
-			snprintf(buf, len, "%s/providers", COSTS_SOURCE_ROOT);
+			snprintf(buf, len, "%s/%s", COSTS_SOURCE_ROOT, name);
 			return buf;
 		}
 	}
+#else
+	(void)name;
 #endif
-	snprintf(buf, len, "%s", COSTS_PROVIDERS_DIR);
+	snprintf(buf, len, "%s", installed);
 	return buf;
 }
 
@@ -92,7 +96,7 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
-	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX];
+	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX], repbuf[PATH_MAX];
 	struct cli cli = {0};
 	const char *env;
 	int opt, status;
@@ -149,7 +153,12 @@ int main(int argc, char **argv)
 							    "XDG_CONFIG_HOME", ".config",
 							    "costs.conf");
 	if (!cli.providers_dir || !*cli.providers_dir)
-		cli.providers_dir = default_providers(provbuf, sizeof(provbuf));
+		cli.providers_dir =
+			default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);
+	cli.reports_dir = getenv("COSTS_REPORTS");
+	if (!cli.reports_dir || !*cli.reports_dir)
+		cli.reports_dir =
+			default_share_dir(repbuf, sizeof(repbuf), "reports", COSTS_REPORTS_DIR);
 
 	for (const struct cmd *const *c = cli_commands; *c; c++) {
 		if (strcmp((*c)->name, argv[optind]) != 0)
