@@ -39,7 +39,7 @@ set linetype cycle 8
 
 set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('bill per month (%s)', CURRENCY)
-set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
+set key outside right top vertical Left reverse noautotitle samplen 2 spacing 1.4 title 'line items' left
 set grid ytics lc rgb '#c8c8c8' lw 1 dt solid
 set border 3
 set tics nomirror out
@@ -51,6 +51,7 @@ set style data histograms
 set style histogram rowstacked
 set style fill solid 0.9 border rgb '#ffffff'
 set boxwidth 0.7 relative
+set bmargin 5
 if (ROWS > 8) { set xtics rotate by -30 }
 
 # Line items: fixed colours so the same item looks the same in every plot.

@@ -53,7 +53,7 @@ set xdata time
 set timefmt '%Y-%m-%d'
 set format x '%d'
 set xrange [strptime('%Y-%m-%d', FIRST_DAY) - 43200 : strptime('%Y-%m-%d', LAST_DAY) + 43200]
-set xtics 86400 * 7
+set xtics strptime('%Y-%m-%d', FIRST_DAY), 86400 * 7
 set mxtics 7
 
 # Today, and the day the allowance runs out at p50.
