@@ -105,6 +105,33 @@ run_costs plot monthly --size 800x600 --out "$T/monthly.PNG"
 check_rc 0 "PNG by an upper-case extension"
 check_eq "--size sets the PNG's size" 800x600 "$(png_size "$T/monthly.PNG")"
 
+# A folder name with quotes and a command substitution: paths are escaped too.
+# (Relative commands, run from $T: a slash cannot be part of a folder name.)
+cd "$T"
+odd="$T/it's \"odd\" \$(touch pwned-dir) \`touch pwned-dir2\` @X"
+mkdir "$odd"
+run_costs plot daily --out "$odd/d.png"
+check_rc 0 "a folder name with quotes"
+check_eq "PNG in the odd folder" 1280x720 "$(png_size "$odd/d.png")"
+check_grep "^DATA = '$T/it''s \"odd\" \\\$(touch pwned-dir) \`touch pwned-dir2\` @X/d.dat'\$" "$odd/d.gp" \
+	"the path is a single-quoted string with the quote doubled"
+check_eq "no command ran from the folder name" absent \
+	"$([ -e "$T/pwned-dir" ] || [ -e "$T/pwned-dir2" ] && echo present || echo absent)"
+
+# Templates: COSTS_REPORTS names the folder, --template one file.
+mkdir "$T/tpl"
+sed 's/^set title .*/set title "custom template"/' "$SRCDIR/reports/monthly.gp" >"$T/tpl/monthly.gp"
+COSTS_REPORTS="$T/tpl" run_costs plot monthly --out "$T/custom.svg"
+check_rc 0 "COSTS_REPORTS template"
+check_grep "custom template" "$T/custom.svg" "COSTS_REPORTS picks the folder"
+run_costs plot monthly --template "$T/tpl/nope.gp" --out "$T/custom.svg"
+check_rc 1 "a missing template"
+check_grep "costs: cannot open the plot template '$T/tpl/nope.gp': No such file or directory" \
+	"$T/err" "missing template message"
+run_costs plot monthly --template "$T/tpl/monthly.gp" --out "$T/custom2.png"
+check_rc 0 "--template"
+check_grep "^# $T/tpl/monthly.gp\$" "$T/custom2.gp" "the script names its template"
+
 # tests/data/small.csv: two hosts, sizes from bytes to GB.
 run_costs import "$SRCDIR/tests/data/small.csv"
 check_rc 0 "import small.csv"
