@@ -40,7 +40,8 @@ set linetype cycle 8
 set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('bill per month (%s)', CURRENCY)
 set key outside right top vertical Left reverse noautotitle samplen 2 spacing 1.4 title 'line items' left
-set grid ytics lc rgb '#c8c8c8' lw 1 dt solid
+set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
+set grid ytics back ls 100
 set border 3
 set tics nomirror out
 set xtics scale 0

@@ -43,7 +43,8 @@ set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('egress (%s per day)', UNIT)
 set xlabel 'day (UTC)'
 set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
-set grid ytics lc rgb '#c8c8c8' lw 1 dt solid
+set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
+set grid ytics back ls 100
 set border 3
 set tics nomirror out
 set yrange [0:*]
@@ -54,9 +55,10 @@ set style fill solid 0.9 border rgb '#ffffff'
 set boxwidth 0.8 relative
 set xtics rotate by -45 scale 0
 
-# Label at most about 31 days; beyond that every STEP-th day.
+# Up to a month, every day as 'Mon 04'; longer, about 31 labels as 'Mar 04'.
 STEP = ROWS <= 31 ? 1 : ceil(ROWS / 31.0)
-daylabel(s, n) = (int(n) % STEP == 0) ? strftime('%a %d', strptime('%Y-%m-%d', s)) : ''
+DAYFMT = ROWS <= 31 ? '%a %d' : '%b %d'
+daylabel(s, n) = (int(n) % STEP == 0) ? strftime(DAYFMT, strptime('%Y-%m-%d', s)) : ''
 
 if (ALLOWANCE > 0) {
 	plot for [i=FIRST_SERIES:FIRST_SERIES+SERIES-1] DATA \

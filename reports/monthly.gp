@@ -42,7 +42,8 @@ set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('egress (%s per month)', UNIT)
 set xlabel 'month'
 set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
-set grid ytics lc rgb '#c8c8c8' lw 1 dt solid
+set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
+set grid ytics back ls 100
 set border 3
 set tics nomirror out
 set xtics scale 0

@@ -43,7 +43,8 @@ set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('cumulative egress (%s)', UNIT)
 set xlabel 'day (UTC)'
 set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
-set grid xtics ytics lc rgb '#c8c8c8' lw 1 dt solid
+set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
+set grid xtics ytics back ls 100, ls 100
 set border 3
 set tics nomirror out
 set yrange [0:*]

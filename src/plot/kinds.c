@@ -53,7 +53,7 @@ static int cmp_series(const void *a, const void *b)
 static int row_day(const struct store_total *r, bool by_month, int32_t *day, struct err *e)
 {
 	return by_month ? date_parse_month(r->period, day, NULL, e)
-			: date_parse_day(r->period, day, e);
+	                : date_parse_day(r->period, day, e);
 }
 
 /* Index of the period holding day (periods are in order), or SIZE_MAX. */
@@ -72,7 +72,7 @@ static size_t find_period(const struct plot_table *t, int32_t day)
 }
 
 int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_month, int32_t from,
-			   int32_t to, struct plot_table *t, struct err *e)
+                           int32_t to, struct plot_table *t, struct err *e)
 {
 	struct series_sort *ss = NULL;
 	uint64_t *bytes = NULL;
@@ -211,12 +211,12 @@ static uint64_t row_total(const struct plot_table *t, size_t i)
 int plot_write_table(FILE *f, const struct plot_table *t, uint64_t allowance, struct err *e)
 {
 	fprintf(f,
-		"# costs plot %s: egress bytes per %s and service (layer-3 bytes)\n"
-		"# columns: %s, allowance (%s; 0: none), total, one column per service\n",
-		t->by_month ? "monthly" : "daily", t->by_month ? "month" : "day",
-		t->by_month ? "month" : "day",
-		t->by_month ? "included egress per month"
-			    : "monthly included egress / days in the month");
+	        "# costs plot %s: egress bytes per %s and service (layer-3 bytes)\n"
+	        "# columns: %s, allowance (%s; 0: none), total, one column per service\n",
+	        t->by_month ? "monthly" : "daily", t->by_month ? "month" : "day",
+	        t->by_month ? "month" : "day",
+	        t->by_month ? "included egress per month"
+	                    : "monthly included egress / days in the month");
 	fputs(t->by_month ? "\"month\" \"allowance\" \"total\"" : "\"day\" \"allowance\" \"total\"",
 	      f);
 	for (size_t j = 0; j < t->nseries; j++) {
@@ -227,7 +227,7 @@ int plot_write_table(FILE *f, const struct plot_table *t, uint64_t allowance, st
 	fputc('\n', f);
 	for (size_t i = 0; i < t->nperiods; i++) {
 		fprintf(f, "%s %" PRIu64 " %" PRIu64, t->periods[i], row_allowance(t, i, allowance),
-			row_total(t, i));
+		        row_total(t, i));
 		for (size_t j = 0; j < t->nseries; j++)
 			fprintf(f, " %" PRIu64, t->bytes[i * t->nseries + j]);
 		fputc('\n', f);
@@ -278,7 +278,7 @@ static void var_int(struct vars *vs, const char *name, int64_t i)
 
 /* A formatted string variable; the text lives in vs. */
 static void var_fmt(struct vars *vs, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void var_fmt(struct vars *vs, const char *name, const char *fmt, ...)
 {
 	va_list ap;
@@ -297,8 +297,8 @@ static char *human(uint64_t bytes, char buf[32])
 
 /* Fills common variables and renders the job for one kind. */
 static int render_kind(const struct plot_opts *o, const char *kind, struct vars *vs,
-		       int (*write_data)(void *, FILE *, struct err *), void *ctx, char **log,
-		       struct err *e)
+                       int (*write_data)(void *, FILE *, struct err *), void *ctx, char **log,
+                       struct err *e)
 {
 	struct plot_files files;
 	char *tpl = NULL;
@@ -317,13 +317,13 @@ static int render_kind(const struct plot_opts *o, const char *kind, struct vars 
 		return err_set(e, "out of memory");
 	}
 	struct plot_job job = {
-		.kind = kind,
-		.template_path = tpl,
-		.files = &files,
-		.vars = vs->v,
-		.nvars = vs->n,
-		.write_data = write_data,
-		.ctx = ctx,
+	    .kind = kind,
+	    .template_path = tpl,
+	    .files = &files,
+	    .vars = vs->v,
+	    .nvars = vs->n,
+	    .write_data = write_data,
+	    .ctx = ctx,
 	};
 	rc = plot_render(&job, log, e);
 	free(tpl);
@@ -345,14 +345,14 @@ static int table_writer(void *ctx, FILE *f, struct err *e)
 }
 
 static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t, char **log,
-			   struct err *e)
+                           struct err *e)
 {
 	struct vars vs = {0};
 	struct table_ctx ctx = {t, o->allowance};
-	uint64_t max = 0, sum = 0, per_day = 0;
+	uint64_t max = 0, sum = 0, pace_lo = UINT64_MAX, pace_hi = 0;
 	const char *unit;
 	double unit_bytes;
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32];
 
 	if (t->nperiods == 0 || t->nseries == 0)
 		return err_set(e, "no traffic recorded for this selection");
@@ -365,8 +365,10 @@ static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t
 		uint64_t al = row_allowance(t, i, o->allowance);
 		if (al > max)
 			max = al;
-		if (al > per_day)
-			per_day = al;
+		if (al > pace_hi)
+			pace_hi = al;
+		if (al < pace_lo)
+			pace_lo = al;
 	}
 	pick_unit(max, &unit, &unit_bytes);
 	if (t->by_month)
@@ -377,33 +379,34 @@ static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t
 		var_fmt(&vs, "SUBTITLE", "%s: %s sent", t->periods[0], human(sum, a));
 	else
 		var_fmt(&vs, "SUBTITLE", "%s to %s: %s sent", t->periods[0],
-			t->periods[t->nperiods - 1], human(sum, a));
+		        t->periods[t->nperiods - 1], human(sum, a));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);
 	if (!o->allowance)
 		var_str(&vs, "ALLOWANCE_TEXT", "");
 	else if (t->by_month)
-		var_fmt(&vs, "ALLOWANCE_TEXT", "included: %s a month", human(o->allowance, b));
-	else
-		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance pace: %s a month = %s a day",
-			human(o->allowance, b), human(per_day, c));
+		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month", human(o->allowance, b));
+	else if (pace_lo == pace_hi)
+		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month = %s/day",
+		        human(o->allowance, b), human(pace_hi, c));
+	else /* months of different lengths */
+		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month = %s-%s/day",
+		        human(o->allowance, b), human(pace_lo, c), human(pace_hi, d));
 	var_int(&vs, "ROWS", (int64_t)t->nperiods);
 	var_int(&vs, "SERIES", (int64_t)t->nseries);
 	var_int(&vs, "FIRST_SERIES", 4);
 	return render_kind(o, t->by_month ? "monthly" : "daily", &vs, table_writer, &ctx, log, e);
 }
 
-int plot_daily(const struct plot_opts *o, const struct plot_table *t, char **log,
-	       struct err *e)
+int plot_daily(const struct plot_opts *o, const struct plot_table *t, char **log, struct err *e)
 {
 	if (t->by_month)
 		return err_set(e, "a daily plot needs a table by day");
 	return plot_table_kind(o, t, log, e);
 }
 
-int plot_monthly(const struct plot_opts *o, const struct plot_table *t, char **log,
-		 struct err *e)
+int plot_monthly(const struct plot_opts *o, const struct plot_table *t, char **log, struct err *e)
 {
 	if (!t->by_month)
 		return err_set(e, "a monthly plot needs a table by month");
@@ -421,9 +424,9 @@ static void put_money(FILE *f, int64_t micro)
 int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e)
 {
 	fprintf(f,
-		"# costs plot compare: the bill per provider and plan, line items in %s\n"
-		"# columns: provider, plan, base, compute, egress, other, total\n",
-		c->currency ? c->currency : "the rows' currency");
+	        "# costs plot compare: the bill per provider and plan, line items in %s\n"
+	        "# columns: provider, plan, base, compute, egress, other, total\n",
+	        c->currency ? c->currency : "the rows' currency");
 	/* The currency came from a price table: keep it off the comment's next line. */
 	fputs("\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n", f);
 	for (size_t i = 0; i < c->n; i++) {
@@ -463,8 +466,7 @@ static const char *safe_currency(const char *cur)
 	return cur;
 }
 
-int plot_compare(const struct plot_opts *o, const struct plot_compare *c, char **log,
-		 struct err *e)
+int plot_compare(const struct plot_opts *o, const struct plot_compare *c, char **log, struct err *e)
 {
 	struct vars vs = {0};
 	char a[32];
@@ -506,8 +508,7 @@ static void put_opt(FILE *f, bool has, uint64_t v)
 		fputs(" ?", f);
 }
 
-int plot_write_project(FILE *f, const struct plot_project *p, uint64_t allowance,
-		       struct err *e)
+int plot_write_project(FILE *f, const struct plot_project *p, uint64_t allowance, struct err *e)
 {
 	char day[11];
 
@@ -536,8 +537,7 @@ static int project_writer(void *ctx, FILE *f, struct err *e)
 	return plot_write_project(f, c->p, c->allowance, e);
 }
 
-int plot_project(const struct plot_opts *o, const struct plot_project *p, char **log,
-		 struct err *e)
+int plot_project(const struct plot_opts *o, const struct plot_project *p, char **log, struct err *e)
 {
 	struct vars vs = {0};
 	struct project_ctx ctx = {p, o->allowance};
@@ -582,12 +582,12 @@ int plot_project(const struct plot_opts *o, const struct plot_project *p, char *
 	else
 		var_fmt(&vs, "TITLE", "Projected egress for %s", month);
 	var_fmt(&vs, "SUBTITLE", "measured to %s; month end p50 %s (p10 %s, p90 %s)", asof,
-		human(end_p50, a), human(end_p10, b), human(end_p90, c));
+	        human(end_p50, a), human(end_p10, b), human(end_p90, c));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);
 	if (o->allowance)
-		var_fmt(&vs, "ALLOWANCE_TEXT", "included: %s", human(o->allowance, a));
+		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s", human(o->allowance, a));
 	else
 		var_str(&vs, "ALLOWANCE_TEXT", "");
 	var_str(&vs, "MONTH", month);

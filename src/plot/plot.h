@@ -151,7 +151,7 @@ struct plot_table {
  * years is refused, and so are no rows (nothing to plot).  Free with plot_table_release.
  */
 int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_month, int32_t from,
-			   int32_t to, struct plot_table *t, struct err *e);
+                           int32_t to, struct plot_table *t, struct err *e);
 void plot_table_release(struct plot_table *t);
 
 /*
@@ -166,12 +166,10 @@ void plot_table_release(struct plot_table *t);
 int plot_write_table(FILE *f, const struct plot_table *t, uint64_t allowance, struct err *e);
 
 /* Daily egress stacked by service, with the allowance's daily pace as a line. */
-int plot_daily(const struct plot_opts *o, const struct plot_table *t, char **log,
-	       struct err *e);
+int plot_daily(const struct plot_opts *o, const struct plot_table *t, char **log, struct err *e);
 
 /* Monthly egress stacked by service, with the monthly allowance as a line. */
-int plot_monthly(const struct plot_opts *o, const struct plot_table *t, char **log,
-		 struct err *e);
+int plot_monthly(const struct plot_opts *o, const struct plot_table *t, char **log, struct err *e);
 
 /* One provider and plan of a comparison; money in micro-units. */
 struct plot_compare_row {
@@ -199,7 +197,7 @@ int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e);
 
 /* Bars of the total bill per provider and plan, line items stacked. */
 int plot_compare(const struct plot_opts *o, const struct plot_compare *c, char **log,
-		 struct err *e);
+                 struct err *e);
 
 /* One day of a month's projection; cumulative egress since the 1st, bytes. */
 struct plot_project_day {
@@ -224,11 +222,10 @@ struct plot_project {
  * AS_OF ('YYYY-MM-DD'), MONTH, ALLOWANCE and, when the p50 line crosses the
  * allowance, EXHAUSTED_ON (else '').
  */
-int plot_write_project(FILE *f, const struct plot_project *p, uint64_t allowance,
-		       struct err *e);
+int plot_write_project(FILE *f, const struct plot_project *p, uint64_t allowance, struct err *e);
 
 /* The month's cumulative egress: measured, p50 line, p10-p90 band, allowance. */
 int plot_project(const struct plot_opts *o, const struct plot_project *p, char **log,
-		 struct err *e);
+                 struct err *e);
 
 #endif

@@ -102,13 +102,13 @@ static void files_sit_beside_the_image_with_absolute_paths(void **state)
 }
 
 static struct store_total row(const char *period, const char *host, const char *service,
-			      uint64_t egress)
+                              uint64_t egress)
 {
 	return (struct store_total){.host = (char *)host,
-				    .service = (char *)service,
-				    .source = (char *)"import",
-				    .egress_bytes = egress,
-				    .period = {0}};
+	                            .service = (char *)service,
+	                            .source = (char *)"import",
+	                            .egress_bytes = egress,
+	                            .period = {0}};
 }
 
 static struct store_total rows_[5];
@@ -146,27 +146,26 @@ static void daily_table_fills_gaps_sums_hosts_and_puts_the_largest_first(void **
 	assert_string_equal(t.series[1], "web");
 	s = capture(write_table_fn, &t);
 	/* February has 28 days: 2800 / 28 = 100 a day; March 31: 90.3 -> 90. */
-	assert_string_equal(
-		strstr(s, "\"day\""),
-		"\"day\" \"allowance\" \"total\" \"game 'x'\" \"web\"\n"
-		"2026-02-27 100 150 0 150\n"
-		"2026-02-28 100 0 0 0\n"
-		"2026-03-01 90 1007 1000 7\n");
+	assert_string_equal(strstr(s, "\"day\""),
+	                    "\"day\" \"allowance\" \"total\" \"game 'x'\" \"web\"\n"
+	                    "2026-02-27 100 150 0 150\n"
+	                    "2026-02-28 100 0 0 0\n"
+	                    "2026-03-01 90 1007 1000 7\n");
 	free(s);
 	plot_table_release(&t);
 
 	/* An explicit range wider than the data is kept (the rest of a month). */
 	assert_int_equal(plot_table_from_totals(rows_, n, false, date_from_civil(2026, 2, 26),
-						date_from_civil(2026, 3, 3), &t, &e),
-			 0);
+	                                        date_from_civil(2026, 3, 3), &t, &e),
+	                 0);
 	assert_int_equal(t.nperiods, 6);
 	assert_string_equal(t.periods[5], "2026-03-03");
 	plot_table_release(&t);
 
 	assert_int_equal(plot_table_from_totals(rows_, 0, false, 1, 0, &t, &e), -1);
 	assert_int_equal(plot_table_from_totals(rows_, n, false, date_from_civil(2026, 1, 1),
-						date_from_civil(2200, 1, 1), &t, &e),
-			 -1);
+	                                        date_from_civil(2200, 1, 1), &t, &e),
+	                 -1);
 	assert_non_null(strstr(e.msg, "100 years"));
 }
 
@@ -184,25 +183,25 @@ static void monthly_table_has_every_month_from_first_to_last(void **state)
 	assert_int_equal(t.nperiods, 3);
 	s = capture(write_table_fn, &t);
 	assert_string_equal(strstr(s, "\"month\""), "\"month\" \"allowance\" \"total\" \"web\"\n"
-						    "2025-11 2800 5 5\n"
-						    "2025-12 2800 0 0\n"
-						    "2026-01 2800 6 6\n");
+	                                            "2025-11 2800 5 5\n"
+	                                            "2025-12 2800 0 0\n"
+	                                            "2026-01 2800 6 6\n");
 	free(s);
 	plot_table_release(&t);
 }
 
 static const struct plot_compare_row compare_rows[] = {
-	{"hetzner", "AX42 \"dedicated\"", 44000000, 0, 0, 0, 44000000},
-	{"fly.io", "shared-cpu `x`", 0, 12340000, 25500000, 1000000, 38840000},
-	{"render", "pro\nteam", 19000000, 125000000, 336000000, 15000000, 495000000},
+    {"hetzner", "AX42 \"dedicated\"", 44000000, 0, 0, 0, 44000000},
+    {"fly.io", "shared-cpu `x`", 0, 12340000, 25500000, 1000000, 38840000},
+    {"render", "pro\nteam", 19000000, 125000000, 336000000, 15000000, 495000000},
 };
 
 static const struct plot_compare compare = {
-	.month = "2026-05",
-	.currency = "USD",
-	.egress_bytes = 1300000000000ull,
-	.rows = compare_rows,
-	.n = 3,
+    .month = "2026-05",
+    .currency = "USD",
+    .egress_bytes = 1300000000000ull,
+    .rows = compare_rows,
+    .n = 3,
 };
 
 static int write_compare_fn(FILE *f, const void *arg)
@@ -215,11 +214,11 @@ static void compare_layout_has_line_items_as_decimals(void **state)
 {
 	char *s = capture(write_compare_fn, &compare);
 	assert_string_equal(
-		strstr(s, "\"provider\""),
-		"\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n"
-		"\"hetzner\" \"AX42 'dedicated'\" 44.00 0.00 0.00 0.00 44.00\n"
-		"\"fly.io\" \"shared-cpu `x`\" 0.00 12.34 25.50 1.00 38.84\n"
-		"\"render\" \"pro team\" 19.00 125.00 336.00 15.00 495.00\n");
+	    strstr(s, "\"provider\""),
+	    "\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n"
+	    "\"hetzner\" \"AX42 'dedicated'\" 44.00 0.00 0.00 0.00 44.00\n"
+	    "\"fly.io\" \"shared-cpu `x`\" 0.00 12.34 25.50 1.00 38.84\n"
+	    "\"render\" \"pro team\" 19.00 125.00 336.00 15.00 495.00\n");
 	free(s);
 }
 
@@ -269,11 +268,11 @@ static void project_layout_marks_missing_values(void **state)
 	char *s = capture(write_project_fn, &a);
 
 	assert_non_null(strstr(s, "\"day\" \"actual\" \"p10\" \"p50\" \"p90\" \"allowance\"\n"
-				  "2026-05-01 43000000000 ? ? ? 1000000000000\n"));
+	                          "2026-05-01 43000000000 ? ? ? 1000000000000\n"));
 	assert_non_null(strstr(s, "2026-05-14 602000000000 602000000000 602000000000 "
-				  "602000000000 1000000000000\n"
-				  "2026-05-15 ? 640000000000 647000000000 655000000000 "
-				  "1000000000000\n"));
+	                          "602000000000 1000000000000\n"
+	                          "2026-05-15 ? 640000000000 647000000000 655000000000 "
+	                          "1000000000000\n"));
 	free(s);
 }
 
@@ -305,7 +304,8 @@ static const char *outdir(void)
 		snprintf(dir, sizeof(dir), "%s", keep);
 		return dir;
 	}
-	snprintf(dir, sizeof(dir), "%s/costs-plot-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/costs-plot-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	return dir;
 }
@@ -438,17 +438,17 @@ static void a_failing_template_is_reported_with_gnuplot_output(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(script_string_doubles_quotes_and_flattens_newlines),
-		cmocka_unit_test(data_name_cannot_break_a_column_or_run_anything),
-		cmocka_unit_test(format_comes_from_the_extension),
-		cmocka_unit_test(files_sit_beside_the_image_with_absolute_paths),
-		cmocka_unit_test(daily_table_fills_gaps_sums_hosts_and_puts_the_largest_first),
-		cmocka_unit_test(monthly_table_has_every_month_from_first_to_last),
-		cmocka_unit_test(compare_layout_has_line_items_as_decimals),
-		cmocka_unit_test(project_layout_marks_missing_values),
-		cmocka_unit_test(compare_renders_with_gnuplot),
-		cmocka_unit_test(project_renders_with_gnuplot),
-		cmocka_unit_test(a_failing_template_is_reported_with_gnuplot_output),
+	    cmocka_unit_test(script_string_doubles_quotes_and_flattens_newlines),
+	    cmocka_unit_test(data_name_cannot_break_a_column_or_run_anything),
+	    cmocka_unit_test(format_comes_from_the_extension),
+	    cmocka_unit_test(files_sit_beside_the_image_with_absolute_paths),
+	    cmocka_unit_test(daily_table_fills_gaps_sums_hosts_and_puts_the_largest_first),
+	    cmocka_unit_test(monthly_table_has_every_month_from_first_to_last),
+	    cmocka_unit_test(compare_layout_has_line_items_as_decimals),
+	    cmocka_unit_test(project_layout_marks_missing_values),
+	    cmocka_unit_test(compare_renders_with_gnuplot),
+	    cmocka_unit_test(project_renders_with_gnuplot),
+	    cmocka_unit_test(a_failing_template_is_reported_with_gnuplot_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
