@@ -364,7 +364,8 @@ static void compare_renders_with_gnuplot(void **state)
 	if (rc)
 		fail_msg("plot_compare: %s", e.msg);
 	assert_png(image);
-	free(log);
+	if (log)
+		fail_msg("gnuplot warned: %s", log);
 	remove_files(dir, "compare");
 }
 
@@ -390,7 +391,8 @@ static void project_renders_with_gnuplot(void **state)
 	if (rc)
 		fail_msg("plot_project: %s", e.msg);
 	assert_png(image);
-	free(log);
+	if (log)
+		fail_msg("gnuplot warned: %s", log);
 	/* The p50 passes 1 TB on the 23rd: 602 + 9 * 45 = 1007 GB. */
 	snprintf(path, sizeof(path), "%s/project.gp", dir);
 	assert_non_null(f = fopen(path, "r"));
