@@ -70,6 +70,81 @@ static void pass_log(struct cli *cli, char *log)
 			cli_warn(cli, "gnuplot: %s", line);
 }
 
+/*
+ * What a kind of plot gets from the command line.  A new kind (compare,
+ * project) adds its options here, a runner below and a line in `kinds`.
+ */
+struct plot_args {
+	struct plot_opts po;
+	struct cli_period period;
+};
+
+/*
+ * A runner builds its kind's input and renders it.  Returns 0,
+ * PLOT_NO_GNUPLOT, or 1 after printing the error; *log gets gnuplot's
+ * output on success.
+ */
+struct plot_kind {
+	const char *name;
+	int (*run)(struct cli *cli, struct plot_args *a, char **log);
+};
+
+/* daily and monthly: egress by service from the store. */
+static int run_totals(struct cli *cli, struct plot_args *a, char **log)
+{
+	struct cli_period *p = &a->period;
+	struct store_total *rows = NULL;
+	struct plot_table table;
+	struct store_query q;
+	struct store *st;
+	struct err e;
+	size_t n = 0;
+	int rc;
+
+	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
+		return 1;
+	cli_period_query(p, &q);
+	if (store_totals(st, &q, &rows, &n, &e)) {
+		store_close(st);
+		return cli_error("%s", e.msg);
+	}
+	store_close(st);
+	if (n == 0) {
+		store_totals_free(rows, n);
+		return cli_error("no traffic recorded for this selection: nothing to plot");
+	}
+	if (!p->source)
+		warn_sources(cli, rows, n);
+	rc = plot_table_from_totals(rows, n, p->by_month, p->from, p->to, &table, &e);
+	store_totals_free(rows, n);
+	if (rc)
+		return cli_error("%s", e.msg);
+	rc = p->by_month ? plot_monthly(&a->po, &table, log, &e)
+			 : plot_daily(&a->po, &table, log, &e);
+	plot_table_release(&table);
+	if (rc == -1)
+		return cli_error("%s", e.msg);
+	return rc;
+}
+
+static int run_daily(struct cli *cli, struct plot_args *a, char **log)
+{
+	a->period.by_month = false;
+	return run_totals(cli, a, log);
+}
+
+static int run_monthly(struct cli *cli, struct plot_args *a, char **log)
+{
+	a->period.by_month = true;
+	return run_totals(cli, a, log);
+}
+
+static const struct plot_kind kinds[] = {
+    {"daily", run_daily},
+    {"monthly", run_monthly},
+    {NULL, NULL},
+};
+
 static int exec_plot(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -82,40 +157,37 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct plot_opts po = {0};
-	struct plot_table table;
-	struct cli_period p;
-	struct store_query q;
-	struct store_total *rows = NULL;
-	struct store *st;
+	struct plot_args a = {0};
+	struct plot_opts *po = &a.po;
+	struct cli_period *p = &a.period;
+	const struct plot_kind *k;
 	enum plot_format fmt;
 	struct err e;
 	const char *kind;
 	char *log = NULL;
-	size_t n = 0;
 	int opt, rc;
 
-	cli_period_init(&p);
+	cli_period_init(p);
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_plot);
 			return 0;
 		case CLI_OPT_OUT:
-			po.image = optarg;
+			po->image = optarg;
 			continue;
 		case OPT_ALLOWANCE:
-			if (num_parse_size(optarg, &po.allowance, &e))
+			if (num_parse_size(optarg, &po->allowance, &e))
 				return cli_usage(&cmd_plot, "bad --allowance: %s", e.msg);
 			continue;
 		case OPT_TITLE:
-			po.title = optarg;
+			po->title = optarg;
 			continue;
 		case OPT_TEMPLATE:
-			po.template_path = optarg;
+			po->template_path = optarg;
 			continue;
 		case OPT_SIZE:
-			if (parse_size(optarg, &po.width, &po.height))
+			if (parse_size(optarg, &po->width, &po->height))
 				return cli_usage(
 				    &cmd_plot,
 				    "bad --size '%s' (WIDTHxHEIGHT, 100 to 10000 pixels)", optarg);
@@ -124,7 +196,7 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 			return cli_usage(&cmd_plot,
 					 "--by does not apply: the kind is daily or monthly");
 		}
-		rc = opt == '?' ? 1 : cli_period_option(&cmd_plot, &p, opt, optarg);
+		rc = opt == '?' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
 		if (rc == 1)
 			return cli_usage(&cmd_plot, "unknown option '%s'", argv[optind - 1]);
 		if (rc)
@@ -133,52 +205,31 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(&cmd_plot, "missing the kind of plot (daily or monthly)");
 	kind = argv[optind++];
-	if (strcmp(kind, "daily") == 0)
-		p.by_month = false;
-	else if (strcmp(kind, "monthly") == 0)
-		p.by_month = true;
-	else
+	for (k = kinds; k->name && strcmp(k->name, kind) != 0; k++)
+		;
+	if (!k->name)
 		return cli_usage(&cmd_plot, "unknown kind of plot '%s' (daily or monthly)", kind);
 	if (optind < argc)
 		return cli_usage(&cmd_plot, "unexpected argument '%s'", argv[optind]);
-	if (!po.image)
+	if (!po->image)
 		return cli_usage(&cmd_plot, "missing --out FILE.png or FILE.svg");
-	if (plot_format_of(po.image, &fmt))
+	if (plot_format_of(po->image, &fmt))
 		return cli_usage(&cmd_plot, "bad --out '%s': the name must end in .png or .svg",
-				 po.image);
-	po.templates_dir = cli->reports_dir;
+				 po->image);
+	po->templates_dir = cli->reports_dir;
 
-	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
-		return 1;
-	cli_period_query(&p, &q);
-	if (store_totals(st, &q, &rows, &n, &e)) {
-		store_close(st);
-		return cli_error("%s", e.msg);
-	}
-	store_close(st);
-	if (n == 0) {
-		store_totals_free(rows, n);
-		return cli_error("no traffic recorded for this selection: nothing to plot");
-	}
-	if (!p.source)
-		warn_sources(cli, rows, n);
-	rc = plot_table_from_totals(rows, n, p.by_month, p.from, p.to, &table, &e);
-	store_totals_free(rows, n);
-	if (rc)
-		return cli_error("%s", e.msg);
-	rc = p.by_month ? plot_monthly(&po, &table, &log, &e) : plot_daily(&po, &table, &log, &e);
-	plot_table_release(&table);
+	rc = k->run(cli, &a, &log);
 	if (rc == PLOT_NO_GNUPLOT) {
-		size_t stem = strlen(po.image) - 4;
+		size_t stem = strlen(po->image) - 4;
 		return cli_error("gnuplot not found: install gnuplot-nox (the data and the script "
 				 "are in %.*s.dat and %.*s.gp)",
-				 (int)stem, po.image, (int)stem, po.image);
+				 (int)stem, po->image, (int)stem, po->image);
 	}
 	if (rc)
-		return cli_error("%s", e.msg);
+		return rc;
 	pass_log(cli, log);
 	free(log);
-	cli_verbose(cli, "wrote '%s' (data and script beside it)", po.image);
+	cli_verbose(cli, "wrote '%s' (data and script beside it)", po->image);
 	return 0;
 }
 
