@@ -56,7 +56,7 @@ else
 fi
 run_costs plot daily --out "$ro/costs-plot-test.png"
 check_rc 1 "an unwritable folder"
-check_grep "costs: cannot create '$ro/costs-plot-test.dat': Permission denied" "$T/err" \
+check_grep "costs: cannot create '$ro/costs-plot-test.dat': " "$T/err" \
 	"unwritable folder message"
 
 run_costs plot daily --month 2020-01 --out "$T/empty.png"
