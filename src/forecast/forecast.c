@@ -41,10 +41,22 @@ static double quantile(const double *sorted, size_t n, double q)
 	return sorted[i] + (pos - (double)i) * (sorted[i + 1] - sorted[i]);
 }
 
+/* Theil-Sen slope: the median of the slopes between all pairs of observed days. */
+static double theil_sen(const double *y, size_t w, double *pairs)
+{
+	size_t npairs = 0;
+
+	for (size_t i = 0; i < w; i++)
+		for (size_t j = i + 1; j < w; j++)
+			if (!isnan(y[i]) && !isnan(y[j]))
+				pairs[npairs++] = (y[j] - y[i]) / (double)(j - i);
+	return median(pairs, npairs);
+}
+
 int forecast_run(const struct forecast_input *in, struct forecast_result *out, struct err *e)
 {
 	size_t start = in->n > FORECAST_WINDOW ? in->n - FORECAST_WINDOW : 0;
-	size_t w = in->n - start, nobs = 0, npairs = 0;
+	size_t w = in->n - start, nobs = 0;
 	double *tmp = NULL, *y = NULL, *pairs = NULL, *res = NULL;
 	double overall, origin = (double)(in->n - 1);
 	int rc = -1;
@@ -74,20 +86,39 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 	overall = median(tmp, nobs);
 
 	/*
-	 * Weekday profile: each weekday's median over the overall median, only
-	 * with two weeks of data (else a spike would pass for a weekday).
+	 * A first trend from the raw series, so that growth over the window is
+	 * not mistaken for a weekday pattern.  Trends need two weeks: over a
+	 * shorter window a weekend looks like a slope.
+	 */
+	bool trend = nobs >= 14;
+	if (trend) {
+		for (size_t i = 0; i < w; i++)
+			y[i] = in->values[start + i];
+		out->slope = theil_sen(y, w, pairs);
+	}
+
+	/*
+	 * Weekday profile: each weekday's median of the detrended series over
+	 * the overall median, only with two weeks of data (else a spike would
+	 * pass for a weekday).
 	 */
 	if (nobs >= 14 && overall > 0) {
 		double sum = 0;
 		int have = 0;
-		for (int d = 0; d < 7; d++) {
-			size_t k = 0;
-			for (size_t i = start; i < in->n; i++)
-				if (!isnan(in->values[i]) &&
-				    date_weekday(in->first_day + (int32_t)i) == d)
-					tmp[k++] = in->values[i];
+		size_t k = 0;
+		for (size_t i = 0; i < w; i++)
+			if (!isnan(in->values[start + i]))
+				tmp[k++] = in->values[start + i] + out->slope * (double)(w - 1 - i);
+		double mid = median(tmp, k);
+		for (int d = 0; d < 7 && mid > 0; d++) {
+			k = 0;
+			for (size_t i = 0; i < w; i++)
+				if (!isnan(in->values[start + i]) &&
+				    date_weekday(in->first_day + (int32_t)(start + i)) == d)
+					tmp[k++] = in->values[start + i] +
+						   out->slope * (double)(w - 1 - i);
 			if (k >= 2) {
-				out->weekday[d] = median(tmp, k) / overall;
+				out->weekday[d] = median(tmp, k) / mid;
 				have++;
 			}
 			sum += out->weekday[d];
@@ -100,18 +131,13 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 				out->weekday[d] = 1;
 	}
 
-	/* Deseasonalise, then the Theil-Sen slope over all pairs of observed days. */
+	/* Deseasonalise, then the trend once more without the weekday pattern. */
 	for (size_t i = start; i < in->n; i++) {
 		double f = out->weekday[date_weekday(in->first_day + (int32_t)i)];
 		y[i - start] = isnan(in->values[i]) ? NAN : in->values[i] / (f > 0 ? f : 1);
 	}
-	if (nobs >= FORECAST_MIN_DAYS) {
-		for (size_t i = 0; i < w; i++)
-			for (size_t j = i + 1; j < w; j++)
-				if (!isnan(y[i]) && !isnan(y[j]))
-					pairs[npairs++] = (y[j] - y[i]) / (double)(j - i);
-		out->slope = median(pairs, npairs);
-	}
+	if (trend)
+		out->slope = theil_sen(y, w, pairs);
 
 	/* Level at the origin: median of the detrended last two weeks. */
 	{
@@ -174,7 +200,11 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 		double nl = nobs < 14 ? (double)nobs : 14.0;
 		double sxx = (double)nobs * ((double)nobs * (double)nobs - 1) / 12.0;
 		double var = s2 + out->sum_p50 * out->sum_p50 * (M_PI / 2) / nl;
-		if (sxx > 0 && out->level > 0)
+		/*
+		 * The trend's error; under two weeks no trend is fitted, but an
+		 * unseen one is just as likely, so its uncertainty stays.
+		 */
+		if (nobs >= FORECAST_MIN_DAYS && sxx > 0 && out->level > 0)
 			var += hs * hs / sxx;
 		double spread = out->sum_p50 > 0 ? sqrt(var) : 0;
 		double lo = out->resid_p10, hi = out->resid_p90;
