@@ -450,6 +450,51 @@ int store_get_coverage(struct store *s, const char *host, int32_t day, const cha
 	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read coverage");
 }
 
+int store_coverage_each(struct store *s, int32_t from, int32_t to, const char *host,
+			int (*fn)(void *ctx, const char *host, int32_t day, const char *source,
+				  const struct store_coverage *c),
+			void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char f[11] = "0000-00-00", t[11] = "9999-99-99";
+	int rc;
+
+	if (from <= to) {
+		date_format_day(from, f);
+		date_format_day(to, t);
+	}
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT host, day, source, seconds, packets, malformed, drops, resets,"
+			       " samples, gaps, gap_seconds FROM coverage WHERE day >= ?1 AND"
+			       " day <= ?2 AND (?3 IS NULL OR host = ?3) ORDER BY day, host, source",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot query coverage");
+	if (sqlite3_bind_text(st, 1, f, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT) ||
+	    (host ? sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT)
+		  : sqlite3_bind_null(st, 3))) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_coverage c;
+		int32_t day;
+		uint64_t *fld[] = {&c.seconds, &c.packets, &c.malformed, &c.drops,
+				   &c.resets,  &c.samples, &c.gaps,      &c.gap_seconds};
+		for (int i = 0; i < 8; i++)
+			*fld[i] = (uint64_t)sqlite3_column_int64(st, 3 + i);
+		if (date_parse_day((const char *)sqlite3_column_text(st, 1), &day, NULL))
+			continue;
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), day,
+		       (const char *)sqlite3_column_text(st, 2), &c)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot query coverage");
+}
+
 static void read_counter(sqlite3_stmt *st, int col, struct store_counter *c)
 {
 	const unsigned char *b = sqlite3_column_text(st, col);

@@ -81,6 +81,15 @@ int store_add_coverage(struct store *s, const char *host, int32_t day, const cha
 int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
 		       struct store_coverage *c, bool *found, struct err *e);
 
+/*
+ * Calls fn for every coverage row with day in [from, to] (all days when
+ * from > to), optionally of one host, ordered by day, host, source.
+ */
+int store_coverage_each(struct store *s, int32_t from, int32_t to, const char *host,
+			int (*fn)(void *ctx, const char *host, int32_t day, const char *source,
+				  const struct store_coverage *c),
+			void *ctx, struct err *e);
+
 /* State of one kernel counter as last sampled. */
 struct store_counter {
 	char boot_id[64];
