@@ -23,7 +23,7 @@ struct cli {
 	const char *config_path;
 	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
 	const char *providers_dir;
-	int verbosity;        /* -1 quiet, 0 normal, 1 verbose */
+	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
 	struct config *config;
 	char hostname[256];
 };
@@ -98,24 +98,26 @@ enum {
 	CLI_OPT_FIRST_FREE, /* commands number their own options from here */
 };
 
-#define CLI_PERIOD_LONGOPTS                                                                      \
-	{"from", required_argument, NULL, CLI_OPT_FROM},                                         \
-		{"to", required_argument, NULL, CLI_OPT_TO},                                     \
-		{"month", required_argument, NULL, CLI_OPT_MONTH},                               \
-		{"yesterday", no_argument, NULL, CLI_OPT_YESTERDAY},                             \
-		{"by", required_argument, NULL, CLI_OPT_BY},                                     \
-		{"service", required_argument, NULL, CLI_OPT_SERVICE},                           \
-		{"host", required_argument, NULL, CLI_OPT_HOST},                                 \
-		{"source", required_argument, NULL, CLI_OPT_SOURCE}
+#define CLI_PERIOD_LONGOPTS                                                                        \
+	{"from", required_argument, NULL, CLI_OPT_FROM},                                           \
+	    {"to", required_argument, NULL, CLI_OPT_TO},                                           \
+	    {"month", required_argument, NULL, CLI_OPT_MONTH},                                     \
+	    {"yesterday", no_argument, NULL, CLI_OPT_YESTERDAY},                                   \
+	    {"by", required_argument, NULL, CLI_OPT_BY},                                           \
+	    {"service", required_argument, NULL, CLI_OPT_SERVICE},                                 \
+	    {"host", required_argument, NULL, CLI_OPT_HOST},                                       \
+	{                                                                                          \
+		"source", required_argument, NULL, CLI_OPT_SOURCE                                  \
+	}
 
-#define CLI_PERIOD_HELP                                                                          \
-	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                              \
-	"  --to DAY            last day, inclusive\n"                                            \
-	"  --month YYYY-MM     one calendar month\n"                                             \
-	"  --yesterday         the day before today (local time)\n"                              \
-	"  --by day|month      one row per day (default) or per month\n"                         \
-	"  --service NAME      only this service\n"                                              \
-	"  --host NAME         only this host\n"                                                 \
+#define CLI_PERIOD_HELP                                                                            \
+	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                                \
+	"  --to DAY            last day, inclusive\n"                                              \
+	"  --month YYYY-MM     one calendar month\n"                                               \
+	"  --yesterday         the day before today (local time)\n"                                \
+	"  --by day|month      one row per day (default) or per month\n"                           \
+	"  --service NAME      only this service\n"                                                \
+	"  --host NAME         only this host\n"                                                   \
 	"  --source SRC        only this source: pcap, nft, iface or import\n"
 
 void cli_period_init(struct cli_period *p);

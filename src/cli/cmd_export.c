@@ -11,10 +11,10 @@
 static int exec_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_PERIOD_LONGOPTS,
-		{"out", required_argument, NULL, CLI_OPT_OUT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    CLI_PERIOD_LONGOPTS,
+	    {"out", required_argument, NULL, CLI_OPT_OUT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	extern const struct cmd cmd_export;
 	struct cli_period p;
@@ -75,14 +75,14 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_export = {
-	.name = "export",
-	.synopsis = "daily|monthly [--from DAY] [--to DAY] [--month YYYY-MM] [--out FILE]",
-	.summary = "write daily or monthly totals as CSV (RFC 4180)",
-	.help = "Kinds:\n"
-		"  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
-		"            ingress_packets\n"
-		"  monthly   the same with month (YYYY-MM) in the first column\n"
-		"\nOptions:\n" CLI_PERIOD_HELP
-		"  --out FILE          write FILE (replaced atomically) instead of stdout\n",
-	.exec = exec_export,
+    .name = "export",
+    .synopsis = "daily|monthly [--from DAY] [--to DAY] [--month YYYY-MM] [--out FILE]",
+    .summary = "write daily or monthly totals as CSV (RFC 4180)",
+    .help = "Kinds:\n"
+            "  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
+            "            ingress_packets\n"
+            "  monthly   the same with month (YYYY-MM) in the first column\n"
+            "\nOptions:\n" CLI_PERIOD_HELP
+            "  --out FILE          write FILE (replaced atomically) instead of stdout\n",
+    .exec = exec_export,
 };

@@ -23,11 +23,11 @@ enum {
 /* The outcome of one projection: egress quantiles for the whole month. */
 struct projection {
 	int32_t month_first, month_last, as_of;
-	double mtd;          /* measured so far this month */
+	double mtd;           /* measured so far this month */
 	size_t measured_days; /* days of this month with data */
 	struct forecast_result fc;
 	double p10, p50, p90; /* month totals */
-	double *cum_p50;     /* cumulative p50 egress by day of the month */
+	double *cum_p50;      /* cumulative p50 egress by day of the month */
 };
 
 static void projection_release(struct projection *p)
@@ -42,7 +42,7 @@ static void projection_release(struct projection *p)
  * including as_of.  Returns 0 or 1 after printing an error.
  */
 static int project(struct cli *cli, struct store *st, int32_t as_of, const char *host,
-		   struct projection *p)
+                   struct projection *p)
 {
 	int32_t hist_first = as_of - (FORECAST_WINDOW - 1);
 	size_t n = (size_t)(as_of - hist_first + 1);
@@ -67,9 +67,9 @@ static int project(struct cli *cli, struct store *st, int32_t as_of, const char 
 	while (skip < n && isnan(days[skip]))
 		skip++;
 	struct forecast_input in = {.values = days + skip,
-				    .n = n - skip,
-				    .first_day = hist_first + (int32_t)skip,
-				    .horizon = (size_t)(p->month_last - as_of)};
+	                            .n = n - skip,
+	                            .first_day = hist_first + (int32_t)skip,
+	                            .horizon = (size_t)(p->month_last - as_of)};
 	if (forecast_run(&in, &p->fc, &e)) {
 		cli_error("%s", e.msg);
 		goto out;
@@ -113,8 +113,8 @@ static int backtest(struct cli *cli, struct store *st, const char *host)
 		return cli_error("%s", e.msg);
 	if (first < 0)
 		return cli_error("no data in '%s' to backtest", store_path(st));
-	static const char *const head[] = {"month", "as of", "truth", "p10", "p50", "p90",
-					   "p50 error", "inside"};
+	static const char *const head[] = {"month", "as of", "truth",     "p10",
+	                                   "p50",   "p90",   "p50 error", "inside"};
 	t = report_table_new(8, head, "llrrrrrl");
 	if (!t)
 		return cli_error("out of memory");
@@ -155,8 +155,8 @@ static int backtest(struct cli *cli, struct store *st, const char *host)
 			num_format_bytes((uint64_t)p.p50, c[4], sizeof(c[4]));
 			num_format_bytes((uint64_t)p.p90, c[5], sizeof(c[5]));
 			snprintf(c[6], sizeof(c[6]), "%+.1f %%", 100 * err);
-			const char *cells[8] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6],
-						in ? "yes" : "no"};
+			const char *cells[8] = {c[0], c[1], c[2], c[3],
+			                        c[4], c[5], c[6], in ? "yes" : "no"};
 			projection_release(&p);
 			if (report_table_add(t, cells))
 				goto out;
@@ -191,19 +191,21 @@ static int show(struct cli *cli, const struct projection *p, enum cli_format fmt
 		return 0;
 	}
 	if (fmt == CLI_FORMAT_JSON) {
-		printf("{\n  \"month\": \"%s\",\n  \"as_of\": \"%s\",\n  \"measured_bytes\": %.0f,\n"
-		       "  \"measured_days\": %zu,\n  \"little_history\": %s,\n"
-		       "  \"egress_p10\": %.0f,\n  \"egress_p50\": %.0f,\n  \"egress_p90\": %.0f\n}\n",
-		       m, a, p->mtd, p->measured_days, p->fc.little_history ? "true" : "false",
-		       p->p10, p->p50, p->p90);
+		printf(
+		    "{\n  \"month\": \"%s\",\n  \"as_of\": \"%s\",\n  \"measured_bytes\": %.0f,\n"
+		    "  \"measured_days\": %zu,\n  \"little_history\": %s,\n"
+		    "  \"egress_p10\": %.0f,\n  \"egress_p50\": %.0f,\n  \"egress_p90\": %.0f\n}\n",
+		    m, a, p->mtd, p->measured_days, p->fc.little_history ? "true" : "false", p->p10,
+		    p->p50, p->p90);
 		return 0;
 	}
-	cli_verbose(cli, "model: %zu days observed, level %.4g B/day, trend %+.4g B/day/day, "
-			 "weekday factors %.2f %.2f %.2f %.2f %.2f %.2f %.2f, residual p10 %+.3f "
-			 "p90 %+.3f",
-		    p->fc.observed, p->fc.level, p->fc.slope, p->fc.weekday[0], p->fc.weekday[1],
-		    p->fc.weekday[2], p->fc.weekday[3], p->fc.weekday[4], p->fc.weekday[5],
-		    p->fc.weekday[6], p->fc.resid_p10, p->fc.resid_p90);
+	cli_verbose(cli,
+	            "model: %zu days observed, level %.4g B/day, trend %+.4g B/day/day, "
+	            "weekday factors %.2f %.2f %.2f %.2f %.2f %.2f %.2f, residual p10 %+.3f "
+	            "p90 %+.3f",
+	            p->fc.observed, p->fc.level, p->fc.slope, p->fc.weekday[0], p->fc.weekday[1],
+	            p->fc.weekday[2], p->fc.weekday[3], p->fc.weekday[4], p->fc.weekday[5],
+	            p->fc.weekday[6], p->fc.resid_p10, p->fc.resid_p90);
 	printf("%s as of %s: %zu of %d days measured, %s so far\n", m, a, p->measured_days,
 	       date_days_in_month(p->month_first),
 	       num_format_bytes((uint64_t)p->mtd, mtd, sizeof(mtd)));
@@ -217,13 +219,13 @@ static int show(struct cli *cli, const struct projection *p, enum cli_format fmt
 static int exec_project(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"month", required_argument, NULL, CLI_OPT_MONTH},
-		{"as-of", required_argument, NULL, OPT_AS_OF},
-		{"host", required_argument, NULL, CLI_OPT_HOST},
-		{"format", required_argument, NULL, CLI_OPT_FORMAT},
-		{"backtest", no_argument, NULL, OPT_BACKTEST},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"month", required_argument, NULL, CLI_OPT_MONTH},
+	    {"as-of", required_argument, NULL, OPT_AS_OF},
+	    {"host", required_argument, NULL, CLI_OPT_HOST},
+	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"backtest", no_argument, NULL, OPT_BACKTEST},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum cli_format fmt = CLI_FORMAT_TABLE;
 	const char *host = NULL;
@@ -267,8 +269,8 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 		as_of = month_first >= 0 && month_last < today ? month_last : today;
 	if (month_first >= 0 && (as_of < month_first || as_of > month_last))
 		return cli_usage(&cmd_project, "--as-of %s is not in --month %s",
-				 date_format_day(as_of, (char[11]){0}),
-				 date_format_month(month_first, (char[8]){0}));
+		                 date_format_day(as_of, (char[11]){0}),
+		                 date_format_month(month_first, (char[8]){0}));
 	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
 		return 1;
 	if (do_backtest) {
@@ -283,7 +285,7 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 	if (p.measured_days == 0 && p.fc.observed == 0) {
 		projection_release(&p);
 		return cli_error("no egress recorded up to %s: nothing to project from",
-				 date_format_day(as_of, (char[11]){0}));
+		                 date_format_day(as_of, (char[11]){0}));
 	}
 	if (p.fc.little_history)
 		cli_warn(cli, "only %zu days of history: the interval is widened", p.fc.observed);
@@ -293,15 +295,15 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_project = {
-	.name = "project",
-	.synopsis = "[--month YYYY-MM] [--as-of DAY] [--format table|csv|json] [--backtest]",
-	.summary = "forecast the month's egress and bill from the days measured so far",
-	.help = "  --month YYYY-MM     the month to project (default: the month of --as-of)\n"
-		"  --as-of DAY         use data up to and including DAY (default: today, or the\n"
-		"                      last day of a past --month)\n"
-		"  --host NAME         only this host (default: all hosts)\n"
-		"  --format FMT        table (default), csv or json\n"
-		"  --backtest          replay the forecast over every complete past month at\n"
-		"                      day 7, 14 and 21 and print its error and coverage\n",
-	.exec = exec_project,
+    .name = "project",
+    .synopsis = "[--month YYYY-MM] [--as-of DAY] [--format table|csv|json] [--backtest]",
+    .summary = "forecast the month's egress and bill from the days measured so far",
+    .help = "  --month YYYY-MM     the month to project (default: the month of --as-of)\n"
+            "  --as-of DAY         use data up to and including DAY (default: today, or the\n"
+            "                      last day of a past --month)\n"
+            "  --host NAME         only this host (default: all hosts)\n"
+            "  --format FMT        table (default), csv or json\n"
+            "  --backtest          replay the forecast over every complete past month at\n"
+            "                      day 7, 14 and 21 and print its error and coverage\n",
+    .exec = exec_project,
 };

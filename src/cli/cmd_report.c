@@ -21,7 +21,7 @@ struct notes {
  * that were reset or not sampled for longer than the configured gap.
  */
 static int coverage_note(void *ctx, const char *host, int32_t day, const char *source,
-			 const struct store_coverage *c)
+                         const struct store_coverage *c)
 {
 	struct notes *nt = ctx;
 	char d[11], what[512] = "";
@@ -29,40 +29,40 @@ static int coverage_note(void *ctx, const char *host, int32_t day, const char *s
 
 	if (strcmp(source, STORE_SOURCE_PCAP) == 0 && c->seconds < 86400 && day < nt->today)
 		len += (size_t)snprintf(what + len, sizeof(what) - len, ", observed %.1f of 24 h",
-					(double)c->seconds / 3600.0);
+		                        (double)c->seconds / 3600.0);
 	if (c->drops && len < sizeof(what))
 		len += (size_t)snprintf(what + len, sizeof(what) - len,
-					", %llu packets dropped by the kernel",
-					(unsigned long long)c->drops);
+		                        ", %llu packets dropped by the kernel",
+		                        (unsigned long long)c->drops);
 	if (c->malformed && len < sizeof(what))
 		len += (size_t)snprintf(what + len, sizeof(what) - len,
-					", %llu malformed packets (counted in other)",
-					(unsigned long long)c->malformed);
+		                        ", %llu malformed packets (counted in other)",
+		                        (unsigned long long)c->malformed);
 	if (c->resets && len < sizeof(what))
 		len += (size_t)snprintf(what + len, sizeof(what) - len,
-					", %llu counter resets (bytes since the sample before "
-					"each are lost)",
-					(unsigned long long)c->resets);
+		                        ", %llu counter resets (bytes since the sample before "
+		                        "each are lost)",
+		                        (unsigned long long)c->resets);
 	if (c->gaps && len < sizeof(what))
-		len += (size_t)snprintf(what + len, sizeof(what) - len,
-					", %llu gaps between samples (%.1f h)",
-					(unsigned long long)c->gaps, (double)c->gap_seconds / 3600.0);
+		len += (size_t)snprintf(
+		    what + len, sizeof(what) - len, ", %llu gaps between samples (%.1f h)",
+		    (unsigned long long)c->gaps, (double)c->gap_seconds / 3600.0);
 	if (!len)
 		return 0;
 	if (nt->n++ == 0)
 		fputc('\n', nt->out);
 	fprintf(nt->out, "note: %s %s on %s: %s\n", date_format_day(day, d), source, host,
-		what + 2);
+	        what + 2);
 	return 0;
 }
 
 static int exec_report(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_PERIOD_LONGOPTS,
-		{"format", required_argument, NULL, CLI_OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    CLI_PERIOD_LONGOPTS,
+	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	extern const struct cmd cmd_report;
 	struct cli_period p;
@@ -119,13 +119,14 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_report = {
-	.name = "report",
-	.synopsis = "[--from DAY] [--to DAY] [--month YYYY-MM] [--yesterday] [--by day|month] "
-		    "[--service NAME] [--format table|csv|json]",
-	.summary = "print traffic totals by day or month and service",
-	.help = CLI_PERIOD_HELP "  --format FMT        table (default, human units), csv or json\n"
-				"\nThe table ends with a note for each day whose totals are incomplete:\n"
-				"a capture that did not watch the whole day or lost packets, counter\n"
-				"resets, or gaps between samples.\n",
-	.exec = exec_report,
+    .name = "report",
+    .synopsis = "[--from DAY] [--to DAY] [--month YYYY-MM] [--yesterday] [--by day|month] "
+                "[--service NAME] [--format table|csv|json]",
+    .summary = "print traffic totals by day or month and service",
+    .help =
+        CLI_PERIOD_HELP "  --format FMT        table (default, human units), csv or json\n"
+                        "\nThe table ends with a note for each day whose totals are incomplete:\n"
+                        "a capture that did not watch the whole day or lost packets, counter\n"
+                        "resets, or gaps between samples.\n",
+    .exec = exec_report,
 };

@@ -36,7 +36,7 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, "usage: costs %s %s\n(see 'costs %s --help')\n", cmd->name,
-			cmd->synopsis, cmd->name);
+		        cmd->synopsis, cmd->name);
 	else
 		fputs("(see 'costs --help')\n", stderr);
 	return EXIT_USAGE;
@@ -90,7 +90,7 @@ const struct config *cli_config(struct cli *cli)
 	}
 	if (!cli->config->path)
 		cli_verbose(cli, "no config at '%s': using the built-in services",
-			    cli->config_path);
+		            cli->config_path);
 	return cli->config;
 }
 
@@ -123,7 +123,7 @@ int cli_finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "costs: cannot write standard output: %s\n",
-			strerror(errno ? errno : EIO));
+		        strerror(errno ? errno : EIO));
 		return status ? status : 1;
 	}
 	return status;
@@ -185,7 +185,8 @@ int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, cons
 	case CLI_OPT_SOURCE:
 		if (strcmp(arg, "pcap") && strcmp(arg, "nft") && strcmp(arg, "iface") &&
 		    strcmp(arg, "import"))
-			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface or import)", arg);
+			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface or import)",
+			                 arg);
 		p->source = arg;
 		return 0;
 	}

@@ -19,8 +19,8 @@ static int source_rank(const char *s)
 	return 0; /* iface: interface totals, not per service */
 }
 
-int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to,
-		     const char *host, double *days)
+int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to, const char *host,
+                     double *days)
 {
 	const struct config *cfg = cli_config(cli);
 	struct store_query q = {.from = from, .to = to, .host = host};

@@ -17,7 +17,7 @@
  * not NULL); a day with no data at all is NAN.  Returns 0, or 1 after
  * printing an error.
  */
-int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to,
-		     const char *host, double *days);
+int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to, const char *host,
+                     double *days);
 
 #endif

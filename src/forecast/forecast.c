@@ -116,7 +116,7 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 				if (!isnan(in->values[start + i]) &&
 				    date_weekday(in->first_day + (int32_t)(start + i)) == d)
 					tmp[k++] = in->values[start + i] +
-						   out->slope * (double)(w - 1 - i);
+					           out->slope * (double)(w - 1 - i);
 			if (k >= 2) {
 				out->weekday[d] = median(tmp, k) / mid;
 				have++;
@@ -181,7 +181,8 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 	double s2 = 0, hs = 0;
 	for (size_t h = 0; h < in->horizon; h++) {
 		int32_t day = in->first_day + (int32_t)(in->n + h);
-		double v = (out->level + out->slope * (double)(h + 1)) * out->weekday[date_weekday(day)];
+		double v =
+		    (out->level + out->slope * (double)(h + 1)) * out->weekday[date_weekday(day)];
 		out->daily[h] = v > 0 ? v : 0;
 		out->sum_p50 += out->daily[h];
 		s2 += out->daily[h] * out->daily[h];

@@ -28,15 +28,15 @@ struct forecast_input {
 };
 
 struct forecast_result {
-	double *daily;             /* horizon p50 values; owned, see forecast_release */
+	double *daily; /* horizon p50 values; owned, see forecast_release */
 	size_t horizon;
 	double sum_p10, sum_p50, sum_p90; /* sum over the horizon */
-	size_t observed;           /* non-missing days used */
-	bool little_history;       /* fewer than FORECAST_MIN_DAYS observed days */
-	double level;              /* deseasonalised level at the origin, bytes/day */
-	double slope;              /* trend, bytes/day per day */
-	double weekday[7];         /* multiplicative profile, Monday first, mean 1 */
-	double resid_p10, resid_p90; /* empirical quantiles of relative residuals */
+	size_t observed;                  /* non-missing days used */
+	bool little_history;              /* fewer than FORECAST_MIN_DAYS observed days */
+	double level;                     /* deseasonalised level at the origin, bytes/day */
+	double slope;                     /* trend, bytes/day per day */
+	double weekday[7];                /* multiplicative profile, Monday first, mean 1 */
+	double resid_p10, resid_p90;      /* empirical quantiles of relative residuals */
 };
 
 /*

@@ -54,12 +54,12 @@ static int32_t generate(enum shape s, double noise, double *v, size_t n)
 
 /* Forecasts May 2026 at day `at` (1-based) and returns p50 of the month total. */
 static double month_p50(const double *v, int32_t first, int at, struct forecast_result *r,
-			double *truth)
+                        double *truth)
 {
 	int32_t may1 = date_from_civil(2026, 5, 1);
 	size_t origin = (size_t)(may1 - first) + (size_t)at; /* days of history incl. origin */
-	struct forecast_input in = {.values = v, .n = origin, .first_day = first,
-				    .horizon = 31 - (size_t)at};
+	struct forecast_input in = {
+	    .values = v, .n = origin, .first_day = first, .horizon = 31 - (size_t)at};
 	double mtd = 0;
 	*truth = 0;
 	for (size_t i = (size_t)(may1 - first); i < (size_t)(may1 - first) + 31; i++) {
@@ -85,7 +85,7 @@ static void check_error(const char *name, enum shape s, double noise, int at, do
 	       p50, truth, 100 * err, r.sum_p10, r.sum_p90);
 	if (fabs(err) > limit)
 		fail_msg("%s: error %.2f %% beyond %.1f %% (seed %llu)", name, 100 * err,
-			 100 * limit, (unsigned long long)rng);
+		         100 * limit, (unsigned long long)rng);
 	assert_true(r.sum_p10 <= p50 && p50 <= r.sum_p90);
 	forecast_release(&r);
 }
@@ -152,8 +152,8 @@ static void a_missing_day_is_not_a_zero(void **state)
 static void little_history_says_so_and_widens(void **state)
 {
 	double v[5] = {10e9, 11e9, 9e9, 10e9, 10.5e9};
-	struct forecast_input in = {.values = v, .n = 5, .first_day = date_from_civil(2026, 5, 1),
-				    .horizon = 26};
+	struct forecast_input in = {
+	    .values = v, .n = 5, .first_day = date_from_civil(2026, 5, 1), .horizon = 26};
 	struct forecast_result r;
 	(void)state;
 	assert_int_equal(forecast_run(&in, &r, NULL), 0);
@@ -196,8 +196,10 @@ static void interval_covers_about_eighty_percent(void **state)
 				double v[92], truth;
 				struct forecast_result r;
 				rng = seed0 + (uint64_t)(k * 7919 + at * 31 + s);
-				int32_t first = generate(s == 0 ? FLAT : s == 1 ? WEEKLY : GROWTH,
-							 0.10, v, 92);
+				int32_t first = generate(s == 0   ? FLAT
+				                         : s == 1 ? WEEKLY
+				                                  : GROWTH,
+				                         0.10, v, 92);
 				month_p50(v, first, at, &r, &truth);
 				runs++;
 				if (truth < r.sum_p10)
@@ -217,13 +219,13 @@ static void interval_covers_about_eighty_percent(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(flat_and_weekly_are_within_two_percent_by_day_14),
-		cmocka_unit_test(growth_is_followed),
-		cmocka_unit_test(a_spike_does_not_move_the_forecast),
-		cmocka_unit_test(a_missing_day_is_not_a_zero),
-		cmocka_unit_test(little_history_says_so_and_widens),
-		cmocka_unit_test(deterministic_for_the_same_data),
-		cmocka_unit_test(interval_covers_about_eighty_percent),
+	    cmocka_unit_test(flat_and_weekly_are_within_two_percent_by_day_14),
+	    cmocka_unit_test(growth_is_followed),
+	    cmocka_unit_test(a_spike_does_not_move_the_forecast),
+	    cmocka_unit_test(a_missing_day_is_not_a_zero),
+	    cmocka_unit_test(little_history_says_so_and_widens),
+	    cmocka_unit_test(deterministic_for_the_same_data),
+	    cmocka_unit_test(interval_covers_about_eighty_percent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
