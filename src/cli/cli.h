@@ -45,6 +45,13 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "costs: message" and a usage hint for cmd; returns 2. */
 int cli_usage(const struct cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The usage error after getopt_long returned opt ('?' or, with an optstring
+ * starting with ':', ':' for a missing value); arg is the argv element it
+ * stopped at.  Hints at global options given after the command.  Returns 2.
+ */
+int cli_bad_option(const struct cmd *cmd, int opt, const char *arg);
+
 /* Prints "costs: warning: message" unless quiet. */
 void cli_warn(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -28,7 +28,7 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	cli_period_init(&p);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_export);
 			return 0;
@@ -37,9 +37,9 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 			out = optarg;
 			continue;
 		}
-		rc = opt == '?' ? 1 : cli_period_option(&cmd_export, &p, opt, optarg);
+		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_export, &p, opt, optarg);
 		if (rc == 1)
-			return cli_usage(&cmd_export, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_export, opt, argv[optind - 1]);
 		if (rc)
 			return rc;
 	}

@@ -172,12 +172,12 @@ static int exec_import(struct cli *cli, int argc, char **argv)
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_import);
 			return 0;
 		}
-		return cli_usage(&cmd_import, "unknown option '%s'", argv[optind - 1]);
+		return cli_bad_option(&cmd_import, opt, argv[optind - 1]);
 	}
 	if (argc - optind != 1)
 		return cli_usage(&cmd_import, "expected one file (or - for standard input)");

@@ -236,7 +236,7 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 	struct err e;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_project);
@@ -260,7 +260,7 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 			do_backtest = true;
 			break;
 		default:
-			return cli_usage(&cmd_project, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_project, opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -75,7 +75,7 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	cli_period_init(&p);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_report);
 			return 0;
@@ -85,9 +85,9 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 				return rc;
 			continue;
 		}
-		rc = opt == '?' ? 1 : cli_period_option(&cmd_report, &p, opt, optarg);
+		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_report, &p, opt, optarg);
 		if (rc == 1)
-			return cli_usage(&cmd_report, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_report, opt, argv[optind - 1]);
 		if (rc)
 			return rc;
 	}

@@ -42,6 +42,24 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_bad_option(const struct cmd *cmd, int opt, const char *arg)
+{
+	static const char *const globals[] = {"--db", "--config", "--providers", "-q",
+					      "--quiet", "-v", "--verbose"};
+	size_t n = strcspn(arg, "=");
+
+	if (opt == ':')
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+		if (strlen(globals[i]) == n && strncmp(arg, globals[i], n) == 0)
+			return cli_usage(cmd,
+					 "'%.*s' is a global option: give it before the command "
+					 "(costs %.*s ... %s)",
+					 (int)n, arg, (int)n, arg, cmd->name);
+	return cli_usage(cmd, "unknown option '%s'", arg);
+}
+
 void cli_warn(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
