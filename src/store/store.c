@@ -487,7 +487,7 @@ int store_coverage_each(struct store *s, int32_t from, int32_t to, const char *h
 		return db_err(s, e, "cannot bind");
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_coverage c;
+		struct store_coverage c = {0};
 		int32_t day;
 		uint64_t *fld[] = {&c.seconds, &c.packets, &c.malformed, &c.drops,
 		                   &c.resets,  &c.samples, &c.gaps,      &c.gap_seconds};
@@ -567,7 +567,7 @@ int store_counter_each(struct store *s,
 	                       -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot list counters");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_counter c;
+		struct store_counter c = {0};
 		read_counter(st, 1, &c);
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), &c)) {
 			sqlite3_finalize(st);
