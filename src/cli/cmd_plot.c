@@ -49,9 +49,9 @@ static void warn_sources(struct cli *cli, const struct store_total *rows, size_t
 			const struct store_total *b = &rows[j];
 			if (strcmp(a->host, b->host) == 0 && strcmp(a->source, b->source) != 0) {
 				cli_warn(cli,
-					 "'%s' has totals from both %s and %s in %s: the plot adds "
-					 "them up; pick one with --source",
-					 a->host, a->source, b->source, a->period);
+				         "'%s' has totals from both %s and %s in %s: the plot adds "
+				         "them up; pick one with --source",
+				         a->host, a->source, b->source, a->period);
 				return;
 			}
 		}
@@ -120,7 +120,7 @@ static int run_totals(struct cli *cli, struct plot_args *a, char **log)
 	if (rc)
 		return cli_error("%s", e.msg);
 	rc = p->by_month ? plot_monthly(&a->po, &table, log, &e)
-			 : plot_daily(&a->po, &table, log, &e);
+	                 : plot_daily(&a->po, &table, log, &e);
 	plot_table_release(&table);
 	if (rc == -1)
 		return cli_error("%s", e.msg);
@@ -194,7 +194,7 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 			continue;
 		case CLI_OPT_BY:
 			return cli_usage(&cmd_plot,
-					 "--by does not apply: the kind is daily or monthly");
+			                 "--by does not apply: the kind is daily or monthly");
 		}
 		rc = opt == '?' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
 		if (rc == 1)
@@ -215,15 +215,15 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_plot, "missing --out FILE.png or FILE.svg");
 	if (plot_format_of(po->image, &fmt))
 		return cli_usage(&cmd_plot, "bad --out '%s': the name must end in .png or .svg",
-				 po->image);
+		                 po->image);
 	po->templates_dir = cli->reports_dir;
 
 	rc = k->run(cli, &a, &log);
 	if (rc == PLOT_NO_GNUPLOT) {
 		size_t stem = strlen(po->image) - 4;
 		return cli_error("gnuplot not found: install gnuplot-nox (the data and the script "
-				 "are in %.*s.dat and %.*s.gp)",
-				 (int)stem, po->image, (int)stem, po->image);
+		                 "are in %.*s.dat and %.*s.gp)",
+		                 (int)stem, po->image, (int)stem, po->image);
 	}
 	if (rc)
 		return rc;
@@ -236,20 +236,20 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_plot = {
     .name = "plot",
     .synopsis = "daily|monthly --out FILE.png|FILE.svg [period options] [--allowance SIZE] "
-		"[--title TEXT] [--template FILE] [--size WxH]",
+                "[--title TEXT] [--template FILE] [--size WxH]",
     .summary = "draw egress per day or month, stacked by service, with gnuplot",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
-	    "                      dashed line at its daily pace (the monthly allowance\n"
-	    "                      divided by the days of that month)\n"
-	    "  monthly             egress per month stacked by service; with --allowance a\n"
-	    "                      dashed line at the monthly allowance\n"
-	    "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
-	    "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"
-	    "  --allowance SIZE    included egress per month, e.g. 1TB or 500GiB\n"
-	    "  --title TEXT        the plot's title\n"
-	    "  --template FILE     a gnuplot template instead of KIND.gp from the reports\n"
-	    "                      folder (env COSTS_REPORTS, else the installed one)\n"
-	    "  --size WxH          image size in pixels (default 1280x720)\n" CLI_PERIOD_HELP
-	    "Needs gnuplot (Debian: gnuplot-nox).  --by does not apply.\n",
+            "                      dashed line at its daily pace (the monthly allowance\n"
+            "                      divided by the days of that month)\n"
+            "  monthly             egress per month stacked by service; with --allowance a\n"
+            "                      dashed line at the monthly allowance\n"
+            "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
+            "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"
+            "  --allowance SIZE    included egress per month, e.g. 1TB or 500GiB\n"
+            "  --title TEXT        the plot's title\n"
+            "  --template FILE     a gnuplot template instead of KIND.gp from the reports\n"
+            "                      folder (env COSTS_REPORTS, else the installed one)\n"
+            "  --size WxH          image size in pixels (default 1280x720)\n" CLI_PERIOD_HELP
+            "Needs gnuplot (Debian: gnuplot-nox).  --by does not apply.\n",
     .exec = exec_plot,
 };

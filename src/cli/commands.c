@@ -7,10 +7,12 @@
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_project;
 extern const struct cmd cmd_plot;
 
 const struct cmd *const cli_commands[] = {
 	&cmd_report,
+	&cmd_project,
 	&cmd_export,
 	&cmd_import,
 	&cmd_plot,

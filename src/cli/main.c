@@ -19,34 +19,34 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: costs [--db FILE] [--config FILE] [--providers DIR] [-q|-v] COMMAND [ARGS]\n"
-		"\n"
-		"Measures the bytes each service on this host sends, keeps daily totals in\n"
-		"SQLite and prices them for hosting providers.\n"
-		"\n"
-		"Commands:\n");
+	fprintf(
+	    f, "usage: costs [--db FILE] [--config FILE] [--providers DIR] [-q|-v] COMMAND [ARGS]\n"
+	       "\n"
+	       "Measures the bytes each service on this host sends, keeps daily totals in\n"
+	       "SQLite and prices them for hosting providers.\n"
+	       "\n"
+	       "Commands:\n");
 	for (const struct cmd *const *c = cli_commands; *c; c++)
 		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f,
-		"\n"
-		"Global options:\n"
-		"  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
-		"                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
-		"  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
-		"                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
-		"  --providers DIR   provider tables (env COSTS_PROVIDERS)\n"
-		"  -q, --quiet       only errors on stderr\n"
-		"  -v, --verbose     more detail on stderr\n"
-		"  -h, --help        this help; 'costs COMMAND --help' for a command\n"
-		"  -V, --version     print the version\n"
-		"\n"
-		"Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
+	        "\n"
+	        "Global options:\n"
+	        "  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
+	        "                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
+	        "  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
+	        "                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
+	        "  --providers DIR   provider tables (env COSTS_PROVIDERS)\n"
+	        "  -q, --quiet       only errors on stderr\n"
+	        "  -v, --verbose     more detail on stderr\n"
+	        "  -h, --help        this help; 'costs COMMAND --help' for a command\n"
+	        "  -V, --version     print the version\n"
+	        "\n"
+	        "Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
 }
 
 /* Builds "$XDG_x_HOME/costs/NAME" or "$HOME/FALLBACK/costs/NAME" into buf. */
 static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const char *fallback,
-			    const char *name)
+                            const char *name)
 {
 	const char *xdg = getenv(xdg_var);
 	const char *home = getenv("HOME");
@@ -87,14 +87,10 @@ static const char *default_share_dir(char *buf, size_t len, const char *name,
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"config", required_argument, NULL, 'c'},
-		{"providers", required_argument, NULL, 'p'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},        {"config", required_argument, NULL, 'c'},
+	    {"providers", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
 	};
 	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX], repbuf[PATH_MAX];
 	struct cli cli = {0};
@@ -136,7 +132,7 @@ int main(int argc, char **argv)
 			if (optopt)
 				return cli_usage(NULL, "unknown option '-%c'", optopt);
 			return cli_usage(NULL, "unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -145,13 +141,13 @@ int main(int argc, char **argv)
 	}
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = geteuid() == 0 ? "/var/lib/costs/costs.db"
-					     : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
-							".local/share", "costs.db");
+		                             : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
+		                                        ".local/share", "costs.db");
 	if (!cli.config_path)
-		cli.config_path = geteuid() == 0 ? "/etc/costs/costs.conf"
-						 : xdg_path(cfgbuf, sizeof(cfgbuf),
-							    "XDG_CONFIG_HOME", ".config",
-							    "costs.conf");
+		cli.config_path = geteuid() == 0
+		                      ? "/etc/costs/costs.conf"
+		                      : xdg_path(cfgbuf, sizeof(cfgbuf), "XDG_CONFIG_HOME",
+		                                 ".config", "costs.conf");
 	if (!cli.providers_dir || !*cli.providers_dir)
 		cli.providers_dir =
 			default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);

@@ -53,7 +53,7 @@ static int cmp_series(const void *a, const void *b)
 static int row_day(const struct store_total *r, bool by_month, int32_t *day, struct err *e)
 {
 	return by_month ? date_parse_month(r->period, day, NULL, e)
-			: date_parse_day(r->period, day, e);
+	                : date_parse_day(r->period, day, e);
 }
 
 /* Index of the period holding day (periods are in order), or SIZE_MAX. */
@@ -72,7 +72,7 @@ static size_t find_period(const struct plot_table *t, int32_t day)
 }
 
 int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_month, int32_t from,
-			   int32_t to, struct plot_table *t, struct err *e)
+                           int32_t to, struct plot_table *t, struct err *e)
 {
 	struct series_sort *ss = NULL;
 	uint64_t *bytes = NULL;
@@ -211,12 +211,12 @@ static uint64_t row_total(const struct plot_table *t, size_t i)
 int plot_write_table(FILE *f, const struct plot_table *t, uint64_t allowance, struct err *e)
 {
 	fprintf(f,
-		"# costs plot %s: egress bytes per %s and service (layer-3 bytes)\n"
-		"# columns: %s, allowance (%s; 0: none), total, one column per service\n",
-		t->by_month ? "monthly" : "daily", t->by_month ? "month" : "day",
-		t->by_month ? "month" : "day",
-		t->by_month ? "included egress per month"
-			    : "monthly included egress / days in the month");
+	        "# costs plot %s: egress bytes per %s and service (layer-3 bytes)\n"
+	        "# columns: %s, allowance (%s; 0: none), total, one column per service\n",
+	        t->by_month ? "monthly" : "daily", t->by_month ? "month" : "day",
+	        t->by_month ? "month" : "day",
+	        t->by_month ? "included egress per month"
+	                    : "monthly included egress / days in the month");
 	fputs(t->by_month ? "\"month\" \"allowance\" \"total\"" : "\"day\" \"allowance\" \"total\"",
 	      f);
 	for (size_t j = 0; j < t->nseries; j++) {
@@ -227,7 +227,7 @@ int plot_write_table(FILE *f, const struct plot_table *t, uint64_t allowance, st
 	fputc('\n', f);
 	for (size_t i = 0; i < t->nperiods; i++) {
 		fprintf(f, "%s %" PRIu64 " %" PRIu64, t->periods[i], row_allowance(t, i, allowance),
-			row_total(t, i));
+		        row_total(t, i));
 		for (size_t j = 0; j < t->nseries; j++)
 			fprintf(f, " %" PRIu64, t->bytes[i * t->nseries + j]);
 		fputc('\n', f);
@@ -297,8 +297,8 @@ static char *human(uint64_t bytes, char buf[32])
 
 /* Fills common variables and renders the job for one kind. */
 static int render_kind(const struct plot_opts *o, const char *kind, struct vars *vs,
-		       int (*write_data)(void *, FILE *, struct err *), void *ctx, char **log,
-		       struct err *e)
+                       int (*write_data)(void *, FILE *, struct err *), void *ctx, char **log,
+                       struct err *e)
 {
 	struct plot_files files;
 	char *tpl = NULL;
@@ -345,7 +345,7 @@ static int table_writer(void *ctx, FILE *f, struct err *e)
 }
 
 static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t, char **log,
-			   struct err *e)
+                           struct err *e)
 {
 	struct vars vs = {0};
 	struct table_ctx ctx = {t, o->allowance};
@@ -379,7 +379,7 @@ static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t
 		var_fmt(&vs, "SUBTITLE", "%s: %s sent", t->periods[0], human(sum, a));
 	else
 		var_fmt(&vs, "SUBTITLE", "%s to %s: %s sent", t->periods[0],
-			t->periods[t->nperiods - 1], human(sum, a));
+		        t->periods[t->nperiods - 1], human(sum, a));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);
@@ -389,10 +389,10 @@ static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t
 		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month", human(o->allowance, b));
 	else if (pace_lo == pace_hi)
 		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month = %s/day",
-			human(o->allowance, b), human(pace_hi, c));
+		        human(o->allowance, b), human(pace_hi, c));
 	else /* months of different lengths */
 		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s/month = %s-%s/day",
-			human(o->allowance, b), human(pace_lo, c), human(pace_hi, d));
+		        human(o->allowance, b), human(pace_lo, c), human(pace_hi, d));
 	var_int(&vs, "ROWS", (int64_t)t->nperiods);
 	var_int(&vs, "SERIES", (int64_t)t->nseries);
 	var_int(&vs, "FIRST_SERIES", 4);
@@ -424,9 +424,9 @@ static void put_money(FILE *f, int64_t micro)
 int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e)
 {
 	fprintf(f,
-		"# costs plot compare: the bill per provider and plan, line items in %s\n"
-		"# columns: provider, plan, base, compute, egress, other, total\n",
-		c->currency ? c->currency : "the rows' currency");
+	        "# costs plot compare: the bill per provider and plan, line items in %s\n"
+	        "# columns: provider, plan, base, compute, egress, other, total\n",
+	        c->currency ? c->currency : "the rows' currency");
 	/* The currency came from a price table: keep it off the comment's next line. */
 	fputs("\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n", f);
 	for (size_t i = 0; i < c->n; i++) {
@@ -582,7 +582,7 @@ int plot_project(const struct plot_opts *o, const struct plot_project *p, char *
 	else
 		var_fmt(&vs, "TITLE", "Projected egress for %s", month);
 	var_fmt(&vs, "SUBTITLE", "measured to %s; month end p50 %s (p10 %s, p90 %s)", asof,
-		human(end_p50, a), human(end_p10, b), human(end_p90, c));
+	        human(end_p50, a), human(end_p10, b), human(end_p90, c));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);

@@ -151,7 +151,7 @@ struct plot_table {
  * years is refused, and so are no rows (nothing to plot).  Free with plot_table_release.
  */
 int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_month, int32_t from,
-			   int32_t to, struct plot_table *t, struct err *e);
+                           int32_t to, struct plot_table *t, struct err *e);
 void plot_table_release(struct plot_table *t);
 
 /*
@@ -197,7 +197,7 @@ int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e);
 
 /* Bars of the total bill per provider and plan, line items stacked. */
 int plot_compare(const struct plot_opts *o, const struct plot_compare *c, char **log,
-		 struct err *e);
+                 struct err *e);
 
 /* One day of a month's projection; cumulative egress since the 1st, bytes. */
 struct plot_project_day {
@@ -226,6 +226,6 @@ int plot_write_project(FILE *f, const struct plot_project *p, uint64_t allowance
 
 /* The month's cumulative egress: measured, p50 line, p10-p90 band, allowance. */
 int plot_project(const struct plot_opts *o, const struct plot_project *p, char **log,
-		 struct err *e);
+                 struct err *e);
 
 #endif

@@ -35,6 +35,11 @@ check_grep "usage: costs report" "$T/err" "command usage shown"
 
 run_costs report --month
 check_rc 2 "missing option argument"
+check_grep "option '--month' needs a value" "$T/err" "missing value named"
+
+run_costs report --db "$T/x.db"
+check_rc 2 "global option after the command"
+check_grep "'--db' is a global option: give it before the command" "$T/err" "global option hint"
 
 run_costs report --help
 check_rc 0 "report --help"

@@ -32,6 +32,19 @@ check_grep "'2026-05-40' is not a valid date" "$T/err" "bad day named"
 run_costs report --source sniffer
 check_rc 2 "bad --source"
 
+# Incomplete days are flagged under the table, not hidden.
+sqlite3 "$COSTS_DB" "INSERT INTO coverage(host, day, source, seconds, packets, drops, resets, gaps, gap_seconds)
+	VALUES ('spacemolt-1', '2026-05-02', 'pcap', 3600, 100, 5, 0, 0, 0),
+	       ('spacemolt-1', '2026-05-03', 'nft', 86400, 0, 0, 1, 2, 7200),
+	       ('spacemolt-1', '2026-05-04', 'pcap', 86400, 100, 0, 0, 0, 0)"
+run_costs report --from 2026-05-02 --to 2026-05-04 --service mcp
+check_grep "^note: 2026-05-02 pcap on spacemolt-1: observed 1.0 of 24 h, 5 packets dropped by the kernel$" "$T/out" "partial capture day flagged"
+check_grep "^note: 2026-05-03 nft on spacemolt-1: 1 counter resets" "$T/out" "counter reset flagged"
+check_grep "2 gaps between samples (2.0 h)$" "$T/out" "sample gaps flagged"
+check_eq "complete day not flagged" "0" "$(grep -c '2026-05-04 pcap' "$T/out")"
+run_costs report --from 2026-05-02 --to 2026-05-04 --format csv
+check_eq "no notes in CSV" "0" "$(grep -c '^note' "$T/out")"
+
 # The monthly export sums the days exactly.
 run_costs export monthly --month 2026-05
 check_grep "^2026-05,spacemolt-1,mcp,import," "$T/out" "monthly export row"

@@ -102,13 +102,13 @@ static void files_sit_beside_the_image_with_absolute_paths(void **state)
 }
 
 static struct store_total row(const char *period, const char *host, const char *service,
-			      uint64_t egress)
+                              uint64_t egress)
 {
 	return (struct store_total){.host = (char *)host,
-				    .service = (char *)service,
-				    .source = (char *)"import",
-				    .egress_bytes = egress,
-				    .period = {0}};
+	                            .service = (char *)service,
+	                            .source = (char *)"import",
+	                            .egress_bytes = egress,
+	                            .period = {0}};
 }
 
 static struct store_total rows_[5];
@@ -147,25 +147,25 @@ static void daily_table_fills_gaps_sums_hosts_and_puts_the_largest_first(void **
 	s = capture(write_table_fn, &t);
 	/* February has 28 days: 2800 / 28 = 100 a day; March 31: 90.3 -> 90. */
 	assert_string_equal(strstr(s, "\"day\""),
-			    "\"day\" \"allowance\" \"total\" \"game 'x'\" \"web\"\n"
-			    "2026-02-27 100 150 0 150\n"
-			    "2026-02-28 100 0 0 0\n"
-			    "2026-03-01 90 1007 1000 7\n");
+	                    "\"day\" \"allowance\" \"total\" \"game 'x'\" \"web\"\n"
+	                    "2026-02-27 100 150 0 150\n"
+	                    "2026-02-28 100 0 0 0\n"
+	                    "2026-03-01 90 1007 1000 7\n");
 	free(s);
 	plot_table_release(&t);
 
 	/* An explicit range wider than the data is kept (the rest of a month). */
 	assert_int_equal(plot_table_from_totals(rows_, n, false, date_from_civil(2026, 2, 26),
-						date_from_civil(2026, 3, 3), &t, &e),
-			 0);
+	                                        date_from_civil(2026, 3, 3), &t, &e),
+	                 0);
 	assert_int_equal(t.nperiods, 6);
 	assert_string_equal(t.periods[5], "2026-03-03");
 	plot_table_release(&t);
 
 	assert_int_equal(plot_table_from_totals(rows_, 0, false, 1, 0, &t, &e), -1);
 	assert_int_equal(plot_table_from_totals(rows_, n, false, date_from_civil(2026, 1, 1),
-						date_from_civil(2200, 1, 1), &t, &e),
-			 -1);
+	                                        date_from_civil(2200, 1, 1), &t, &e),
+	                 -1);
 	assert_non_null(strstr(e.msg, "100 years"));
 }
 
@@ -183,9 +183,9 @@ static void monthly_table_has_every_month_from_first_to_last(void **state)
 	assert_int_equal(t.nperiods, 3);
 	s = capture(write_table_fn, &t);
 	assert_string_equal(strstr(s, "\"month\""), "\"month\" \"allowance\" \"total\" \"web\"\n"
-						    "2025-11 2800 5 5\n"
-						    "2025-12 2800 0 0\n"
-						    "2026-01 2800 6 6\n");
+	                                            "2025-11 2800 5 5\n"
+	                                            "2025-12 2800 0 0\n"
+	                                            "2026-01 2800 6 6\n");
 	free(s);
 	plot_table_release(&t);
 }
@@ -268,11 +268,11 @@ static void project_layout_marks_missing_values(void **state)
 	char *s = capture(write_project_fn, &a);
 
 	assert_non_null(strstr(s, "\"day\" \"actual\" \"p10\" \"p50\" \"p90\" \"allowance\"\n"
-				  "2026-05-01 43000000000 ? ? ? 1000000000000\n"));
+	                          "2026-05-01 43000000000 ? ? ? 1000000000000\n"));
 	assert_non_null(strstr(s, "2026-05-14 602000000000 602000000000 602000000000 "
-				  "602000000000 1000000000000\n"
-				  "2026-05-15 ? 640000000000 647000000000 655000000000 "
-				  "1000000000000\n"));
+	                          "602000000000 1000000000000\n"
+	                          "2026-05-15 ? 640000000000 647000000000 655000000000 "
+	                          "1000000000000\n"));
 	free(s);
 }
 
@@ -305,7 +305,7 @@ static const char *outdir(void)
 		return dir;
 	}
 	snprintf(dir, sizeof(dir), "%s/costs-plot-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	assert_non_null(mkdtemp(dir));
 	return dir;
 }
