@@ -50,10 +50,11 @@ static int cmp_series(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int row_day(const struct store_total *r, bool by_month, int32_t *day, struct err *e)
+/* The first day of a row's period: a day ("YYYY-MM-DD") or a month ("YYYY-MM"). */
+static int row_day(const struct store_total *r, int32_t *day, struct err *e)
 {
-	return by_month ? date_parse_month(r->period, day, NULL, e)
-	                : date_parse_day(r->period, day, e);
+	return strlen(r->period) == 7 ? date_parse_month(r->period, day, NULL, e)
+	                              : date_parse_day(r->period, day, e);
 }
 
 /* Index of the period holding day (periods are in order), or SIZE_MAX. */
@@ -86,7 +87,7 @@ int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_mon
 	/* The distinct services, and the span of the data. */
 	for (size_t i = 0; i < n; i++) {
 		size_t j;
-		if (row_day(&rows[i], by_month, &d, e))
+		if (row_day(&rows[i], &d, e))
 			goto fail;
 		if (d < first)
 			first = d;
@@ -155,7 +156,7 @@ int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_mon
 		rank[ss[j].index] = j;
 	for (size_t i = 0; i < n; i++) {
 		size_t j, p;
-		(void)row_day(&rows[i], by_month, &d, NULL);
+		(void)row_day(&rows[i], &d, NULL);
 		p = find_period(t, d);
 		for (j = 0; j < ns; j++)
 			if (strcmp(ss[j].name, rows[i].service) == 0)

@@ -142,7 +142,9 @@ struct plot_table {
 };
 
 /*
- * Builds a table from store totals (egress, summed over hosts and sources).
+ * Builds a table from store totals (egress, summed over the rows given: the
+ * caller picks the sources).  Rows may be by day or by month; a monthly
+ * table adds daily rows up into their months.
  * Daily tables hold every day from `from` to `to` (days without traffic are
  * zero), or every month from the month of `from` to the month of `to`.
  * An open end (from <= 0, to == INT32_MAX, or from > to for both) is the

@@ -139,6 +139,35 @@ run_costs plot daily --from 2026-05-01 --to 2026-05-02 --service https --out "$T
 check_rc 0 "daily of one service"
 check_eq "small PNG" 1280x720 "$(png_size "$T/small.png")"
 
+# One source per host and day, as project and compare count: nft over pcap
+# over import, interface counters never; --source picks one explicitly.
+if command -v sqlite3 >/dev/null; then
+	export COSTS_DB="$T/sources.db"
+	printf '%s\n' 'day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets' \
+		'2026-07-01,h,web,import,1000,0,1,0' '2026-07-02,h,web,import,2000,0,1,0' \
+		'2026-07-02,g,web,import,5,0,1,0' >"$T/sources.csv"
+	run_costs import "$T/sources.csv"
+	check_rc 0 "import for the source test"
+	sqlite3 "$COSTS_DB" "INSERT INTO daily VALUES
+		('h', '2026-07-02', 'web', 'egress', 'pcap', 300, 1),
+		('h', '2026-07-02', 'game', 'egress', 'pcap', 400, 1),
+		('h', '2026-07-02', 'web', 'egress', 'nft', 30, 1),
+		('h', '2026-07-02', 'game', 'egress', 'nft', 40, 1),
+		('h', '2026-07-01', 'iface', 'egress', 'iface', 99999, 1)"
+	run_costs plot daily --out "$T/sources.png"
+	check_rc 0 "daily with several sources"
+	check_eq "nft wins on the 2nd, import on the 1st, other hosts add up" \
+		"2026-07-01 0 1000 1000 0|2026-07-02 0 75 35 40" \
+		"$(grep '^2026' "$T/sources.dat" | paste -sd'|')"
+	run_costs plot monthly --out "$T/sources-m.png"
+	check_rc 0 "monthly with several sources"
+	check_grep '^2026-07 0 1075 1035 40$' "$T/sources-m.dat" "monthly chooses per day too"
+	run_costs plot daily --source pcap --out "$T/sources-p.png"
+	check_rc 0 "--source pcap"
+	check_grep '^2026-07-02 0 700 400 300$' "$T/sources-p.dat" "--source picks pcap"
+	export COSTS_DB="$T/costs.db"
+fi
+
 # --- names that try to run commands through gnuplot ---
 export COSTS_DB="$T/evil.db"
 {
