@@ -38,7 +38,9 @@ int plot_format_of(const char *path, enum plot_format *fmt);
 /*
  * The three files of one plot, side by side: FILE.png (or .svg), FILE.dat
  * and FILE.gp.  The paths are absolute (the directory resolved with
- * realpath), so the script can be rerun from anywhere.
+ * realpath), so the script can be rerun from anywhere, and so they always
+ * start with '/': gnuplot runs a command for a data file named '<cmd' and
+ * pipes output to one named '|cmd'.
  */
 struct plot_files {
 	char *image;

@@ -118,6 +118,17 @@ check_grep "^DATA = '$T/it''s \"odd\" \\\$(touch pwned-dir) \`touch pwned-dir2\`
 check_eq "no command ran from the folder name" absent \
 	"$([ -e "$T/pwned-dir" ] || [ -e "$T/pwned-dir2" ] && echo present || echo absent)"
 
+# gnuplot pipes output to '|cmd' and reads data from '<cmd': relative names
+# like these must stay file names (costs makes every path absolute).
+run_costs plot daily --out "|touch pwned6.png"
+check_rc 0 "an output named like a gnuplot pipe"
+check_eq "the pipe-like name is a PNG file" 1280x720 "$(png_size "$T/|touch pwned6.png")"
+run_costs plot daily --out "<touch pwned7.png"
+check_rc 0 "an output named like a gnuplot input command"
+check_eq "its data file is a file" yes "$([ -s "$T/<touch pwned7.dat" ] && echo yes)"
+check_eq "no pipe ran" absent \
+	"$([ -e "$T/pwned6.png" ] || [ -e "$T/pwned7.png" ] || [ -e "$T/pwned7.dat" ] && echo present || echo absent)"
+
 # Templates: COSTS_REPORTS names the folder, --template one file.
 mkdir "$T/tpl"
 sed 's/^set title .*/set title "custom template"/' "$SRCDIR/reports/monthly.gp" >"$T/tpl/monthly.gp"

@@ -99,6 +99,14 @@ static void files_sit_beside_the_image_with_absolute_paths(void **state)
 	assert_int_equal(plot_files_init(&pf, "/nonexistent-dir/x.png", &e), -1);
 	assert_non_null(strstr(e.msg, "cannot use the output folder '/nonexistent-dir'"));
 	assert_int_equal(plot_files_init(&pf, "x.gif", &e), -1);
+	/* gnuplot reads '<cmd' and writes '|cmd' through a shell: paths start with '/'. */
+	assert_int_equal(plot_files_init(&pf, "<touch x.png", &e), 0);
+	assert_true(pf.image[0] == '/' && pf.data[0] == '/' && pf.script[0] == '/');
+	assert_non_null(strstr(pf.data, "/<touch x.dat"));
+	plot_files_release(&pf);
+	assert_int_equal(plot_files_init(&pf, "|touch x.svg", &e), 0);
+	assert_true(pf.image[0] == '/');
+	plot_files_release(&pf);
 }
 
 static struct store_total row(const char *period, const char *host, const char *service,
