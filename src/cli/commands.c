@@ -7,9 +7,13 @@
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_compare;
+extern const struct cmd cmd_providers;
 
 const struct cmd *const cli_commands[] = {
 	&cmd_report,
+	&cmd_compare,
+	&cmd_providers,
 	&cmd_export,
 	&cmd_import,
 	NULL,
