@@ -94,6 +94,13 @@ static const char *money(int64_t v, char *buf, size_t len)
 	return num_format_fixed(v, 6, 2, buf, len);
 }
 
+/* For the table: rounded half up to cents (CSV and JSON keep micro-units). */
+static const char *cents(int64_t v, char *buf, size_t len)
+{
+	int64_t r = v >= 0 ? (v + 5000) / 10000 * 10000 : -((-v + 5000) / 10000 * 10000);
+	return num_format_fixed(r, 6, 2, buf, len);
+}
+
 static const char *u64s(uint64_t v, char *buf, size_t len)
 {
 	snprintf(buf, len, "%" PRIu64, v);
@@ -195,13 +202,13 @@ static int print_table(const struct row *rows, size_t n, bool compute_note)
 				       inst,
 				       inc,
 				       bil,
-				       money(b->base, m[0], 32),
-				       money(b->seats, m[1], 32),
-				       money(b->compute, m[2], 32),
-				       money(b->egress, m[3], 32),
-				       money(b->other, m[4], 32),
-				       money(b->vat, m[5], 32),
-				       money(b->total, m[6], 32),
+				       cents(b->base, m[0], 32),
+				       cents(b->seats, m[1], 32),
+				       cents(b->compute, m[2], 32),
+				       cents(b->egress, m[3], 32),
+				       cents(b->other, m[4], 32),
+				       cents(b->vat, m[5], 32),
+				       cents(b->total, m[6], 32),
 				       b->currency};
 		rc = report_table_add(t, cells);
 	}

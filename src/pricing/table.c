@@ -281,8 +281,8 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if ((r.kind == KIND_INSTANCE || r.kind == KIND_FEE || r.kind == KIND_FREE) &&
 	    !*v[COL_ITEM])
 		problem(l, line, colno(l, COL_ITEM), "this %s row needs an item", kinds[k]);
-	if (r.kind == KIND_INSTANCE && (!r.vcpu_milli || !r.ram))
-		problem(l, line, colno(l, r.ram ? COL_VCPU : COL_RAM),
+	if (r.kind == KIND_INSTANCE && (!*v[COL_VCPU] || !*v[COL_RAM]))
+		problem(l, line, colno(l, *v[COL_RAM] ? COL_VCPU : COL_RAM),
 			"an instance needs vcpu and ram");
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
