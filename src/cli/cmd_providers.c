@@ -234,7 +234,8 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 	const char *sub;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	/* Options may follow the subcommand ("providers list --format csv"). */
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_providers);
 			return 0;
