@@ -187,7 +187,9 @@ static int print_table(const struct row *rows, size_t n, bool compute_note)
 		char inc[32], bil[32], m[7][32], inst[96], plan[80];
 		snprintf(plan, sizeof(plan), "%s%s", p->plan, p->uncertain ? " *" : "");
 		uncertain |= p->uncertain;
-		if (p->instance)
+		if (p->instance && p->instance_list)
+			snprintf(inst, sizeof(inst), "%s", p->instance);
+		else if (p->instance)
 			snprintf(inst, sizeof(inst), "%ux %s", p->count, p->instance);
 		else
 			snprintf(inst, sizeof(inst), "-");

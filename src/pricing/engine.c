@@ -372,7 +372,8 @@ static int price_instances(const struct table *t, const struct config *c, const 
 			break;
 		}
 		p->uncertain |= r->uncertain;
-		p->instance = p->count ? "several" : r->raw[COL_ITEM];
+		p->instance_list = p->count > 0;
+		p->instance = p->count ? u->instances : r->raw[COL_ITEM];
 		p->count += (unsigned)n;
 	}
 	free(copy);

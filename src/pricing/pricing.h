@@ -106,7 +106,9 @@ struct pricing_plan {
 	int32_t month;             /* first day of the month */
 	int days;                  /* days in that month */
 	char currency[4];
-	const char *instance;      /* instance type priced, or NULL */
+	const char *instance;      /* instance type priced, or NULL; with several
+	                              types, the config's list (instance_list) */
+	bool instance_list;
 	unsigned count;            /* instances (servers for server plans) */
 	unsigned seats;
 	bool server_plan;          /* the plan is itself a machine (Hetzner) */
