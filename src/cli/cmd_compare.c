@@ -34,7 +34,7 @@ enum {
 	OPT_ALLOW_EMPTY,
 };
 
-#define MAX_RATES 8
+#define MAX_RATES  8
 #define SEARCH_MAX 10000000000000000ULL /* 10 PB: the search ceiling */
 
 struct opts {
@@ -56,7 +56,7 @@ struct row {
 
 /* Bills plan p for egress bytes in the currency the report uses. */
 static int bill_for(const struct opts *o, const struct pricing_plan *p, uint64_t egress,
-		    struct pricing_bill *b, bool *converted, struct err *e)
+                    struct pricing_bill *b, bool *converted, struct err *e)
 {
 	if (pricing_bill(p, egress, b, e))
 		return -1;
@@ -113,10 +113,10 @@ static const char *u64s(uint64_t v, char *buf, size_t len)
  * sources, which would count the same bytes twice); then the sum of hosts.
  */
 static int measured_egress(struct cli *cli, const char *host, int32_t first, int32_t last,
-			   uint64_t *egress, const char **used, bool *found)
+                           uint64_t *egress, const char **used, bool *found)
 {
-	static const char *const pref[] = {STORE_SOURCE_NFT, STORE_SOURCE_PCAP,
-					   STORE_SOURCE_IMPORT, STORE_SOURCE_IFACE};
+	static const char *const pref[] = {STORE_SOURCE_NFT, STORE_SOURCE_PCAP, STORE_SOURCE_IMPORT,
+	                                   STORE_SOURCE_IFACE};
 	const struct config *cfg = cli_config(cli);
 	struct store_query q;
 	struct store_total *rows = NULL;
@@ -164,7 +164,7 @@ static int measured_egress(struct cli *cli, const char *host, int32_t first, int
 		*egress += sum;
 		*used = !*used || strcmp(*used, pref[best]) == 0 ? pref[best] : "mixed";
 		cli_verbose(cli, "host %s: %" PRIu64 " billable egress bytes from source %s",
-			    rows[i].host, sum, pref[best]);
+		            rows[i].host, sum, pref[best]);
 	}
 	store_totals_free(rows, n);
 	return 0;
@@ -172,9 +172,9 @@ static int measured_egress(struct cli *cli, const char *host, int32_t first, int
 
 static int print_table(const struct row *rows, size_t n, bool compute_note)
 {
-	static const char *const hdr[] = {"provider", "plan", "region", "instances",
-					  "included", "billable", "base", "seats",
-					  "compute", "egress", "other", "vat", "total", "cur"};
+	static const char *const hdr[] = {"provider", "plan", "region", "instances", "included",
+	                                  "billable", "base", "seats",  "compute",   "egress",
+	                                  "other",    "vat",  "total",  "cur"};
 	struct report_table *t = report_table_new(14, hdr, "lllllrrrrrrrrl");
 	bool uncertain = false;
 	int rc = 0;
@@ -199,19 +199,19 @@ static int print_table(const struct row *rows, size_t n, bool compute_note)
 			num_format_bytes(b->included_bytes, inc, sizeof(inc));
 		num_format_bytes(b->billable_bytes, bil, sizeof(bil));
 		const char *cells[] = {p->provider,
-				       plan,
-				       p->region,
-				       inst,
-				       inc,
-				       bil,
-				       cents(b->base, m[0], 32),
-				       cents(b->seats, m[1], 32),
-				       cents(b->compute, m[2], 32),
-				       cents(b->egress, m[3], 32),
-				       cents(b->other, m[4], 32),
-				       cents(b->vat, m[5], 32),
-				       cents(b->total, m[6], 32),
-				       b->currency};
+		                       plan,
+		                       p->region,
+		                       inst,
+		                       inc,
+		                       bil,
+		                       cents(b->base, m[0], 32),
+		                       cents(b->seats, m[1], 32),
+		                       cents(b->compute, m[2], 32),
+		                       cents(b->egress, m[3], 32),
+		                       cents(b->other, m[4], 32),
+		                       cents(b->vat, m[5], 32),
+		                       cents(b->total, m[6], 32),
+		                       b->currency};
 		rc = report_table_add(t, cells);
 	}
 	if (!rc)
@@ -219,19 +219,19 @@ static int print_table(const struct row *rows, size_t n, bool compute_note)
 	report_table_free(t);
 	if (!rc && uncertain)
 		rc = printf("* uses a figure the price research marks uncertain "
-			    "(see 'costs providers show NAME')\n") < 0;
+		            "(see 'costs providers show NAME')\n") < 0;
 	if (!rc && compute_note)
 		rc = printf("compute not priced: no [provider] section or --need, so only fixed "
-			    "fees and egress are priced (plans that are servers count one)\n") < 0;
+		            "fees and egress are priced (plans that are servers count one)\n") < 0;
 	return rc;
 }
 
 static int print_csv(const struct row *rows, size_t n)
 {
 	static const char *const hdr[] = {
-		"provider", "plan",    "region", "month",  "currency", "egress_bytes",
-		"included_bytes", "billable_bytes", "base", "compute", "egress", "other",
-		"total", "seats", "vat", "instance", "count", "uncertain"};
+	    "provider",       "plan",           "region", "month",    "currency", "egress_bytes",
+	    "included_bytes", "billable_bytes", "base",   "compute",  "egress",   "other",
+	    "total",          "seats",          "vat",    "instance", "count",    "uncertain"};
 	int rc = csvio_write_row(stdout, hdr, sizeof(hdr) / sizeof(hdr[0]));
 
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -241,23 +241,23 @@ static int print_csv(const struct row *rows, size_t n)
 		int64_t base = b->base + b->seats; /* the contract's base holds seat fees */
 		snprintf(cnt, sizeof(cnt), "%u", p->instance ? p->count : 0);
 		const char *cells[] = {p->provider,
-				       p->plan,
-				       p->region,
-				       date_format_month(p->month, mon),
-				       b->currency,
-				       u64s(b->egress_bytes, eg, sizeof(eg)),
-				       u64s(b->included_bytes, inc, sizeof(inc)),
-				       u64s(b->billable_bytes, bil, sizeof(bil)),
-				       money(base, m[0], 32),
-				       money(b->compute, m[1], 32),
-				       money(b->egress, m[2], 32),
-				       money(b->other, m[3], 32),
-				       money(b->total, m[4], 32),
-				       money(b->seats, m[5], 32),
-				       money(b->vat, m[6], 32),
-				       p->instance ? p->instance : "",
-				       cnt,
-				       p->uncertain ? "yes" : "no"};
+		                       p->plan,
+		                       p->region,
+		                       date_format_month(p->month, mon),
+		                       b->currency,
+		                       u64s(b->egress_bytes, eg, sizeof(eg)),
+		                       u64s(b->included_bytes, inc, sizeof(inc)),
+		                       u64s(b->billable_bytes, bil, sizeof(bil)),
+		                       money(base, m[0], 32),
+		                       money(b->compute, m[1], 32),
+		                       money(b->egress, m[2], 32),
+		                       money(b->other, m[3], 32),
+		                       money(b->total, m[4], 32),
+		                       money(b->seats, m[5], 32),
+		                       money(b->vat, m[6], 32),
+		                       p->instance ? p->instance : "",
+		                       cnt,
+		                       p->uncertain ? "yes" : "no"};
 		rc = csvio_write_row(stdout, cells, sizeof(cells) / sizeof(cells[0]));
 	}
 	return rc;
@@ -278,15 +278,15 @@ static json_t *rows_json(const struct row *rows, size_t n)
 		const struct pricing_bill *b = &rows[i].bill;
 		char mon[8];
 		json_t *o = json_pack(
-			"{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
-			"provider", p->provider, "plan", p->plan, "region", p->region, "month",
-			date_format_month(p->month, mon), "currency", b->currency, "egress_bytes",
-			(json_int_t)b->egress_bytes, "included_bytes", (json_int_t)b->included_bytes,
-			"billable_bytes", (json_int_t)b->billable_bytes, "unlimited", b->unlimited,
-			"base", json_money(b->base), "seats", json_money(b->seats), "compute",
-			json_money(b->compute), "egress", json_money(b->egress), "other",
-			json_money(b->other), "vat", json_money(b->vat), "total",
-			json_money(b->total), "uncertain", p->uncertain);
+		    "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:b,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+		    "provider", p->provider, "plan", p->plan, "region", p->region, "month",
+		    date_format_month(p->month, mon), "currency", b->currency, "egress_bytes",
+		    (json_int_t)b->egress_bytes, "included_bytes", (json_int_t)b->included_bytes,
+		    "billable_bytes", (json_int_t)b->billable_bytes, "unlimited", b->unlimited,
+		    "base", json_money(b->base), "seats", json_money(b->seats), "compute",
+		    json_money(b->compute), "egress", json_money(b->egress), "other",
+		    json_money(b->other), "vat", json_money(b->vat), "total", json_money(b->total),
+		    "uncertain", p->uncertain);
 		if (o && p->instance) {
 			json_object_set_new(o, "instance", json_string(p->instance));
 			json_object_set_new(o, "count", json_integer(p->count));
@@ -297,8 +297,8 @@ static json_t *rows_json(const struct row *rows, size_t n)
 }
 
 /* total(a) - total(b) at egress x, both in the report currency. */
-static int diff_at(const struct opts *o, const struct pricing_plan *a,
-		   const struct pricing_plan *b, uint64_t x, __int128 *d, struct err *e)
+static int diff_at(const struct opts *o, const struct pricing_plan *a, const struct pricing_plan *b,
+                   uint64_t x, __int128 *d, struct err *e)
 {
 	struct pricing_bill ba, bb;
 	bool ca, cb;
@@ -316,7 +316,7 @@ static int diff_at(const struct opts *o, const struct pricing_plan *a,
  * up to the ceiling.
  */
 static int breakeven(const struct opts *o, const struct pricing_plan *a,
-		     const struct pricing_plan *b, uint64_t *at, int *sign0, struct err *e)
+                     const struct pricing_plan *b, uint64_t *at, int *sign0, struct err *e)
 {
 	uint64_t lo = 0, hi = SEARCH_MAX;
 	__int128 d;
@@ -386,19 +386,21 @@ static int print_breakeven(const struct opts *o, const struct row *rows, size_t 
 			if (rc == 1)
 				printf("  %s/%s and %s/%s: %s/%s stays cheaper up to 10 PB\n",
 				       a->provider, a->plan, b->provider, b->plan,
-				       s0 < 0 ? a->provider : b->provider, s0 < 0 ? a->plan : b->plan);
+				       s0 < 0 ? a->provider : b->provider,
+				       s0 < 0 ? a->plan : b->plan);
 			else
-				printf("  %s/%s and %s/%s: %s (%" PRIu64 " bytes); below it %s/%s is "
-				       "cheaper\n",
-				       a->provider, a->plan, b->provider, b->plan,
-				       num_format_bytes(at, sz, sizeof(sz)), at,
-				       s0 < 0 ? a->provider : b->provider, s0 < 0 ? a->plan : b->plan);
+				printf(
+				    "  %s/%s and %s/%s: %s (%" PRIu64 " bytes); below it %s/%s is "
+				    "cheaper\n",
+				    a->provider, a->plan, b->provider, b->plan,
+				    num_format_bytes(at, sz, sizeof(sz)), at,
+				    s0 < 0 ? a->provider : b->provider, s0 < 0 ? a->plan : b->plan);
 		}
 	return 0;
 }
 
 static int total_at(const struct opts *o, const struct pricing_plan *p, uint64_t x, int64_t *t,
-		    struct err *e)
+                    struct err *e)
 {
 	struct pricing_bill b;
 	bool c;
@@ -424,8 +426,8 @@ static int print_invoice(const struct opts *o, const struct row *r, int64_t amou
 		return cli_error("%s", e.msg);
 	if (amount < t0)
 		return printf("the invoice is below the fixed charges (%s): no egress volume "
-			      "explains it\n",
-			      money(t0, m1, 32)) < 0;
+		              "explains it\n",
+		              money(t0, m1, 32)) < 0;
 	if (amount > tmax)
 		return printf("no egress volume up to 10 PB explains the invoice\n") < 0;
 	/* first_ge: the least egress whose bill reaches the invoice. */
@@ -455,14 +457,13 @@ static int print_invoice(const struct opts *o, const struct row *r, int64_t amou
 		return cli_error("%s", e.msg);
 	if (t == amount)
 		return printf("under %s/%s rules the invoice implies %s to %s of egress "
-			      "(%" PRIu64 " to %" PRIu64 " bytes)\n",
-			      p->provider, p->plan, num_format_bytes(first_ge, s1, 32),
-			      num_format_bytes(last_le, s2, 32), first_ge, last_le) < 0;
+		              "(%" PRIu64 " to %" PRIu64 " bytes)\n",
+		              p->provider, p->plan, num_format_bytes(first_ge, s1, 32),
+		              num_format_bytes(last_le, s2, 32), first_ge, last_le) < 0;
 	return printf("under %s/%s rules no egress volume gives exactly this amount: %s "
-		      "(%" PRIu64 " bytes) bills %s, one byte more bills %s\n",
-		      p->provider, p->plan, num_format_bytes(last_le, s1, 32), last_le,
-		      (total_at(o, p, last_le, &t0, &e), money(t0, m1, 32)),
-		      money(t, m2, 32)) < 0;
+	              "(%" PRIu64 " bytes) bills %s, one byte more bills %s\n",
+	              p->provider, p->plan, num_format_bytes(last_le, s1, 32), last_le,
+	              (total_at(o, p, last_le, &t0, &e), money(t0, m1, 32)), money(t, m2, 32)) < 0;
 }
 
 static int parse_rate(struct opts *o, const char *arg)
@@ -492,24 +493,24 @@ static int parse_rate(struct opts *o, const char *arg)
 static int exec_compare(struct cli *cli, int argc, char **argv)
 {
 	static const struct option lopts[] = {
-		{"month", required_argument, NULL, CLI_OPT_MONTH},
-		{"host", required_argument, NULL, CLI_OPT_HOST},
-		{"egress", required_argument, NULL, OPT_EGRESS},
-		{"provider", required_argument, NULL, OPT_PROVIDER},
-		{"plan", required_argument, NULL, OPT_PLAN},
-		{"region", required_argument, NULL, OPT_REGION},
-		{"need", required_argument, NULL, OPT_NEED},
-		{"seats", required_argument, NULL, OPT_SEATS},
-		{"rate", required_argument, NULL, OPT_RATE},
-		{"currency", required_argument, NULL, OPT_CURRENCY},
-		{"vat", required_argument, NULL, OPT_VAT},
-		{"first-month", no_argument, NULL, OPT_FIRST_MONTH},
-		{"breakeven", no_argument, NULL, OPT_BREAKEVEN},
-		{"invoice", required_argument, NULL, OPT_INVOICE},
-		{"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
-		{"format", required_argument, NULL, CLI_OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"month", required_argument, NULL, CLI_OPT_MONTH},
+	    {"host", required_argument, NULL, CLI_OPT_HOST},
+	    {"egress", required_argument, NULL, OPT_EGRESS},
+	    {"provider", required_argument, NULL, OPT_PROVIDER},
+	    {"plan", required_argument, NULL, OPT_PLAN},
+	    {"region", required_argument, NULL, OPT_REGION},
+	    {"need", required_argument, NULL, OPT_NEED},
+	    {"seats", required_argument, NULL, OPT_SEATS},
+	    {"rate", required_argument, NULL, OPT_RATE},
+	    {"currency", required_argument, NULL, OPT_CURRENCY},
+	    {"vat", required_argument, NULL, OPT_VAT},
+	    {"first-month", no_argument, NULL, OPT_FIRST_MONTH},
+	    {"breakeven", no_argument, NULL, OPT_BREAKEVEN},
+	    {"invoice", required_argument, NULL, OPT_INVOICE},
+	    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct pricing_select sel;
 	struct opts o;
@@ -580,7 +581,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 			if (num_parse_fixed(optarg, 6, &o.vat, &e) || o.vat < 0 ||
 			    o.vat > 100 * (int64_t)PRICING_MICRO)
 				return cli_usage(&cmd_compare, "bad VAT '%s' (a percentage 0-100)",
-						 optarg);
+				                 optarg);
 			o.vat_set = true;
 			break;
 		case OPT_FIRST_MONTH:
@@ -613,9 +614,10 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_compare, "--invoice needs --provider and --plan");
 	for (size_t i = 0; i < o.nrates; i++)
 		if (strcmp(o.rates[i].cur, o.currency) == 0)
-			return cli_usage(&cmd_compare, "--rate %s converts the report currency "
-						       "into itself (see --currency)",
-					 o.currency);
+			return cli_usage(&cmd_compare,
+			                 "--rate %s converts the report currency "
+			                 "into itself (see --currency)",
+			                 o.currency);
 	first = date_month_first(sel.month);
 	last = first + date_days_in_month(first) - 1;
 	if (!(sel.config = cli_config(cli)))
@@ -627,9 +629,9 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 			return rc;
 		if (!found && !allow_empty)
 			return cli_error("no traffic recorded for %s%s%s (give --egress SIZE, or "
-					 "--allow-empty to price zero egress)",
-					 date_format_month(first, mon), host ? " on host " : "",
-					 host ? host : "");
+			                 "--allow-empty to price zero egress)",
+			                 date_format_month(first, mon), host ? " on host " : "",
+			                 host ? host : "");
 	}
 	if (pricing_load_dir(cli->providers_dir, &tables, &e))
 		return cli_error("%s", e.msg);
@@ -663,13 +665,16 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 		char sz[32], mon[8];
 		printf("%s egress in %s (%s)\n", num_format_bytes(egress, sz, sizeof(sz)),
 		       date_format_month(first, mon),
-		       egress_set ? "given" : source ? source : "no data");
+		       egress_set ? "given"
+		       : source   ? source
+		                  : "no data");
 		rc = print_table(rows, n, compute_note);
 		for (size_t i = 0; i + 1 < n && !rc; i++)
 			if (strcmp(rows[i].bill.currency, rows[i + 1].bill.currency)) {
-				rc = printf("rows are in different currencies and are not comparable; "
-					    "give --rate CUR=X to convert into %s\n",
-					    o.currency) < 0;
+				rc = printf(
+				         "rows are in different currencies and are not comparable; "
+				         "give --rate CUR=X to convert into %s\n",
+				         o.currency) < 0;
 				break;
 			}
 		if (!rc && want_breakeven)
@@ -686,33 +691,33 @@ out:
 }
 
 const struct cmd cmd_compare = {
-	.name = "compare",
-	.synopsis = "(--month YYYY-MM | --egress SIZE) [--provider NAME] [--plan NAME] "
-		    "[--region NAME] [--need SPEC] [--seats N] [--rate CUR=X] [--vat PCT] "
-		    "[--first-month] [--breakeven] [--invoice AMOUNT] [--format table|csv|json]",
-	.summary = "a month's bill on every provider and plan, cheapest first",
-	.help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
-		"                      (billable services; per host one source: nft, else pcap,\n"
-		"                      else import, else iface; hosts are summed)\n"
-		"  --egress SIZE       price this volume instead (1.3TB = 1.3e12 bytes; kB MB GB\n"
-		"                      TB KiB MiB GiB TiB); the month defaults to this month\n"
-		"  --host NAME         measured egress of this host only\n"
-		"  --allow-empty       price zero egress when the month has no data\n"
-		"  --provider NAME     only this provider's table\n"
-		"  --plan NAME         only this plan (default: every plan in force)\n"
-		"  --region NAME       price in this region (default: the config's, else the\n"
-		"                      table's first)\n"
-		"  --need SPEC         ram=4GB,cpu=2,count=2: the cheapest fitting instance per\n"
-		"                      plan (overrides the config's [provider] sections)\n"
-		"  --seats N           seats for per-seat plans (default: config, else 1)\n"
-		"  --rate CUR=X        convert amounts in CUR at X units of the report currency\n"
-		"  --currency CUR      the report currency for --rate (default USD)\n"
-		"  --vat PCT           add VAT at PCT percent of the total\n"
-		"  --first-month       include one-off setup fees\n"
-		"  --breakeven         the egress at which the cheapest plans of each pair of\n"
-		"                      providers cost the same\n"
-		"  --invoice AMOUNT    with --provider and --plan: compare with a real invoice\n"
-		"                      and show the egress it implies\n"
-		"  --format FMT        table (default), csv or json\n",
-	.exec = exec_compare,
+    .name = "compare",
+    .synopsis = "(--month YYYY-MM | --egress SIZE) [--provider NAME] [--plan NAME] "
+                "[--region NAME] [--need SPEC] [--seats N] [--rate CUR=X] [--vat PCT] "
+                "[--first-month] [--breakeven] [--invoice AMOUNT] [--format table|csv|json]",
+    .summary = "a month's bill on every provider and plan, cheapest first",
+    .help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
+            "                      (billable services; per host one source: nft, else pcap,\n"
+            "                      else import, else iface; hosts are summed)\n"
+            "  --egress SIZE       price this volume instead (1.3TB = 1.3e12 bytes; kB MB GB\n"
+            "                      TB KiB MiB GiB TiB); the month defaults to this month\n"
+            "  --host NAME         measured egress of this host only\n"
+            "  --allow-empty       price zero egress when the month has no data\n"
+            "  --provider NAME     only this provider's table\n"
+            "  --plan NAME         only this plan (default: every plan in force)\n"
+            "  --region NAME       price in this region (default: the config's, else the\n"
+            "                      table's first)\n"
+            "  --need SPEC         ram=4GB,cpu=2,count=2: the cheapest fitting instance per\n"
+            "                      plan (overrides the config's [provider] sections)\n"
+            "  --seats N           seats for per-seat plans (default: config, else 1)\n"
+            "  --rate CUR=X        convert amounts in CUR at X units of the report currency\n"
+            "  --currency CUR      the report currency for --rate (default USD)\n"
+            "  --vat PCT           add VAT at PCT percent of the total\n"
+            "  --first-month       include one-off setup fees\n"
+            "  --breakeven         the egress at which the cheapest plans of each pair of\n"
+            "                      providers cost the same\n"
+            "  --invoice AMOUNT    with --provider and --plan: compare with a real invoice\n"
+            "                      and show the egress it implies\n"
+            "  --format FMT        table (default), csv or json\n",
+    .exec = exec_compare,
 };

@@ -6,13 +6,13 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "cli.h"
 #include "csvio.h"
 #include "date.h"
 #include "pricing.h"
-#include "pricing_int.h"
 #include "table.h"
 
 extern const struct cmd cmd_providers;
@@ -40,32 +40,19 @@ static int do_list(struct cli *cli, enum cli_format fmt)
 		rc = csvio_write_row(stdout, hdr, 4);
 	else if (fmt == CLI_FORMAT_JSON)
 		arr = json_array();
-	else
-		tab = report_table_new(4, hdr, "llll");
-	for (size_t i = 0; i < t->n && !rc; i++) {
-		const struct table *p = &t->t[i];
+	else if (!(tab = report_table_new(4, hdr, "llll")))
+		rc = -1;
+	for (size_t i = 0; i < pricing_provider_count(t) && !rc; i++) {
 		char plans[1024];
-		size_t o = 0;
-		plans[0] = '\0';
-		for (size_t r = 0; r < p->nrows; r++) {
-			const char *name = p->rows[r].raw[COL_PLAN];
-			bool dup = false;
-			if (p->rows[r].kind != KIND_PLAN)
-				continue;
-			for (size_t q = 0; q < r && !dup; q++)
-				dup = p->rows[q].kind == KIND_PLAN &&
-				      strcmp(p->rows[q].raw[COL_PLAN], name) == 0;
-			if (!dup && o + strlen(name) + 2 < sizeof(plans))
-				o += (size_t)snprintf(plans + o, sizeof(plans) - o, "%s%s",
-						      o ? " " : "", name);
-		}
-		const char *cells[] = {p->name, p->currency, plans, p->path};
+		const char *cells[] = {pricing_provider_name(t, i), pricing_provider_currency(t, i),
+		                       pricing_provider_plans(t, i, plans, sizeof(plans)),
+		                       pricing_provider_path(t, i)};
 		if (fmt == CLI_FORMAT_CSV)
 			rc = csvio_write_row(stdout, cells, 4);
 		else if (fmt == CLI_FORMAT_JSON)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s}", "provider",
-							     p->name, "currency", p->currency,
-							     "plans", plans, "file", p->path));
+			rc = json_array_append_new(
+			    arr, json_pack("{s:s,s:s,s:s,s:s}", "provider", cells[0], "currency",
+			                   cells[1], "plans", cells[2], "file", cells[3]));
 		else
 			rc = report_table_add(tab, cells);
 	}
@@ -79,80 +66,132 @@ static int do_list(struct cli *cli, enum cli_format fmt)
 	return rc ? cli_error("cannot write the list") : 0;
 }
 
+/* Column positions in pricing_columns, looked up once by name. */
+struct show {
+	enum cli_format fmt;
+	struct report_table *tab;
+	json_t *arr;
+	json_t *seen;   /* sources already printed, as a set */
+	size_t col[16]; /* by S_*; col[S_NCOLS] is the source column */
+};
+
+enum {
+	S_KIND,
+	S_PLAN,
+	S_ITEM,
+	S_REGION,
+	S_FROM,
+	S_TO,
+	S_CURRENCY,
+	S_PRICE,
+	S_PER,
+	S_BLOCK,
+	S_INCLUDED,
+	S_VCPU,
+	S_RAM,
+	S_SOURCE_DATE,
+	S_NOTES,
+	S_NCOLS
+};
+
+static const char *const show_names[S_NCOLS] = {
+    "kind", "plan",  "item",     "region", "from", "to",          "currency", "price",
+    "per",  "block", "included", "vcpu",   "ram",  "source_date", "notes"};
+
+static int show_row(void *ctx, size_t line, const char *const *v)
+{
+	struct show *s = ctx;
+	char price[64], specs[64];
+
+	if (s->fmt == CLI_FORMAT_CSV)
+		return csvio_write_row(stdout, v, pricing_ncolumns);
+	if (s->fmt == CLI_FORMAT_JSON) {
+		json_t *o = json_object();
+		for (size_t i = 0; i < pricing_ncolumns; i++)
+			if (*v[i])
+				json_object_set_new(o, pricing_columns[i], json_string(v[i]));
+		json_object_set_new(o, "line", json_integer((json_int_t)line));
+		return json_array_append_new(s->arr, o);
+	}
+#define F(x) v[s->col[x]]
+	snprintf(price, sizeof(price), "%s%s%s", F(S_PRICE), *F(S_PRICE) ? " " : "",
+	         *F(S_PRICE) ? F(S_CURRENCY) : "");
+	snprintf(specs, sizeof(specs), "%s%s%s", F(S_VCPU), *F(S_VCPU) ? " vCPU " : "", F(S_RAM));
+	{
+		const char *cells[] = {F(S_KIND),     F(S_PLAN),  F(S_ITEM), F(S_REGION),
+		                       F(S_FROM),     F(S_TO),    price,     F(S_PER),
+		                       F(S_INCLUDED), F(S_BLOCK), specs,     F(S_SOURCE_DATE),
+		                       F(S_NOTES)};
+		return report_table_add(s->tab, cells);
+	}
+#undef F
+}
+
+static int show_source(void *ctx, size_t line, const char *const *v)
+{
+	struct show *s = ctx;
+	const char *src = v[s->col[S_NCOLS]];
+
+	(void)line;
+	/* Each source once, in the order of its first row. */
+	if (!*src || json_object_get(s->seen, src))
+		return 0;
+	json_object_set_new(s->seen, src, json_true());
+	return printf("  %s\n", src) < 0;
+}
+
 static int do_show(struct cli *cli, const char *name, enum cli_format fmt)
 {
-	static const char *const hdr[] = {"kind", "plan", "item", "region", "from", "to",
-					  "price", "per", "included", "block", "specs",
-					  "source date", "notes"};
+	static const char *const hdr[] = {"kind",  "plan",        "item", "region",   "from",
+	                                  "to",    "price",       "per",  "included", "block",
+	                                  "specs", "source date", "notes"};
 	struct pricing_tables *t;
-	const struct table *p = NULL;
-	struct report_table *tab = NULL;
-	json_t *arr = NULL;
+	struct show s = {.fmt = fmt};
+	size_t idx = SIZE_MAX, n;
 	int rc = 0;
 
 	if (load(cli, &t))
 		return 1;
-	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->t[i].name, name) == 0)
-			p = &t->t[i];
-	if (!p) {
+	n = pricing_provider_count(t);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(pricing_provider_name(t, i), name) == 0)
+			idx = i;
+	if (idx == SIZE_MAX) {
 		char known[512];
 		size_t o = 0;
 		known[0] = '\0';
-		for (size_t i = 0; i < t->n; i++)
+		for (size_t i = 0; i < n && o < sizeof(known); i++)
 			o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", o ? ", " : "",
-					      t->t[i].name);
+			                      pricing_provider_name(t, i));
 		pricing_tables_free(t);
 		return cli_error("unknown provider '%s' (known: %s)", name, known);
 	}
+	for (size_t k = 0; k < S_NCOLS; k++)
+		for (size_t i = 0; i < pricing_ncolumns; i++)
+			if (strcmp(pricing_columns[i], show_names[k]) == 0)
+				s.col[k] = i;
+	for (size_t i = 0; i < pricing_ncolumns; i++)
+		if (strcmp(pricing_columns[i], "source") == 0)
+			s.col[S_NCOLS] = i;
 	if (fmt == CLI_FORMAT_CSV) {
-		rc = csvio_write_row(stdout, table_columns, TABLE_NCOLS);
-		for (size_t r = 0; r < p->nrows && !rc; r++)
-			rc = csvio_write_row(stdout, (const char *const *)p->rows[r].raw,
-					     TABLE_NCOLS);
+		rc = csvio_write_row(stdout, pricing_columns, pricing_ncolumns) ||
+		     pricing_provider_rows(t, idx, show_row, &s);
 	} else if (fmt == CLI_FORMAT_JSON) {
-		arr = json_array();
-		for (size_t r = 0; r < p->nrows; r++) {
-			json_t *o = json_object();
-			for (size_t c = 0; c < TABLE_NCOLS; c++)
-				if (*p->rows[r].raw[c])
-					json_object_set_new(o, table_columns[c],
-							    json_string(p->rows[r].raw[c]));
-			json_object_set_new(o, "line", json_integer((json_int_t)p->rows[r].line));
-			json_array_append_new(arr, o);
-		}
-		rc = json_dumpf(arr, stdout, JSON_INDENT(2)) || putchar('\n') == EOF;
-		json_decref(arr);
+		s.arr = json_array();
+		rc = pricing_provider_rows(t, idx, show_row, &s) ||
+		     json_dumpf(s.arr, stdout, JSON_INDENT(2)) || putchar('\n') == EOF;
+		json_decref(s.arr);
 	} else {
-		printf("%s (%s): %s\n\n", p->name, p->currency, p->path);
-		tab = report_table_new(13, hdr, "lllllllrrrlll");
-		for (size_t r = 0; r < p->nrows && !rc; r++) {
-			char *const *v = p->rows[r].raw;
-			char price[64], specs[64];
-			snprintf(price, sizeof(price), "%s%s%s", v[COL_PRICE],
-				 *v[COL_PRICE] ? " " : "", *v[COL_PRICE] ? v[COL_CURRENCY] : "");
-			snprintf(specs, sizeof(specs), "%s%s%s", *v[COL_VCPU] ? v[COL_VCPU] : "",
-				 *v[COL_VCPU] ? " vCPU " : "", v[COL_RAM]);
-			const char *cells[] = {v[COL_KIND],     v[COL_PLAN],  v[COL_ITEM],
-					       v[COL_REGION],   v[COL_FROM],  v[COL_TO],
-					       price,           v[COL_PER],   v[COL_INCLUDED],
-					       v[COL_BLOCK],    specs,        v[COL_SOURCE_DATE],
-					       v[COL_NOTES]};
-			rc = report_table_add(tab, cells);
-		}
-		if (!rc)
-			rc = report_table_print(tab, stdout);
-		/* Sources once each, after the table. */
-		printf("\nsources:\n");
-		for (size_t r = 0; r < p->nrows; r++) {
-			const char *s = p->rows[r].raw[COL_SOURCE];
-			bool dup = !*s;
-			for (size_t q = 0; q < r && !dup; q++)
-				dup = strcmp(p->rows[q].raw[COL_SOURCE], s) == 0;
-			if (!dup)
-				printf("  %s\n", s);
-		}
-		report_table_free(tab);
+		printf("%s (%s): %s\n\n", name, pricing_provider_currency(t, idx),
+		       pricing_provider_path(t, idx));
+		if (!(s.tab = report_table_new(13, hdr, "lllllllrrrlll")))
+			rc = -1;
+		rc = rc || pricing_provider_rows(t, idx, show_row, &s) ||
+		     report_table_print(s.tab, stdout) || printf("\nsources:\n") < 0;
+		report_table_free(s.tab);
+		s.seen = json_object();
+		rc = rc || pricing_provider_rows(t, idx, show_source, &s);
+		json_decref(s.seen);
 	}
 	pricing_tables_free(t);
 	return rc ? cli_error("cannot write the table") : 0;
@@ -199,7 +238,8 @@ static int do_check(struct cli *cli, int argc, char **argv)
 		struct dirent **list;
 		int n = scandir(cli->providers_dir, &list, filter_csv, alphasort);
 		if (n < 0)
-			return cli_error("cannot open provider tables '%s': %m", cli->providers_dir);
+			return cli_error("cannot open provider tables '%s': %m",
+			                 cli->providers_dir);
 		for (int i = 0; i < n; i++, files++) {
 			char *path;
 			if (asprintf(&path, "%s/%s", cli->providers_dir, list[i]->d_name) < 0) {
@@ -217,7 +257,7 @@ static int do_check(struct cli *cli, int argc, char **argv)
 	}
 	if (total)
 		cli_error("%zu problem%s in %zu file%s", total, total == 1 ? "" : "s", files,
-			  files == 1 ? "" : "s");
+		          files == 1 ? "" : "s");
 	else if (cli->verbosity >= 0)
 		printf("%zu file%s ok\n", files, files == 1 ? "" : "s");
 	return bad ? 1 : 0;
@@ -226,9 +266,9 @@ static int do_check(struct cli *cli, int argc, char **argv)
 static int exec_providers(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, CLI_OPT_FORMAT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	enum cli_format fmt = CLI_FORMAT_TABLE;
 	const char *sub;
@@ -266,14 +306,14 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_providers = {
-	.name = "providers",
-	.synopsis = "list | show NAME | check [FILE...] [--format table|csv|json]",
-	.summary = "list, show and validate the provider price tables",
-	.help = "  list                the tables found, their currency and plans\n"
-		"  show NAME           every row of one table with its source date and notes\n"
-		"  check [FILE...]     validate tables (default: every *.csv of the providers\n"
-		"                      directory); prints each problem as file:line:column:\n"
-		"                      message and exits 1 when there is any\n"
-		"  --format FMT        table (default), csv or json (list and show)\n",
-	.exec = exec_providers,
+    .name = "providers",
+    .synopsis = "list | show NAME | check [FILE...] [--format table|csv|json]",
+    .summary = "list, show and validate the provider price tables",
+    .help = "  list                the tables found, their currency and plans\n"
+            "  show NAME           every row of one table with its source date and notes\n"
+            "  check [FILE...]     validate tables (default: every *.csv of the providers\n"
+            "                      directory); prints each problem as file:line:column:\n"
+            "                      message and exits 1 when there is any\n"
+            "  --format FMT        table (default), csv or json (list and show)\n",
+    .exec = exec_providers,
 };

@@ -43,7 +43,8 @@ int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e)
 				rc = err_set(e, "bad ram '%s' in need (a size like 4GB)", eq);
 		} else if (strcmp(tok, "cpu") == 0) {
 			if (num_parse_fixed(eq, 3, &out->cpu_milli, NULL) || out->cpu_milli < 0)
-				rc = err_set(e, "bad cpu '%s' in need (a number like 2 or 0.5)", eq);
+				rc =
+				    err_set(e, "bad cpu '%s' in need (a number like 2 or 0.5)", eq);
 		} else if (strcmp(tok, "count") == 0) {
 			uint64_t c;
 			if (num_parse_u64(eq, 1, 10000, &c, NULL))
@@ -71,8 +72,8 @@ static bool in_force(const struct table_row *r, int32_t first, int32_t last)
  * month; where several are, the one that started last.
  */
 static const struct table_row *pick(const struct table *t, enum table_kind kind, const char *plan,
-				    const char *item, const char *region, int32_t first,
-				    int32_t last)
+                                    const char *item, const char *region, int32_t first,
+                                    int32_t last)
 {
 	const struct table_row *best = NULL;
 
@@ -92,8 +93,8 @@ static const struct table_row *pick(const struct table *t, enum table_kind kind,
 
 /* The most specific row: plan and region, plan, region, then neither. */
 static const struct table_row *pick_specific(const struct table *t, enum table_kind kind,
-					     const char *plan, const char *item,
-					     const char *region, int32_t first, int32_t last)
+                                             const char *plan, const char *item, const char *region,
+                                             int32_t first, int32_t last)
 {
 	const struct table_row *r;
 
@@ -170,8 +171,7 @@ static int usage_error(const struct config *c, unsigned line, struct err *e)
 }
 
 /* Reads a [provider NAME] section; fee items of table t are valid keys. */
-static int usage_read(const struct config *c, const struct table *t, struct usage *u,
-		      struct err *e)
+static int usage_read(const struct config *c, const struct table *t, struct usage *u, struct err *e)
 {
 	memset(u, 0, sizeof(*u));
 	if (!c)
@@ -194,7 +194,7 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 		} else if (strcmp(kv->key, "seats") == 0 || strcmp(kv->key, "count") == 0) {
 			if (num_parse_u64(kv->value, 1, 10000, &v, NULL)) {
 				err_set(e, "bad %s '%s' (a whole number 1 to 10000)", kv->key,
-					kv->value);
+				        kv->value);
 				return usage_error(c, kv->line, e);
 			}
 			if (kv->key[0] == 's') {
@@ -215,15 +215,16 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				fee = t->rows[r].kind == KIND_FEE && t->rows[r].per == PER_MONTH &&
 				      strcmp(t->rows[r].raw[COL_ITEM], kv->key) == 0;
 			if (!fee) {
-				err_set(e,
-					"unknown key '%s' in [provider %s] (plan, region, seats, "
-					"count, instances, need, or a monthly fee item of the table)",
-					kv->key, t->name);
+				err_set(
+				    e,
+				    "unknown key '%s' in [provider %s] (plan, region, seats, "
+				    "count, instances, need, or a monthly fee item of the table)",
+				    kv->key, t->name);
 				return usage_error(c, kv->line, e);
 			}
 			if (num_parse_u64(kv->value, 0, 10000, &v, NULL)) {
 				err_set(e, "bad quantity '%s' for '%s' (0 to 10000)", kv->value,
-					kv->key);
+				        kv->key);
 				return usage_error(c, kv->line, e);
 			}
 		}
@@ -258,7 +259,7 @@ static void list_plans(const struct table *t, int32_t first, int32_t last, char 
 			      strcmp(t->rows[j].raw[COL_PLAN], r->raw[COL_PLAN]) == 0;
 		if (!dup && o + strlen(r->raw[COL_PLAN]) + 3 < len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-					      r->raw[COL_PLAN]);
+			                      r->raw[COL_PLAN]);
 	}
 }
 
@@ -268,15 +269,17 @@ static void list_regions(const struct table *t, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].kind == KIND_REGION && o + strlen(t->rows[i].raw[COL_REGION]) + 3 < len)
+		if (t->rows[i].kind == KIND_REGION &&
+		    o + strlen(t->rows[i].raw[COL_REGION]) + 3 < len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-					      t->rows[i].raw[COL_REGION]);
+			                      t->rows[i].raw[COL_REGION]);
 }
 
 static bool has_region(const struct table *t, const char *region)
 {
 	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].kind == KIND_REGION && strcmp(t->rows[i].raw[COL_REGION], region) == 0)
+		if (t->rows[i].kind == KIND_REGION &&
+		    strcmp(t->rows[i].raw[COL_REGION], region) == 0)
 			return true;
 	return false;
 }
@@ -296,8 +299,8 @@ static bool fits(const struct table_row *r, const struct pricing_need *n)
 
 /* The cheapest instance type fitting need, for plan in region. */
 static const struct table_row *cheapest_fit(const struct table *t, const char *plan,
-					    const char *region, int32_t first, int32_t last,
-					    int days, const struct pricing_need *n, int64_t *cost)
+                                            const char *region, int32_t first, int32_t last,
+                                            int days, const struct pricing_need *n, int64_t *cost)
 {
 	const struct table_row *best = NULL;
 
@@ -320,8 +323,8 @@ static const struct table_row *cheapest_fit(const struct table *t, const char *p
 
 /* Prices the explicit `instances = type:count, ...` of the config. */
 static int price_instances(const struct table *t, const struct config *c, const struct usage *u,
-			   const char *plan, const char *region, int32_t first, int32_t last,
-			   int days, struct pricing_plan *p, struct err *e)
+                           const char *plan, const char *region, int32_t first, int32_t last,
+                           int days, struct pricing_plan *p, struct err *e)
 {
 	char *copy = strdup(u->instances), *tok, *save = NULL;
 	int rc = 0;
@@ -343,7 +346,8 @@ static int price_instances(const struct table *t, const struct config *c, const 
 		if ((colon = strchr(tok, ':'))) {
 			*colon++ = '\0';
 			if (num_parse_u64(colon, 1, 10000, &n, NULL)) {
-				err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon, tok);
+				err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon,
+				        tok);
 				rc = usage_error(c, u->instances_line, e);
 				break;
 			}
@@ -359,10 +363,10 @@ static int price_instances(const struct table *t, const struct config *c, const 
 				    o + strlen(q->raw[COL_ITEM]) + 3 < sizeof(known) &&
 				    !strstr(known, q->raw[COL_ITEM]))
 					o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s",
-							      o ? ", " : "", q->raw[COL_ITEM]);
+					                      o ? ", " : "", q->raw[COL_ITEM]);
 			}
 			err_set(e, "unknown instance type '%s' for %s (known: %s)", tok, t->name,
-				known);
+			        known);
 			rc = usage_error(c, u->instances_line, e);
 			break;
 		}
@@ -397,11 +401,13 @@ static int push(struct pricing_plan **out, size_t *n, size_t *cap, const struct 
 
 /* Prices one plan row; returns 1 when the plan does not fit the need. */
 static int price_plan(const struct table *t, const struct pricing_select *sel,
-		      const struct usage *u, const struct table_row *pr, const char *region,
-		      int32_t first, int32_t last, struct pricing_plan *p, struct err *e)
+                      const struct usage *u, const struct table_row *pr, const char *region,
+                      int32_t first, int32_t last, struct pricing_plan *p, struct err *e)
 {
 	const char *plan = pr->raw[COL_PLAN];
-	const struct pricing_need *need = sel->need.set ? &sel->need : u->need.set ? &u->need : NULL;
+	const struct pricing_need *need = sel->need.set ? &sel->need
+	                                  : u->need.set ? &u->need
+	                                                : NULL;
 	const struct table_row *r;
 	int days = date_days_in_month(first);
 
@@ -428,7 +434,8 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			return 1;
 		p->instance = plan;
 		p->compute_priced = true;
-		if (month_cost(pr, days, &p->compute) || !mul_count(p->compute, p->count, &p->compute))
+		if (month_cost(pr, days, &p->compute) ||
+		    !mul_count(p->compute, p->count, &p->compute))
 			return err_set(e, "%s: compute cost overflows", t->name);
 	} else {
 		if (month_cost(pr, days, &p->base))
@@ -445,15 +452,16 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			if (!mul_count(cost, need->count, &p->compute))
 				return err_set(e, "%s: compute cost overflows", t->name);
 		} else if (u->instances) {
-			if (price_instances(t, sel->config, u, plan, region, first, last, days, p, e))
+			if (price_instances(t, sel->config, u, plan, region, first, last, days, p,
+			                    e))
 				return -1;
 		}
 	}
 
 	r = pick_specific(t, KIND_EGRESS, plan, "", region, first, last);
 	if (!r)
-		return err_set(e, "%s: no egress row for plan '%s' in region '%s' in force", t->name,
-			       plan, region);
+		return err_set(e, "%s: no egress row for plan '%s' in region '%s' in force",
+		               t->name, plan, region);
 	p->uncertain |= r->uncertain;
 	p->unlimited = r->unlimited;
 	p->price = r->has_price ? r->price : 0;
@@ -487,9 +495,9 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	return 0;
 }
 
-static int select_table(const struct table *t, const struct pricing_select *sel,
-			int32_t first, int32_t last, struct pricing_plan **out, size_t *n,
-			size_t *cap, struct err *e)
+static int select_table(const struct table *t, const struct pricing_select *sel, int32_t first,
+                        int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
+                        struct err *e)
 {
 	struct usage u;
 	const char *region, *want_plan;
@@ -502,12 +510,13 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 	if (!has_region(t, region) && *region) {
 		list_regions(t, known, sizeof(known));
 		if (!sel->region && u.region) {
-			err_set(e, "unknown region '%s' for %s (known: %s)", region, t->name, known);
+			err_set(e, "unknown region '%s' for %s (known: %s)", region, t->name,
+			        known);
 			return usage_error(sel->config, u.region_line, e);
 		}
 		if (sel->provider)
-			return err_set(e, "unknown region '%s' for %s (known: %s)", region,
-				       t->name, known);
+			return err_set(e, "unknown region '%s' for %s (known: %s)", region, t->name,
+			               known);
 		return 0; /* --region names another provider's region */
 	}
 	want_plan = sel->plan ? sel->plan : u.plan;
@@ -534,7 +543,7 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 		char m[8];
 		list_plans(t, first, last, known, sizeof(known));
 		err_set(e, "unknown plan '%s' for %s in %s (known: %s)", want_plan, t->name,
-			date_format_month(first, m), known);
+		        date_format_month(first, m), known);
 		if (!sel->plan && u.sec)
 			return usage_error(sel->config, u.sec->line, e);
 		return -1;
@@ -543,7 +552,7 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 }
 
 int pricing_select(const struct pricing_tables *ts, const struct pricing_select *sel,
-		   struct pricing_plan **out, size_t *n, struct err *e)
+                   struct pricing_plan **out, size_t *n, struct err *e)
 {
 	int32_t first = date_month_first(sel->month);
 	int32_t last = first + date_days_in_month(first) - 1;
@@ -566,20 +575,20 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 		for (size_t i = 0; i < ts->n; i++)
 			if (o + strlen(ts->t[i].name) + 3 < sizeof(known))
 				o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s",
-						      o ? ", " : "", ts->t[i].name);
+				                      o ? ", " : "", ts->t[i].name);
 		err_set(e, "unknown provider '%s' (known: %s)", sel->provider, known);
 		goto fail;
 	}
 	if (*n == 0 && sel->plan) {
 		char m[8];
 		err_set(e, "no provider has a plan '%s' in force in %s", sel->plan,
-			date_format_month(first, m));
+		        date_format_month(first, m));
 		goto fail;
 	}
 	if (*n == 0) {
 		err_set(e, "no plan %s",
-			sel->need.set ? "has an instance that fits the need"
-				      : "is in force for this selection");
+		        sel->need.set ? "has an instance that fits the need"
+		                      : "is in force for this selection");
 		goto fail;
 	}
 	return 0;
@@ -591,7 +600,7 @@ fail:
 }
 
 int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_bill *b,
-		 struct err *e)
+                 struct err *e)
 {
 	u128 cost = 0;
 	int64_t total;
@@ -638,7 +647,7 @@ static bool scale(int64_t v, int64_t rate, int64_t *out)
 {
 	__int128 x = (__int128)v * rate;
 	__int128 r = x >= 0 ? (x + PRICING_MICRO / 2) / PRICING_MICRO
-			    : -((-x + PRICING_MICRO / 2) / PRICING_MICRO);
+	                    : -((-x + PRICING_MICRO / 2) / PRICING_MICRO);
 
 	if (r > INT64_MAX || r < INT64_MIN)
 		return false;

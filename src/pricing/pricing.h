@@ -36,15 +36,29 @@ int pricing_load_dir(const char *dir, struct pricing_tables **out, struct err *e
 
 /* Loads the given files instead of a directory (same rules). */
 int pricing_load_files(const char *const *paths, size_t n, struct pricing_tables **out,
-		       struct err *e);
+                       struct err *e);
 
 /* Frees tables; NULL is a no-op. */
 void pricing_tables_free(struct pricing_tables *t);
 
-/* Number of providers loaded and the name and file of the i-th one. */
+/*
+ * Number of providers loaded, and the name, file and currency of the i-th
+ * one (strings owned by the tables).
+ */
 size_t pricing_provider_count(const struct pricing_tables *t);
 const char *pricing_provider_name(const struct pricing_tables *t, size_t i);
 const char *pricing_provider_path(const struct pricing_tables *t, size_t i);
+const char *pricing_provider_currency(const struct pricing_tables *t, size_t i);
+
+/*
+ * Writes the names of provider i's plans, each once in table order and
+ * separated by spaces, into buf (truncated to len).  Returns buf.
+ */
+char *pricing_provider_plans(const struct pricing_tables *t, size_t i, char *buf, size_t len);
+
+/* The column names of a table, in the order pricing_provider_rows uses. */
+extern const char *const pricing_columns[];
+extern const size_t pricing_ncolumns;
 
 /* One problem found in a table; column is the 1-based field position. */
 struct pricing_problem {
@@ -57,18 +71,15 @@ struct pricing_problem {
  * *probs (caller frees with free()).  Returns 0 when the file could be read
  * (problems or not), -1 with e set when it could not be opened at all.
  */
-int pricing_check_file(const char *path, struct pricing_problem **probs, size_t *n,
-		       struct err *e);
+int pricing_check_file(const char *path, struct pricing_problem **probs, size_t *n, struct err *e);
 
 /*
- * Calls fn once per table row of provider i, with the row's fields by column
- * name (absent columns read as ""), for `providers show`.  Returns 0, or
- * fn's non-zero value.
+ * Calls fn once per table row of provider i, in file order, with its line
+ * and every field in pricing_columns order (absent columns read as ""), for
+ * `providers show`.  Returns 0, or fn's non-zero value.
  */
-typedef int (*pricing_row_fn)(void *ctx, const char *const *names, const char *const *values,
-			      size_t n);
-int pricing_provider_rows(const struct pricing_tables *t, size_t i, pricing_row_fn fn,
-			  void *ctx);
+typedef int (*pricing_row_fn)(void *ctx, size_t line, const char *const *values);
+int pricing_provider_rows(const struct pricing_tables *t, size_t i, pricing_row_fn fn, void *ctx);
 
 /* A sizing request: the smallest machines with ram and cpu, count of them. */
 struct pricing_need {
@@ -86,14 +97,14 @@ int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e);
 
 /* What to price.  Zero-initialise, then set month and what matters. */
 struct pricing_select {
-	int32_t month;             /* any day of the month billed */
-	const char *provider;      /* NULL: every provider */
-	const char *plan;          /* NULL: every plan in force (or the config's) */
-	const char *region;        /* NULL: the config's, else the table's first */
-	struct pricing_need need;  /* when set, overrides the config's usage */
+	int32_t month;               /* any day of the month billed */
+	const char *provider;        /* NULL: every provider */
+	const char *plan;            /* NULL: every plan in force (or the config's) */
+	const char *region;          /* NULL: the config's, else the table's first */
+	struct pricing_need need;    /* when set, overrides the config's usage */
 	const struct config *config; /* [provider NAME] sections; may be NULL */
-	unsigned seats;            /* 0: the config's, else 1 */
-	bool first_month;          /* include one-off (setup) fees */
+	unsigned seats;              /* 0: the config's, else 1 */
+	bool first_month;            /* include one-off (setup) fees */
 };
 
 /*
@@ -103,24 +114,24 @@ struct pricing_select {
  */
 struct pricing_plan {
 	const char *provider, *plan, *region;
-	int32_t month;             /* first day of the month */
-	int days;                  /* days in that month */
+	int32_t month; /* first day of the month */
+	int days;      /* days in that month */
 	char currency[4];
-	const char *instance;      /* instance type priced, or NULL; with several
-	                              types, the config's list (instance_list) */
+	const char *instance; /* instance type priced, or NULL; with several
+	                         types, the config's list (instance_list) */
 	bool instance_list;
-	unsigned count;            /* instances (servers for server plans) */
+	unsigned count; /* instances (servers for server plans) */
 	unsigned seats;
-	bool server_plan;          /* the plan is itself a machine (Hetzner) */
-	bool compute_priced;       /* false: no usage given, compute is zero */
-	bool uncertain;            /* a row used is marked uncertain */
+	bool server_plan;    /* the plan is itself a machine (Hetzner) */
+	bool compute_priced; /* false: no usage given, compute is zero */
+	bool uncertain;      /* a row used is marked uncertain */
 	int64_t base, seat_fees, compute, other;
 	/* egress rule */
 	bool unlimited;
-	uint64_t included;         /* bytes, already multiplied by count */
-	int64_t price;             /* per `per_bytes`, in pico-units (10^-12) */
+	uint64_t included; /* bytes, already multiplied by count */
+	int64_t price;     /* per `per_bytes`, in pico-units (10^-12) */
 	uint64_t per_bytes, block;
-	int rounding;              /* 0 none (exact), 1 up, 2 down */
+	int rounding; /* 0 none (exact), 1 up, 2 down */
 };
 
 /*
@@ -132,7 +143,7 @@ struct pricing_plan {
  * order; the caller frees it with free().
  */
 int pricing_select(const struct pricing_tables *t, const struct pricing_select *sel,
-		   struct pricing_plan **out, size_t *n, struct err *e);
+                   struct pricing_plan **out, size_t *n, struct err *e);
 
 /* A month's bill, every amount in micro-units of `currency`. */
 struct pricing_bill {
@@ -149,7 +160,7 @@ struct pricing_bill {
  * arithmetic overflow.
  */
 int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pricing_bill *b,
-		 struct err *e);
+                 struct err *e);
 
 /*
  * Converts every amount of b into `to` at `rate` (micro-units of `to` per

@@ -11,7 +11,7 @@
 
 #include "pricing.h"
 
-#define PRICE_SCALE 12 /* decimals of a table price */
+#define PRICE_SCALE    12 /* decimals of a table price */
 #define PICO_PER_MICRO 1000000
 
 enum table_col {
@@ -35,9 +35,15 @@ enum table_col {
 	TABLE_NCOLS,
 };
 
-extern const char *const table_columns[TABLE_NCOLS];
-
-enum table_kind { KIND_PLAN, KIND_SEAT, KIND_INSTANCE, KIND_EGRESS, KIND_FEE, KIND_FREE, KIND_REGION };
+enum table_kind {
+	KIND_PLAN,
+	KIND_SEAT,
+	KIND_INSTANCE,
+	KIND_EGRESS,
+	KIND_FEE,
+	KIND_FREE,
+	KIND_REGION
+};
 
 enum table_per { PER_NONE, PER_MONTH, PER_HOUR, PER_SECOND, PER_30D, PER_ONCE };
 
@@ -48,11 +54,11 @@ struct table_row {
 	int32_t from, to;       /* inclusive days; INT32_MIN / INT32_MAX when open */
 	char currency[4];
 	bool has_price;
-	int64_t price;          /* pico-units (10^-12): per-second prices need them */
-	enum table_per per;     /* plan, seat, instance, fee */
-	uint64_t per_bytes;     /* egress: the quantity the price is for */
-	uint64_t block;         /* egress: billing granularity in bytes, 0 = per_bytes */
-	int rounding;           /* egress: 0 none, 1 up, 2 down; time: 0 second, 1 hour */
+	int64_t price;      /* pico-units (10^-12): per-second prices need them */
+	enum table_per per; /* plan, seat, instance, fee */
+	uint64_t per_bytes; /* egress: the quantity the price is for */
+	uint64_t block;     /* egress: billing granularity in bytes, 0 = per_bytes */
+	int rounding;       /* egress: 0 none, 1 up, 2 down; time: 0 second, 1 hour */
 	bool unlimited;
 	uint64_t included;
 	int64_t vcpu_milli;
@@ -77,7 +83,7 @@ struct pricing_tables {
  * *probs (sorted by line and column; caller frees), or -1 when out of memory.
  */
 int table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
-		size_t *nprobs, struct err *e);
+                size_t *nprobs, struct err *e);
 void table_release(struct table *t);
 
 #endif

@@ -17,16 +17,18 @@
 #include "date.h"
 #include "num.h"
 
-const char *const table_columns[TABLE_NCOLS] = {
-	"kind", "plan", "item", "region", "from", "to", "currency", "price", "per",
-	"block", "rounding", "included", "vcpu", "ram", "source", "source_date", "notes",
+const char *const pricing_columns[TABLE_NCOLS] = {
+    "kind",  "plan",     "item",     "region", "from", "to",     "currency",    "price", "per",
+    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes",
 };
+
+const size_t pricing_ncolumns = TABLE_NCOLS;
 
 static const char *const kinds[] = {"plan", "seat", "instance", "egress", "fee", "free", "region"};
 
 static const char *const currencies[] = {
-	"USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SGD", "INR", "SEK",
-	"NOK", "DKK", "PLN", "CZK", "BRL", "HKD", "ZAR", "MXN",
+    "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SGD", "INR",
+    "SEK", "NOK", "DKK", "PLN", "CZK", "BRL", "HKD", "ZAR", "MXN",
 };
 
 bool pricing_currency_known(const char *code)
@@ -47,7 +49,7 @@ struct loader {
 };
 
 static void problem(struct loader *l, size_t line, size_t column, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void problem(struct loader *l, size_t line, size_t column, const char *fmt, ...)
 {
@@ -84,7 +86,7 @@ static int parse_header(struct loader *l, size_t line, char **fields, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t c;
 		for (c = 0; c < TABLE_NCOLS; c++)
-			if (strcmp(fields[i], table_columns[c]) == 0)
+			if (strcmp(fields[i], pricing_columns[c]) == 0)
 				break;
 		if (c == TABLE_NCOLS) {
 			problem(l, line, i + 1, "unknown column '%s'", fields[i]);
@@ -116,8 +118,8 @@ static int parse_size_unit(const char *s, uint64_t *out)
 	return num_parse_size(s, out, NULL);
 }
 
-static int parse_date(struct loader *l, size_t line, enum table_col c, const char *s,
-		      int32_t dflt, int32_t *out)
+static int parse_date(struct loader *l, size_t line, enum table_col c, const char *s, int32_t dflt,
+                      int32_t *out)
 {
 	struct err e;
 
@@ -154,7 +156,7 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	r.line = line;
 	if (n != l->nheader)
 		problem(l, line, n < l->nheader ? n : l->nheader + 1,
-			"%zu fields, the header has %zu", n, l->nheader);
+		        "%zu fields, the header has %zu", n, l->nheader);
 	for (size_t c = 0; c < TABLE_NCOLS; c++)
 		v[c] = l->col[c] >= 0 && (size_t)l->col[c] < n ? fields[l->col[c]] : "";
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
@@ -162,8 +164,8 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
 		problem(l, line, colno(l, COL_KIND),
-			"unknown kind '%s' (plan, seat, instance, egress, fee, free, region)",
-			v[COL_KIND]);
+		        "unknown kind '%s' (plan, seat, instance, egress, fee, free, region)",
+		        v[COL_KIND]);
 		return 0;
 	}
 	r.kind = (enum table_kind)k;
@@ -171,7 +173,7 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	parse_date(l, line, COL_TO, v[COL_TO], INT32_MAX, &r.to);
 	if (r.from > r.to)
 		problem(l, line, colno(l, COL_TO), "'to' %s is before 'from' %s", v[COL_TO],
-			v[COL_FROM]);
+		        v[COL_FROM]);
 	if (*v[COL_SOURCE_DATE]) {
 		int32_t d;
 		parse_date(l, line, COL_SOURCE_DATE, v[COL_SOURCE_DATE], 0, &d);
@@ -179,7 +181,7 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (*v[COL_CURRENCY]) {
 		if (!pricing_currency_known(v[COL_CURRENCY]))
 			problem(l, line, colno(l, COL_CURRENCY), "unknown currency '%s'",
-				v[COL_CURRENCY]);
+			        v[COL_CURRENCY]);
 		else
 			snprintf(r.currency, sizeof(r.currency), "%s", v[COL_CURRENCY]);
 	}
@@ -187,17 +189,16 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		struct err e;
 		if (num_parse_fixed(v[COL_PRICE], PRICE_SCALE, &r.price, &e) || r.price < 0) {
 			problem(l, line, colno(l, COL_PRICE), "bad number '%s' in price",
-				v[COL_PRICE]);
+			        v[COL_PRICE]);
 			r.has_price = true; /* reported: not missing */
 			r.price = 0;
-		}
-		else
+		} else
 			r.has_price = true;
 		if (!*v[COL_SOURCE])
 			problem(l, line, colno(l, COL_PRICE), "a price without a source");
 		else if (!*v[COL_SOURCE_DATE])
 			problem(l, line, colno(l, COL_SOURCE_DATE),
-				"a price without a source date");
+			        "a price without a source date");
 		if (!*v[COL_CURRENCY])
 			problem(l, line, colno(l, COL_PRICE), "a price without a currency");
 	}
@@ -208,14 +209,14 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	}
 	if (*v[COL_RAM] && num_parse_size(v[COL_RAM], &r.ram, NULL))
 		problem(l, line, colno(l, COL_RAM), "bad ram '%s' (a size like 512MB or 4GB)",
-			v[COL_RAM]);
+		        v[COL_RAM]);
 	if (*v[COL_INCLUDED]) {
 		if (strcmp(v[COL_INCLUDED], "unlimited") == 0)
 			r.unlimited = true;
 		else if (parse_size_unit(v[COL_INCLUDED], &r.included))
 			problem(l, line, colno(l, COL_INCLUDED),
-				"bad included '%s' (a size like 500GB or 20TiB, or unlimited)",
-				v[COL_INCLUDED]);
+			        "bad included '%s' (a size like 500GB or 20TiB, or unlimited)",
+			        v[COL_INCLUDED]);
 	}
 	if (*v[COL_BLOCK] && (parse_size_unit(v[COL_BLOCK], &r.block) || r.block == 0))
 		problem(l, line, colno(l, COL_BLOCK), "unknown unit in block '%s'", v[COL_BLOCK]);
@@ -225,9 +226,10 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	case KIND_EGRESS:
 		if (*v[COL_PER] && (parse_size_unit(v[COL_PER], &r.per_bytes) || r.per_bytes == 0))
 			problem(l, line, colno(l, COL_PER),
-				"unknown unit '%s' (a size: GB, 100GB, 1TiB, ...)", v[COL_PER]);
+			        "unknown unit '%s' (a size: GB, 100GB, 1TiB, ...)", v[COL_PER]);
 		if (r.has_price && !*v[COL_PER])
-			problem(l, line, colno(l, COL_PER), "an egress price needs 'per' (GB, 100GB, ...)");
+			problem(l, line, colno(l, COL_PER),
+			        "an egress price needs 'per' (GB, 100GB, ...)");
 		if (!*v[COL_ROUNDING] || strcmp(v[COL_ROUNDING], "up") == 0)
 			r.rounding = 1;
 		else if (strcmp(v[COL_ROUNDING], "down") == 0)
@@ -236,9 +238,10 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 			r.rounding = 0;
 		else
 			problem(l, line, colno(l, COL_ROUNDING),
-				"unknown rounding '%s' (up, down or none)", v[COL_ROUNDING]);
+			        "unknown rounding '%s' (up, down or none)", v[COL_ROUNDING]);
 		if (!r.has_price && !r.unlimited)
-			problem(l, line, colno(l, COL_PRICE), "an egress row needs a price or included=unlimited");
+			problem(l, line, colno(l, COL_PRICE),
+			        "an egress row needs a price or included=unlimited");
 		break;
 	case KIND_PLAN:
 	case KIND_INSTANCE:
@@ -258,17 +261,18 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 			r.per = PER_ONCE;
 		else
 			problem(l, line, colno(l, COL_PER), "unknown unit '%s' (%s)", v[COL_PER],
-				r.kind == KIND_FEE ? "month or once" : "month, hour, second or 30d");
+			        r.kind == KIND_FEE ? "month or once"
+			                           : "month, hour, second or 30d");
 		if (!*v[COL_ROUNDING] || strcmp(v[COL_ROUNDING], "second") == 0)
 			r.rounding = 0;
 		else if (strcmp(v[COL_ROUNDING], "hour") == 0)
 			r.rounding = 1;
 		else
-			problem(l, line, colno(l, COL_ROUNDING), "unknown rounding '%s' (second or hour)",
-				v[COL_ROUNDING]);
+			problem(l, line, colno(l, COL_ROUNDING),
+			        "unknown rounding '%s' (second or hour)", v[COL_ROUNDING]);
 		if (!r.has_price)
 			problem(l, line, colno(l, COL_PRICE), "this %s row needs a price",
-				kinds[k]);
+			        kinds[k]);
 		break;
 	case KIND_FREE:
 	case KIND_REGION:
@@ -278,12 +282,11 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	}
 	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT) && !*v[COL_PLAN])
 		problem(l, line, colno(l, COL_PLAN), "this %s row needs a plan", kinds[k]);
-	if ((r.kind == KIND_INSTANCE || r.kind == KIND_FEE || r.kind == KIND_FREE) &&
-	    !*v[COL_ITEM])
+	if ((r.kind == KIND_INSTANCE || r.kind == KIND_FEE || r.kind == KIND_FREE) && !*v[COL_ITEM])
 		problem(l, line, colno(l, COL_ITEM), "this %s row needs an item", kinds[k]);
 	if (r.kind == KIND_INSTANCE && (!*v[COL_VCPU] || !*v[COL_RAM]))
 		problem(l, line, colno(l, *v[COL_RAM] ? COL_VCPU : COL_RAM),
-			"an instance needs vcpu and ram");
+		        "an instance needs vcpu and ram");
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
 	r.uncertain = strstr(v[COL_NOTES], "uncertain") != NULL;
@@ -341,26 +344,27 @@ static void check_rows(struct loader *l)
 				cur = r->currency;
 			else if (strcmp(cur, r->currency) != 0)
 				problem(l, r->line, colno(l, COL_CURRENCY),
-					"currency '%s' differs from '%s' earlier in the table",
-					r->currency, cur);
+				        "currency '%s' differs from '%s' earlier in the table",
+				        r->currency, cur);
 		}
 		if (*r->raw[COL_PLAN] && r->kind != KIND_PLAN) {
 			bool found = false;
 			for (size_t j = 0; j < t->nrows && !found; j++)
 				found = t->rows[j].kind == KIND_PLAN &&
-					strcmp(t->rows[j].raw[COL_PLAN], r->raw[COL_PLAN]) == 0;
+				        strcmp(t->rows[j].raw[COL_PLAN], r->raw[COL_PLAN]) == 0;
 			if (!found)
 				problem(l, r->line, colno(l, COL_PLAN), "unknown plan '%s'",
-					r->raw[COL_PLAN]);
+				        r->raw[COL_PLAN]);
 		}
 		if (*r->raw[COL_REGION] && r->kind != KIND_REGION) {
 			bool found = false;
 			for (size_t j = 0; j < t->nrows && !found; j++)
 				found = t->rows[j].kind == KIND_REGION &&
-					strcmp(t->rows[j].raw[COL_REGION], r->raw[COL_REGION]) == 0;
+				        strcmp(t->rows[j].raw[COL_REGION], r->raw[COL_REGION]) == 0;
 			if (!found)
 				problem(l, r->line, colno(l, COL_REGION),
-					"unknown region '%s' (add a region row)", r->raw[COL_REGION]);
+				        "unknown region '%s' (add a region row)",
+				        r->raw[COL_REGION]);
 		}
 		for (size_t j = 0; j < i; j++) {
 			const struct table_row *q = &t->rows[j];
@@ -369,8 +373,8 @@ static void check_rows(struct loader *l)
 			    strcmp(q->raw[COL_REGION], r->raw[COL_REGION]) || !ranges_overlap(q, r))
 				continue;
 			problem(l, r->line, colno(l, COL_FROM),
-				"effective range overlaps line %zu for the same %s", q->line,
-				kinds[r->kind]);
+			        "effective range overlaps line %zu for the same %s", q->line,
+			        kinds[r->kind]);
 			break;
 		}
 	}
@@ -422,7 +426,7 @@ static char *name_of(const char *path)
 }
 
 int table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
-		size_t *nprobs, struct err *e)
+                size_t *nprobs, struct err *e)
 {
 	struct loader l;
 	struct err re;
@@ -457,8 +461,7 @@ int table_parse(FILE *f, const char *path, struct table *t, struct pricing_probl
 	return 0;
 }
 
-int pricing_check_file(const char *path, struct pricing_problem **probs, size_t *n,
-		       struct err *e)
+int pricing_check_file(const char *path, struct pricing_problem **probs, size_t *n, struct err *e)
 {
 	struct table t;
 	FILE *f = fopen(path, "r");
@@ -497,8 +500,8 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 	fclose(f);
 	if (nprobs) {
 		err_set(e, "%s:%zu:%zu: %s (%zu problem%s; see 'costs providers check')", path,
-			probs[0].line, probs[0].column, probs[0].msg, nprobs,
-			nprobs == 1 ? "" : "s");
+		        probs[0].line, probs[0].column, probs[0].msg, nprobs,
+		        nprobs == 1 ? "" : "s");
 		free(probs);
 		table_release(t);
 		return -1;
@@ -507,7 +510,7 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 	for (size_t i = 0; i < ts->n; i++)
 		if (strcmp(ts->t[i].name, t->name) == 0) {
 			err_set(e, "'%s': provider '%s' is already defined by '%s'", path, t->name,
-				ts->t[i].path);
+			        ts->t[i].path);
 			table_release(t);
 			return -1;
 		}
@@ -516,7 +519,7 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 }
 
 int pricing_load_files(const char *const *paths, size_t n, struct pricing_tables **out,
-		       struct err *e)
+                       struct err *e)
 {
 	struct pricing_tables *ts = calloc(1, sizeof(*ts));
 
@@ -605,14 +608,39 @@ const char *pricing_provider_path(const struct pricing_tables *ts, size_t i)
 	return ts->t[i].path;
 }
 
-int pricing_provider_rows(const struct pricing_tables *ts, size_t i, pricing_row_fn fn,
-			  void *ctx)
+int pricing_provider_rows(const struct pricing_tables *ts, size_t i, pricing_row_fn fn, void *ctx)
 {
 	const struct table *t = &ts->t[i];
 	int rc;
 
 	for (size_t r = 0; r < t->nrows; r++)
-		if ((rc = fn(ctx, table_columns, (const char *const *)t->rows[r].raw, TABLE_NCOLS)))
+		if ((rc = fn(ctx, t->rows[r].line, (const char *const *)t->rows[r].raw)))
 			return rc;
 	return 0;
+}
+
+const char *pricing_provider_currency(const struct pricing_tables *ts, size_t i)
+{
+	return ts->t[i].currency;
+}
+
+char *pricing_provider_plans(const struct pricing_tables *ts, size_t i, char *buf, size_t len)
+{
+	const struct table *p = &ts->t[i];
+	size_t o = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t r = 0; r < p->nrows; r++) {
+		const char *name = p->rows[r].raw[COL_PLAN];
+		bool dup = false;
+		if (p->rows[r].kind != KIND_PLAN)
+			continue;
+		for (size_t q = 0; q < r && !dup; q++)
+			dup = p->rows[q].kind == KIND_PLAN &&
+			      strcmp(p->rows[q].raw[COL_PLAN], name) == 0;
+		if (!dup && o + strlen(name) + 2 < len)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", name);
+	}
+	return buf;
 }

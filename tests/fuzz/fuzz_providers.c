@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (table_parse(f, "fuzz.csv", &t, &probs, &n, &e) == 0) {
 		if (n == 0) {
 			static const uint64_t volumes[] = {0, 1, 999999999, 1300000000000ULL,
-							   UINT64_MAX};
+			                                   UINT64_MAX};
 			struct pricing_select sel = {0};
 			struct pricing_plan *p = NULL;
 			size_t np = 0;

@@ -19,11 +19,11 @@
 #include "num.h"
 #include "pricing.h"
 
-#define GB  1000000000ULL
-#define TB  1000000000000ULL
-#define TiB 1099511627776ULL
-#define MiB 1048576ULL
-#define USD(x) ((int64_t)((x) * 1000000.0 + 0.5)) /* readable constants only */
+#define GB     1000000000ULL
+#define TB     1000000000000ULL
+#define TiB    1099511627776ULL
+#define MiB    1048576ULL
+#define USD(x) ((int64_t)((x)*1000000.0 + 0.5)) /* readable constants only */
 
 static struct pricing_tables *tables;
 
@@ -93,7 +93,7 @@ static void expect(const char *what, int64_t got, int64_t want)
 	char g[32], w[32];
 	if (got != want)
 		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 2, g, 32),
-			 num_format_fixed(want, 6, 2, w, 32));
+		         num_format_fixed(want, 6, 2, w, 32));
 }
 
 /* --- the five bills the issue names ----------------------------------- */
@@ -165,10 +165,10 @@ static void render_other_plans_may_2026(void **state)
 		const char *plan;
 		double egress, total;
 	} cases[] = {
-		{"hobby", 194.25, 194.25},       /* (1300 - 5) x 0.15 */
-		{"scale", 45, 544},              /* (1300 - 1000) x 0.15 + 499 */
-		{"hobby-legacy", 180, 180},      /* 12 blocks x 15 */
-		{"organization", 45, 74},        /* 3 blocks x 15 + 29 */
+	    {"hobby", 194.25, 194.25},  /* (1300 - 5) x 0.15 */
+	    {"scale", 45, 544},         /* (1300 - 1000) x 0.15 + 499 */
+	    {"hobby-legacy", 180, 180}, /* 12 blocks x 15 */
+	    {"organization", 45, 74},   /* 3 blocks x 15 + 29 */
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -206,7 +206,7 @@ static void new_render_plans_are_not_in_force_in_2025(void **state)
 	assert_int_equal(n, 3); /* hobby, pro, scale: legacy ended 2026-07-31 */
 	for (size_t i = 0; i < n; i++)
 		assert_true(strcmp(p[i].plan, "hobby") == 0 || strcmp(p[i].plan, "pro") == 0 ||
-			    strcmp(p[i].plan, "scale") == 0);
+		            strcmp(p[i].plan, "scale") == 0);
 	free(p);
 }
 
@@ -262,8 +262,8 @@ static void hetzner_cx23_prices_change_by_month(void **state)
 static void setup_fees_only_in_the_first_month(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "hetzner", .plan = "ex44", .month = "2026-05",
-		      .first_month = true};
+	struct q q = {
+	    .provider = "hetzner", .plan = "ex44", .month = "2026-05", .first_month = true};
 	(void)state;
 	bill(&q, 0, &b);
 	expect("setup 2026", b.other, USD(99));
@@ -279,8 +279,10 @@ static void setup_fees_only_in_the_first_month(void **state)
 static void need_picks_the_cheapest_fitting_instance(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "render", .plan = "pro", .month = "2026-05",
-		      .need = "ram=4GB,cpu=2,count=2"};
+	struct q q = {.provider = "render",
+	              .plan = "pro",
+	              .month = "2026-05",
+	              .need = "ram=4GB,cpu=2,count=2"};
 	(void)state;
 	bill(&q, 0, &b); /* Render "pro" instance, 4 GB / 2 CPU, $85 x 2 */
 	expect("render compute", b.compute, USD(170));
@@ -304,8 +306,10 @@ static void need_picks_the_cheapest_fitting_instance(void **state)
 static void fly_per_second_machine_over_30_and_31_days(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "fly", .plan = "payg", .month = "2026-06",
-		      .config = "[provider fly]\ninstances = shared-cpu-1x-256mb\nipv4 = 1\n"};
+	struct q q = {.provider = "fly",
+	              .plan = "payg",
+	              .month = "2026-06",
+	              .config = "[provider fly]\ninstances = shared-cpu-1x-256mb\nipv4 = 1\n"};
 	(void)state;
 	bill(&q, 0, &b); /* 0.00000075 x 2,592,000 s */
 	expect("30 days", b.compute, USD(1.944));
@@ -318,8 +322,10 @@ static void fly_per_second_machine_over_30_and_31_days(void **state)
 static void config_seats_and_instances(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "render", .plan = "professional", .month = "2026-05",
-		      .config = "[provider render]\nseats = 3\ninstances = standard:2, starter\n"};
+	struct q q = {.provider = "render",
+	              .plan = "professional",
+	              .month = "2026-05",
+	              .config = "[provider render]\nseats = 3\ninstances = standard:2, starter\n"};
 	(void)state;
 	bill(&q, 13 * TB / 10, &b);
 	expect("seats", b.seats, USD(57));
@@ -360,46 +366,48 @@ static void block_edges(void **state)
 {
 	const uint64_t h20 = 20 * TiB, blk = 100 * MiB;
 	const struct edge edges[] = {
-		/* Render legacy, $15 per started 100 GB beyond 500 GB. */
-		{"render", "professional", NULL, "2026-05", 500 * GB, 0},
-		{"render", "professional", NULL, "2026-05", 500 * GB + 1, USD(15)},
-		{"render", "professional", NULL, "2026-05", 600 * GB, USD(15)},
-		{"render", "professional", NULL, "2026-05", 600 * GB + 1, USD(30)},
-		/* Before 2025-08-01, $30 per started block. */
-		{"render", "professional", NULL, "2025-07", 500 * GB, 0},
-		{"render", "professional", NULL, "2025-07", 500 * GB + 1, USD(30)},
-		{"render", "professional", NULL, "2025-07", 700 * GB, USD(60)},
-		{"render", "professional", NULL, "2025-08", 700 * GB, USD(30)},
-		/* Render 2026 plans, $0.15 per started GB beyond 25 GB. */
-		{"render", "pro", NULL, "2026-05", 25 * GB, 0},
-		{"render", "pro", NULL, "2026-05", 25 * GB + 1, USD(0.15)},
-		{"render", "pro", NULL, "2026-05", 26 * GB, USD(0.15)},
-		{"render", "pro", NULL, "2026-05", 26 * GB + 1, USD(0.30)},
-		/* Hetzner cloud EU, EUR 1 per TiB in started 100 MiB blocks beyond
-		 * 20 TiB: one block is 100 MiB / 1 TiB = 95.367 micro, rounded up. */
-		{"hetzner", "ccx13", "eu", "2026-05", h20, 0},
-		{"hetzner", "ccx13", "eu", "2026-05", h20 + 1, 96},
-		{"hetzner", "ccx13", "eu", "2026-05", h20 + blk, 96},
-		{"hetzner", "ccx13", "eu", "2026-05", h20 + blk + 1, 191},
-		{"hetzner", "ccx13", "eu", "2026-05", h20 + 10486 * blk, USD(1.000023)},
-		/* Fly has no allowance and no blocks: prorated, rounded up to 1 micro. */
-		{"fly", "payg", NULL, "2026-05", 0, 0},
-		{"fly", "payg", NULL, "2026-05", 1, 1},
-		{"fly", "payg", NULL, "2026-05", GB, USD(0.02)},
-		{"fly", "payg", NULL, "2026-05", GB + 1, USD(0.02) + 1},
-		/* Dedicated: unlimited however much. */
-		{"hetzner", "ex44", NULL, "2026-05", UINT64_MAX / 2, 0},
+	    /* Render legacy, $15 per started 100 GB beyond 500 GB. */
+	    {"render", "professional", NULL, "2026-05", 500 * GB, 0},
+	    {"render", "professional", NULL, "2026-05", 500 * GB + 1, USD(15)},
+	    {"render", "professional", NULL, "2026-05", 600 * GB, USD(15)},
+	    {"render", "professional", NULL, "2026-05", 600 * GB + 1, USD(30)},
+	    /* Before 2025-08-01, $30 per started block. */
+	    {"render", "professional", NULL, "2025-07", 500 * GB, 0},
+	    {"render", "professional", NULL, "2025-07", 500 * GB + 1, USD(30)},
+	    {"render", "professional", NULL, "2025-07", 700 * GB, USD(60)},
+	    {"render", "professional", NULL, "2025-08", 700 * GB, USD(30)},
+	    /* Render 2026 plans, $0.15 per started GB beyond 25 GB. */
+	    {"render", "pro", NULL, "2026-05", 25 * GB, 0},
+	    {"render", "pro", NULL, "2026-05", 25 * GB + 1, USD(0.15)},
+	    {"render", "pro", NULL, "2026-05", 26 * GB, USD(0.15)},
+	    {"render", "pro", NULL, "2026-05", 26 * GB + 1, USD(0.30)},
+	    /* Hetzner cloud EU, EUR 1 per TiB in started 100 MiB blocks beyond
+	     * 20 TiB: one block is 100 MiB / 1 TiB = 95.367 micro, rounded up. */
+	    {"hetzner", "ccx13", "eu", "2026-05", h20, 0},
+	    {"hetzner", "ccx13", "eu", "2026-05", h20 + 1, 96},
+	    {"hetzner", "ccx13", "eu", "2026-05", h20 + blk, 96},
+	    {"hetzner", "ccx13", "eu", "2026-05", h20 + blk + 1, 191},
+	    {"hetzner", "ccx13", "eu", "2026-05", h20 + 10486 * blk, USD(1.000023)},
+	    /* Fly has no allowance and no blocks: prorated, rounded up to 1 micro. */
+	    {"fly", "payg", NULL, "2026-05", 0, 0},
+	    {"fly", "payg", NULL, "2026-05", 1, 1},
+	    {"fly", "payg", NULL, "2026-05", GB, USD(0.02)},
+	    {"fly", "payg", NULL, "2026-05", GB + 1, USD(0.02) + 1},
+	    /* Dedicated: unlimited however much. */
+	    {"hetzner", "ex44", NULL, "2026-05", UINT64_MAX / 2, 0},
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
 		const struct edge *x = &edges[i];
-		struct q q = {.provider = x->provider, .plan = x->plan, .region = x->region,
-			      .month = x->month};
+		struct q q = {.provider = x->provider,
+		              .plan = x->plan,
+		              .region = x->region,
+		              .month = x->month};
 		struct pricing_bill b;
 		char what[128];
 		bill(&q, x->egress, &b);
-		snprintf(what, sizeof(what), "%s/%s %s at %" PRIu64 " bytes", x->provider,
-			 x->plan, x->month, x->egress);
+		snprintf(what, sizeof(what), "%s/%s %s at %" PRIu64 " bytes", x->provider, x->plan,
+		         x->month, x->egress);
 		expect(what, b.egress, x->want);
 	}
 }
@@ -416,8 +424,8 @@ static uint64_t rnd(uint64_t *s)
 
 static void bill_never_decreases_as_egress_grows(void **state)
 {
-	static const char *const months[] = {"2025-06", "2025-08", "2026-02", "2026-05",
-					     "2026-06", "2026-08"};
+	static const char *const months[] = {"2025-06", "2025-08", "2026-02",
+	                                     "2026-05", "2026-06", "2026-08"};
 	static const char *const regions[] = {NULL, "us", "sin", "apac-oc-sa", "africa-india"};
 	const char *env = getenv("PRICING_SEED");
 	uint64_t seed = env ? strtoull(env, NULL, 10) : (uint64_t)time(NULL);
@@ -448,9 +456,10 @@ static void bill_never_decreases_as_egress_grows(void **state)
 					if (pricing_bill(&p[i], x, &b, &e))
 						fail_msg("%s", e.msg);
 					if (b.total < prev)
-						fail_msg("seed %" PRIu64 ": %s/%s %s: total fell at %" PRIu64
-							 " bytes",
-							 seed, p[i].provider, p[i].plan, months[m], x);
+						fail_msg(
+						    "seed %" PRIu64
+						    ": %s/%s %s: total fell at %" PRIu64 " bytes",
+						    seed, p[i].provider, p[i].plan, months[m], x);
 					prev = b.total;
 					checked++;
 				}
@@ -488,7 +497,7 @@ static void unknown_names_list_the_known_ones(void **state)
 	sel.provider = "render";
 	sel.plan = "enterprise";
 	select_error(&sel, "unknown plan 'enterprise' for render in 2026-05 (known: "
-			   "hobby-legacy, professional, organization, hobby, pro, scale)");
+	                   "hobby-legacy, professional, organization, hobby, pro, scale)");
 	sel.plan = NULL;
 	sel.region = "mars";
 	select_error(&sel, "unknown region 'mars' for render (known: global)");
@@ -509,20 +518,20 @@ static void unknown_names_list_the_known_ones(void **state)
 static void bad_table_reports_every_problem(void **state)
 {
 	static const char *const want[] = {
-		"1:18: unknown column 'colour'",
-		"3:5: bad date '2026-13-01' (YYYY-MM-DD)",
-		"4:8: bad number 'ten' in price",
-		"5:9: unknown unit 'fortnight' (month, hour, second or 30d)",
-		"6:7: unknown currency 'XYZ'",
-		"7:9: unknown unit 'GX' (a size: GB, 100GB, 1TiB, ...)",
-		"8:8: a price without a source",
-		"10:5: effective range overlaps line 9 for the same egress",
-		"11:1: unknown kind 'discount' (plan, seat, instance, egress, fee, free, region)",
-		"12:2: unknown plan 'gold'",
-		"13:14: bad ram 'lots' (a size like 512MB or 4GB)",
-		"14:6: 'to' 2026-01-01 is before 'from' 2026-06-01",
-		"15:16: a price without a source date",
-		"16:11: unknown rounding 'sideways' (up, down or none)",
+	    "1:18: unknown column 'colour'",
+	    "3:5: bad date '2026-13-01' (YYYY-MM-DD)",
+	    "4:8: bad number 'ten' in price",
+	    "5:9: unknown unit 'fortnight' (month, hour, second or 30d)",
+	    "6:7: unknown currency 'XYZ'",
+	    "7:9: unknown unit 'GX' (a size: GB, 100GB, 1TiB, ...)",
+	    "8:8: a price without a source",
+	    "10:5: effective range overlaps line 9 for the same egress",
+	    "11:1: unknown kind 'discount' (plan, seat, instance, egress, fee, free, region)",
+	    "12:2: unknown plan 'gold'",
+	    "13:14: bad ram 'lots' (a size like 512MB or 4GB)",
+	    "14:6: 'to' 2026-01-01 is before 'from' 2026-06-01",
+	    "15:16: a price without a source date",
+	    "16:11: unknown rounding 'sideways' (up, down or none)",
 	};
 	const char *src = getenv("SRCDIR");
 	char path[4096];
@@ -538,13 +547,13 @@ static void bad_table_reports_every_problem(void **state)
 		for (size_t j = 0; j < n && !found; j++) {
 			char got[400];
 			snprintf(got, sizeof(got), "%zu:%zu: %s", pr[j].line, pr[j].column,
-				 pr[j].msg);
+			         pr[j].msg);
 			found = strcmp(got, want[i]) == 0;
 		}
 		if (!found) {
 			for (size_t j = 0; j < n; j++)
 				fprintf(stderr, "  %zu:%zu: %s\n", pr[j].line, pr[j].column,
-					pr[j].msg);
+				        pr[j].msg);
 			fail_msg("missing problem '%s'", want[i]);
 		}
 	}
@@ -586,28 +595,28 @@ static void loading_refuses_a_bad_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(render_professional_may_2026_is_8_blocks_of_15),
-		cmocka_unit_test(render_pro_may_2026_is_per_gb),
-		cmocka_unit_test(fly_na_eu_is_two_cents_a_gb),
-		cmocka_unit_test(hetzner_ex44_has_no_egress_charge),
-		cmocka_unit_test(render_professional_june_2025_is_8_blocks_of_30),
-		cmocka_unit_test(render_other_plans_may_2026),
-		cmocka_unit_test(render_hobby_legacy_june_2025_is_12_blocks_of_30),
-		cmocka_unit_test(new_render_plans_are_not_in_force_in_2025),
-		cmocka_unit_test(fly_region_groups),
-		cmocka_unit_test(hetzner_cloud_overage_in_tib_and_100mib_blocks),
-		cmocka_unit_test(hetzner_cx23_prices_change_by_month),
-		cmocka_unit_test(setup_fees_only_in_the_first_month),
-		cmocka_unit_test(need_picks_the_cheapest_fitting_instance),
-		cmocka_unit_test(fly_per_second_machine_over_30_and_31_days),
-		cmocka_unit_test(config_seats_and_instances),
-		cmocka_unit_test(conversion_and_vat),
-		cmocka_unit_test(block_edges),
-		cmocka_unit_test(bill_never_decreases_as_egress_grows),
-		cmocka_unit_test(unknown_names_list_the_known_ones),
-		cmocka_unit_test(bad_table_reports_every_problem),
-		cmocka_unit_test(shipped_tables_are_clean_and_every_price_has_a_source),
-		cmocka_unit_test(loading_refuses_a_bad_table),
+	    cmocka_unit_test(render_professional_may_2026_is_8_blocks_of_15),
+	    cmocka_unit_test(render_pro_may_2026_is_per_gb),
+	    cmocka_unit_test(fly_na_eu_is_two_cents_a_gb),
+	    cmocka_unit_test(hetzner_ex44_has_no_egress_charge),
+	    cmocka_unit_test(render_professional_june_2025_is_8_blocks_of_30),
+	    cmocka_unit_test(render_other_plans_may_2026),
+	    cmocka_unit_test(render_hobby_legacy_june_2025_is_12_blocks_of_30),
+	    cmocka_unit_test(new_render_plans_are_not_in_force_in_2025),
+	    cmocka_unit_test(fly_region_groups),
+	    cmocka_unit_test(hetzner_cloud_overage_in_tib_and_100mib_blocks),
+	    cmocka_unit_test(hetzner_cx23_prices_change_by_month),
+	    cmocka_unit_test(setup_fees_only_in_the_first_month),
+	    cmocka_unit_test(need_picks_the_cheapest_fitting_instance),
+	    cmocka_unit_test(fly_per_second_machine_over_30_and_31_days),
+	    cmocka_unit_test(config_seats_and_instances),
+	    cmocka_unit_test(conversion_and_vat),
+	    cmocka_unit_test(block_edges),
+	    cmocka_unit_test(bill_never_decreases_as_egress_grows),
+	    cmocka_unit_test(unknown_names_list_the_known_ones),
+	    cmocka_unit_test(bad_table_reports_every_problem),
+	    cmocka_unit_test(shipped_tables_are_clean_and_every_price_has_a_source),
+	    cmocka_unit_test(loading_refuses_a_bad_table),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
