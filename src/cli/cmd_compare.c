@@ -32,6 +32,7 @@ enum {
 	OPT_BREAKEVEN,
 	OPT_INVOICE,
 	OPT_ALLOW_EMPTY,
+	OPT_HOURS,
 };
 
 #define MAX_RATES  8
@@ -508,6 +509,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	    {"breakeven", no_argument, NULL, OPT_BREAKEVEN},
 	    {"invoice", required_argument, NULL, OPT_INVOICE},
 	    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+	    {"hours", required_argument, NULL, OPT_HOURS},
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -594,6 +596,10 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 			if (num_parse_fixed(optarg, 6, &invoice, &e) || invoice < 0)
 				return cli_usage(&cmd_compare, "bad invoice amount '%s'", optarg);
 			invoice_set = true;
+			break;
+		case OPT_HOURS:
+			if (pricing_hours_parse(optarg, &sel.seconds, &e))
+				return cli_usage(&cmd_compare, "%s", e.msg);
 			break;
 		case OPT_ALLOW_EMPTY:
 			allow_empty = true;
@@ -693,7 +699,7 @@ out:
 const struct cmd cmd_compare = {
     .name = "compare",
     .synopsis = "(--month YYYY-MM | --egress SIZE) [--provider NAME] [--plan NAME] "
-                "[--region NAME] [--need SPEC] [--seats N] [--rate CUR=X] [--vat PCT] "
+                "[--region NAME] [--need SPEC] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
                 "[--first-month] [--breakeven] [--invoice AMOUNT] [--format table|csv|json]",
     .summary = "a month's bill on every provider and plan, cheapest first",
     .help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
@@ -710,6 +716,9 @@ const struct cmd cmd_compare = {
             "  --need SPEC         ram=4GB,cpu=2,count=2: the cheapest fitting instance per\n"
             "                      plan (overrides the config's [provider] sections)\n"
             "  --seats N           seats for per-seat plans (default: config, else 1)\n"
+            "  --hours H           hours each instance runs this month (default: all),\n"
+            "                      billed by the provider's rule (per second, started\n"
+            "                      hour, monthly cap)\n"
             "  --rate CUR=X        convert amounts in CUR at X units of the report currency\n"
             "  --currency CUR      the report currency for --rate (default USD)\n"
             "  --vat PCT           add VAT at PCT percent of the total\n"

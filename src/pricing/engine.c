@@ -61,6 +61,17 @@ int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e)
 	return rc;
 }
 
+int pricing_hours_parse(const char *s, uint64_t *seconds, struct err *e)
+{
+	int64_t mh; /* milli-hours: 3.6 s each */
+
+	if (num_parse_fixed(s, 3, &mh, NULL) || mh <= 0 || mh > 744000)
+		return err_set(e, "bad hours '%s' (hours in a month, more than 0 and at most 744)",
+		               s);
+	*seconds = ((uint64_t)mh * 36u + 9u) / 10u;
+	return 0;
+}
+
 /* True when row r is in force on some day of [first, last]. */
 static bool in_force(const struct table_row *r, int32_t first, int32_t last)
 {
@@ -125,26 +136,37 @@ static bool price_times(int64_t price, uint64_t qty, int64_t *out)
 }
 
 /*
- * The price of running one machine (row r) for a whole month of `days` days:
- * per second and per hour prices times the month's seconds or hours, a
- * price per 30 days prorated by the second, a monthly price as is.
+ * The price of running one machine (row r) for `secs` seconds of a month of
+ * `days` days (0 or more than the month: all of it).  Per second and per
+ * hour prices are multiplied by the seconds or started hours; a price per
+ * 30 days is prorated by the second; a monthly price is the cap, prorated
+ * by the second or by started hours (rounding=hour, Hetzner) for part of a
+ * month.  Rounded up to a micro-unit.
  */
-static int month_cost(const struct table_row *r, int days, int64_t *out)
+static int month_cost(const struct table_row *r, int days, uint64_t secs, int64_t *out)
 {
+	uint64_t month_s = (uint64_t)days * 86400u;
+	uint64_t s = secs && secs < month_s ? secs : month_s;
 	u128 v;
 
 	switch (r->per) {
 	case PER_SECOND:
-		v = (u128)r->price * (u128)days * 86400u;
+		v = (u128)r->price * s;
 		break;
 	case PER_HOUR:
-		v = (u128)r->price * (u128)days * 24u;
+		v = (u128)r->price * ((s + 3599u) / 3600u);
 		break;
 	case PER_30D: /* a price for 2,592,000 s billed by the second */
-		v = ((u128)r->price * (u128)days * 86400u + 2591999u) / 2592000u;
+		v = ((u128)r->price * s + 2591999u) / 2592000u;
 		break;
 	default:
-		v = (u128)r->price;
+		if (s == month_s)
+			v = (u128)r->price;
+		else if (r->rounding == 1)
+			v = ((u128)r->price * ((s + 3599u) / 3600u) + days * 24u - 1) /
+			    ((u128)days * 24u);
+		else
+			v = ((u128)r->price * s + month_s - 1) / month_s;
 		break;
 	}
 	return to_micro(v, out) ? 0 : -1;
@@ -159,6 +181,7 @@ struct usage {
 	const struct config_provider *sec;
 	const char *plan, *region;
 	unsigned seats, count;
+	uint64_t seconds;
 	bool have_count;
 	struct pricing_need need;
 	unsigned need_line, instances_line, region_line;
@@ -203,6 +226,9 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				u->count = (unsigned)v;
 				u->have_count = true;
 			}
+		} else if (strcmp(kv->key, "hours") == 0) {
+			if (pricing_hours_parse(kv->value, &u->seconds, e))
+				return usage_error(c, kv->line, e);
 		} else if (strcmp(kv->key, "need") == 0) {
 			if (pricing_need_parse(kv->value, &u->need, e))
 				return usage_error(c, kv->line, e);
@@ -218,7 +244,8 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				err_set(
 				    e,
 				    "unknown key '%s' in [provider %s] (plan, region, seats, "
-				    "count, instances, need, or a monthly fee item of the table)",
+				    "count, instances, need, hours, or a monthly fee item of the "
+				    "table)",
 				    kv->key, t->name);
 				return usage_error(c, kv->line, e);
 			}
@@ -300,7 +327,8 @@ static bool fits(const struct table_row *r, const struct pricing_need *n)
 /* The cheapest instance type fitting need, for plan in region. */
 static const struct table_row *cheapest_fit(const struct table *t, const char *plan,
                                             const char *region, int32_t first, int32_t last,
-                                            int days, const struct pricing_need *n, int64_t *cost)
+                                            int days, uint64_t secs, const struct pricing_need *n,
+                                            int64_t *cost)
 {
 	const struct table_row *best = NULL;
 
@@ -311,7 +339,7 @@ static const struct table_row *cheapest_fit(const struct table *t, const char *p
 			continue;
 		/* Resolve the row that applies (plan/region specific first). */
 		use = pick_specific(t, KIND_INSTANCE, plan, r->raw[COL_ITEM], region, first, last);
-		if (use != r || month_cost(r, days, &c))
+		if (use != r || month_cost(r, days, secs, &c))
 			continue;
 		if (!best || c < *cost || (c == *cost && r->ram < best->ram)) {
 			best = r;
@@ -324,7 +352,8 @@ static const struct table_row *cheapest_fit(const struct table *t, const char *p
 /* Prices the explicit `instances = type:count, ...` of the config. */
 static int price_instances(const struct table *t, const struct config *c, const struct usage *u,
                            const char *plan, const char *region, int32_t first, int32_t last,
-                           int days, struct pricing_plan *p, struct err *e)
+                           int days, uint64_t secs, struct pricing_plan *p,
+                           struct err *e)
 {
 	char *copy = strdup(u->instances), *tok, *save = NULL;
 	int rc = 0;
@@ -370,7 +399,7 @@ static int price_instances(const struct table *t, const struct config *c, const 
 			rc = usage_error(c, u->instances_line, e);
 			break;
 		}
-		if (month_cost(r, days, &cost) || !mul_count(cost, (unsigned)n, &cost) ||
+		if (month_cost(r, days, secs, &cost) || !mul_count(cost, (unsigned)n, &cost) ||
 		    !num_add_i64(p->compute, cost, &p->compute)) {
 			rc = err_set(e, "%s: compute cost overflows", t->name);
 			break;
@@ -410,6 +439,7 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	                                                : NULL;
 	const struct table_row *r;
 	int days = date_days_in_month(first);
+	uint64_t secs = sel->seconds ? sel->seconds : u->seconds;
 
 	memset(p, 0, sizeof(*p));
 	p->provider = t->name;
@@ -434,15 +464,15 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			return 1;
 		p->instance = plan;
 		p->compute_priced = true;
-		if (month_cost(pr, days, &p->compute) ||
+		if (month_cost(pr, days, secs, &p->compute) ||
 		    !mul_count(p->compute, p->count, &p->compute))
 			return err_set(e, "%s: compute cost overflows", t->name);
 	} else {
-		if (month_cost(pr, days, &p->base))
+		if (month_cost(pr, days, 0, &p->base))
 			return err_set(e, "%s: base fee overflows", t->name);
 		if (need) {
 			int64_t cost = 0;
-			r = cheapest_fit(t, plan, region, first, last, days, need, &cost);
+			r = cheapest_fit(t, plan, region, first, last, days, secs, need, &cost);
 			if (!r)
 				return 1;
 			p->instance = r->raw[COL_ITEM];
@@ -452,8 +482,8 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			if (!mul_count(cost, need->count, &p->compute))
 				return err_set(e, "%s: compute cost overflows", t->name);
 		} else if (u->instances) {
-			if (price_instances(t, sel->config, u, plan, region, first, last, days, p,
-			                    e))
+			if (price_instances(t, sel->config, u, plan, region, first, last, days,
+			                    secs, p, e))
 				return -1;
 		}
 	}
@@ -561,6 +591,25 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 
 	*out = NULL;
 	*n = 0;
+	if (sel->region && !sel->provider) {
+		/* A region no table knows is a mistake, not an empty comparison. */
+		bool known = false;
+		for (size_t i = 0; i < ts->n && !known; i++)
+			known = has_region(&ts->t[i], sel->region);
+		if (!known) {
+			char list[512];
+			size_t o = 0;
+			list[0] = '\0';
+			for (size_t i = 0; i < ts->n; i++) {
+				char one[256];
+				list_regions(&ts->t[i], one, sizeof(one));
+				if (*one && o < sizeof(list))
+					o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s: %s",
+					                      o ? "; " : "", ts->t[i].name, one);
+			}
+			return err_set(e, "unknown region '%s' (known: %s)", sel->region, list);
+		}
+	}
 	for (size_t i = 0; i < ts->n; i++) {
 		if (sel->provider && strcmp(ts->t[i].name, sel->provider) != 0)
 			continue;

@@ -95,6 +95,12 @@ struct pricing_need {
  */
 int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e);
 
+/*
+ * Parses running time in hours ("100", "0.5"; at most 744) into seconds.
+ * Returns 0 or -1 with a message.
+ */
+int pricing_hours_parse(const char *s, uint64_t *seconds, struct err *e);
+
 /* What to price.  Zero-initialise, then set month and what matters. */
 struct pricing_select {
 	int32_t month;               /* any day of the month billed */
@@ -105,6 +111,8 @@ struct pricing_select {
 	const struct config *config; /* [provider NAME] sections; may be NULL */
 	unsigned seats;              /* 0: the config's, else 1 */
 	bool first_month;            /* include one-off (setup) fees */
+	uint64_t seconds;            /* seconds each instance runs; 0: the config's
+	                                `hours`, else the whole month */
 };
 
 /*

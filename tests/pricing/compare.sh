@@ -123,6 +123,15 @@ check_grep "unknown provider 'linode' (known: fly, hetzner, render)" "$T/err" "k
 run_costs compare --egress 1TB --month 2026-05 --provider render --plan gold
 check_rc 1 "unknown plan"
 check_grep "unknown plan 'gold' for render in 2026-05 (known: hobby-legacy, professional, organization, hobby, pro, scale)" "$T/err" "known plans"
+run_costs compare --egress 1TB --region mars
+check_rc 1 "unknown region"
+check_grep "unknown region 'mars' (known: fly: na-eu, apac-oc-sa, africa-india; hetzner: eu, us, sin; render: global)" "$T/err" "known regions"
+run_costs compare --egress 1.3TB --month 2026-05 --region sin --format csv
+check_rc 0 "a region of one provider"
+# Only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB included,
+# 1,913 started 100 MiB blocks at EUR 7.40 per TiB.
+check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.350041" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11)"
 run_costs compare --egress 1TB --rate EUR=-1
 check_rc 2 "negative rate"
 check_grep "a rate must be positive" "$T/err" "negative rate message"

@@ -50,7 +50,7 @@ static int teardown(void **state)
 }
 
 struct q {
-	const char *provider, *plan, *region, *month, *need, *config;
+	const char *provider, *plan, *region, *month, *need, *config, *hours;
 	unsigned seats;
 	bool first_month;
 };
@@ -72,6 +72,8 @@ static void bill(const struct q *q, uint64_t egress, struct pricing_bill *b)
 	sel.region = q->region;
 	sel.seats = q->seats;
 	sel.first_month = q->first_month;
+	if (q->hours && pricing_hours_parse(q->hours, &sel.seconds, &e))
+		fail_msg("%s", e.msg);
 	if (q->need && pricing_need_parse(q->need, &sel.need, &e))
 		fail_msg("%s", e.msg);
 	if (q->config) {
@@ -354,6 +356,40 @@ static void conversion_and_vat(void **state)
 	assert_int_equal(pricing_convert(&b, "EUR", 0, &e), -1);
 }
 
+static void part_of_a_month_follows_each_providers_rounding(void **state)
+{
+	struct pricing_bill b;
+	struct err e;
+	uint64_t secs;
+	struct q q = {.provider = "hetzner", .plan = "cx23", .month = "2026-05",
+	              .hours = "100.01"};
+	(void)state;
+	/* Hetzner: started hours, 101 of the 744 in May, of the EUR 3.99 cap. */
+	bill(&q, 0, &b);
+	expect("hetzner 100.01 h", b.compute, 541654);
+	q.hours = "744";
+	bill(&q, 0, &b);
+	expect("hetzner whole month is the cap", b.compute, USD(3.99));
+	/* Render: prorated by the second; half of May is half the price. */
+	q = (struct q){.provider = "render", .plan = "pro", .month = "2026-05", .hours = "372",
+	               .config = "[provider render]\ninstances = standard\n"};
+	bill(&q, 0, &b);
+	expect("render half a month", b.compute, USD(12.5));
+	expect("the plan fee is not prorated", b.base, USD(25));
+	/* Fly: per second, and a 30-day price prorated by the second. */
+	q = (struct q){.provider = "fly", .plan = "payg", .month = "2026-05", .hours = "10",
+	               .need = "ram=256MB"};
+	bill(&q, 0, &b);
+	expect("fly 10 h of 256 MB", b.compute, USD(0.027));
+	q.need = "ram=4GB,cpu=2";
+	bill(&q, 0, &b); /* 21.40 x 36,000 / 2,592,000 = 0.2972222 */
+	expect("fly 10 h of a 30-day price", b.compute, 297223);
+	assert_int_equal(pricing_hours_parse("0", &secs, &e), -1);
+	assert_int_equal(pricing_hours_parse("745", &secs, &e), -1);
+	assert_int_equal(pricing_hours_parse("0.001", &secs, &e), 0);
+	assert_int_equal(secs, 4); /* 3.6 s, rounded up */
+}
+
 /* --- the edges of every block rule ------------------------------------ */
 
 struct edge {
@@ -611,6 +647,7 @@ int main(void)
 	    cmocka_unit_test(fly_per_second_machine_over_30_and_31_days),
 	    cmocka_unit_test(config_seats_and_instances),
 	    cmocka_unit_test(conversion_and_vat),
+	    cmocka_unit_test(part_of_a_month_follows_each_providers_rounding),
 	    cmocka_unit_test(block_edges),
 	    cmocka_unit_test(bill_never_decreases_as_egress_grows),
 	    cmocka_unit_test(unknown_names_list_the_known_ones),
