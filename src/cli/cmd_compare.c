@@ -108,66 +108,23 @@ static const char *u64s(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Measured egress of a month: per host, the sum over billable services of
- * one source, chosen in the order nft, pcap, import, iface (never a sum of
- * sources, which would count the same bytes twice); then the sum of hosts.
- */
+/* Measured egress of a month from the store (see pricing_month_egress). */
 static int measured_egress(struct cli *cli, const char *host, int32_t first, int32_t last,
-                           uint64_t *egress, const char **used, bool *found)
+                           struct pricing_measured *m)
 {
-	static const char *const pref[] = {STORE_SOURCE_NFT, STORE_SOURCE_PCAP, STORE_SOURCE_IMPORT,
-	                                   STORE_SOURCE_IFACE};
 	const struct config *cfg = cli_config(cli);
-	struct store_query q;
-	struct store_total *rows = NULL;
 	struct store *st;
 	struct err e;
-	size_t n = 0;
+	int rc;
 
 	if (!cfg || !(st = cli_open_store(cli, false)))
 		return 1;
-	memset(&q, 0, sizeof(q));
-	q.from = first;
-	q.to = last;
-	q.host = host;
-	q.by_month = true;
-	if (store_totals(st, &q, &rows, &n, &e)) {
-		store_close(st);
-		return cli_error("%s", e.msg);
-	}
+	rc = pricing_month_egress(st, cfg, host, first, last, m, &e);
 	store_close(st);
-	*egress = 0;
-	*found = n > 0;
-	*used = NULL;
-	for (size_t i = 0; i < n; i++) {
-		bool seen = false;
-		size_t best = sizeof(pref) / sizeof(pref[0]);
-		uint64_t sum = 0;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(rows[j].host, rows[i].host) == 0;
-		if (seen)
-			continue;
-		for (size_t j = i; j < n; j++) {
-			if (strcmp(rows[j].host, rows[i].host))
-				continue;
-			for (size_t k = 0; k < best; k++)
-				if (strcmp(rows[j].source, pref[k]) == 0)
-					best = k;
-		}
-		if (best == sizeof(pref) / sizeof(pref[0]))
-			continue;
-		for (size_t j = i; j < n; j++)
-			if (strcmp(rows[j].host, rows[i].host) == 0 &&
-			    strcmp(rows[j].source, pref[best]) == 0 &&
-			    config_service_billable(cfg, rows[j].service))
-				sum += rows[j].egress_bytes;
-		*egress += sum;
-		*used = !*used || strcmp(*used, pref[best]) == 0 ? pref[best] : "mixed";
-		cli_verbose(cli, "host %s: %" PRIu64 " billable egress bytes from source %s",
-		            rows[i].host, sum, pref[best]);
-	}
-	store_totals_free(rows, n);
+	if (rc)
+		return cli_error("%s", e.msg);
+	cli_verbose(cli, "%" PRIu64 " billable egress bytes from %zu host%s, source %s", m->bytes,
+	            m->hosts, m->hosts == 1 ? "" : "s", m->source ? m->source : "none");
 	return 0;
 }
 
@@ -629,11 +586,13 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	if (!(sel.config = cli_config(cli)))
 		return 1;
 	if (!egress_set) {
-		bool found;
+		struct pricing_measured m;
 		char mon[8];
-		if ((rc = measured_egress(cli, host, first, last, &egress, &source, &found)))
+		if ((rc = measured_egress(cli, host, first, last, &m)))
 			return rc;
-		if (!found && !allow_empty)
+		egress = m.bytes;
+		source = m.source;
+		if (!m.found && !allow_empty)
 			return cli_error("no traffic recorded for %s%s%s (give --egress SIZE, or "
 			                 "--allow-empty to price zero egress)",
 			                 date_format_month(first, mon), host ? " on host " : "",

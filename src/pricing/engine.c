@@ -352,8 +352,7 @@ static const struct table_row *cheapest_fit(const struct table *t, const char *p
 /* Prices the explicit `instances = type:count, ...` of the config. */
 static int price_instances(const struct table *t, const struct config *c, const struct usage *u,
                            const char *plan, const char *region, int32_t first, int32_t last,
-                           int days, uint64_t secs, struct pricing_plan *p,
-                           struct err *e)
+                           int days, uint64_t secs, struct pricing_plan *p, struct err *e)
 {
 	char *copy = strdup(u->instances), *tok, *save = NULL;
 	int rc = 0;
@@ -604,8 +603,9 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 				char one[256];
 				list_regions(&ts->t[i], one, sizeof(one));
 				if (*one && o < sizeof(list))
-					o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s: %s",
-					                      o ? "; " : "", ts->t[i].name, one);
+					o +=
+					    (size_t)snprintf(list + o, sizeof(list) - o, "%s%s: %s",
+					                     o ? "; " : "", ts->t[i].name, one);
 			}
 			return err_set(e, "unknown region '%s' (known: %s)", sel->region, list);
 		}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "date.h"
 #include "num.h"
@@ -361,8 +362,7 @@ static void part_of_a_month_follows_each_providers_rounding(void **state)
 	struct pricing_bill b;
 	struct err e;
 	uint64_t secs;
-	struct q q = {.provider = "hetzner", .plan = "cx23", .month = "2026-05",
-	              .hours = "100.01"};
+	struct q q = {.provider = "hetzner", .plan = "cx23", .month = "2026-05", .hours = "100.01"};
 	(void)state;
 	/* Hetzner: started hours, 101 of the 744 in May, of the EUR 3.99 cap. */
 	bill(&q, 0, &b);
@@ -371,13 +371,19 @@ static void part_of_a_month_follows_each_providers_rounding(void **state)
 	bill(&q, 0, &b);
 	expect("hetzner whole month is the cap", b.compute, USD(3.99));
 	/* Render: prorated by the second; half of May is half the price. */
-	q = (struct q){.provider = "render", .plan = "pro", .month = "2026-05", .hours = "372",
+	q = (struct q){.provider = "render",
+	               .plan = "pro",
+	               .month = "2026-05",
+	               .hours = "372",
 	               .config = "[provider render]\ninstances = standard\n"};
 	bill(&q, 0, &b);
 	expect("render half a month", b.compute, USD(12.5));
 	expect("the plan fee is not prorated", b.base, USD(25));
 	/* Fly: per second, and a 30-day price prorated by the second. */
-	q = (struct q){.provider = "fly", .plan = "payg", .month = "2026-05", .hours = "10",
+	q = (struct q){.provider = "fly",
+	               .plan = "payg",
+	               .month = "2026-05",
+	               .hours = "10",
 	               .need = "ram=256MB"};
 	bill(&q, 0, &b);
 	expect("fly 10 h of 256 MB", b.compute, USD(0.027));
@@ -549,6 +555,71 @@ static void unknown_names_list_the_known_ones(void **state)
 	assert_int_equal(pricing_need_parse("count=0", &sel.need, &e), -1);
 }
 
+/* --- measured egress: billable services, one source per host ---------- */
+
+static void measured_egress_uses_one_source_per_host(void **state)
+{
+	char dir[] = "/tmp/pricing-test.XXXXXX", path[64];
+	const char *cfgtext = "[service game]\nmatch = port=9001\nbillable = no\n";
+	int32_t d = date_from_civil(2026, 5, 10), first, last;
+	struct pricing_measured m;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct err e;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(store_open(path, true, 1000, &st, &e), 0);
+	assert_int_equal(config_parse(cfgtext, strlen(cfgtext), "t.conf", &cfg, &e), 0);
+	assert_int_equal(store_begin(st, &e), 0);
+	/* h1: nft and a capture and an import saw the same traffic: nft counts. */
+	assert_int_equal(store_add_daily(st, "h1", d, "https", STORE_EGRESS, "nft", 100, 1, &e), 0);
+	assert_int_equal(store_add_daily(st, "h1", d, "https", STORE_EGRESS, "pcap", 97, 1, &e), 0);
+	assert_int_equal(store_add_daily(st, "h1", d, "https", STORE_EGRESS, "import", 1000, 1, &e),
+	                 0);
+	assert_int_equal(store_add_daily(st, "h1", d, "https", STORE_INGRESS, "nft", 5000, 1, &e),
+	                 0);
+	/* h2: imports only; `game` is billable = no. */
+	assert_int_equal(store_add_daily(st, "h2", d, "mcp", STORE_EGRESS, "import", 300, 1, &e),
+	                 0);
+	assert_int_equal(store_add_daily(st, "h2", d, "game", STORE_EGRESS, "import", 200, 1, &e),
+	                 0);
+	/* h3: only interface counters. */
+	assert_int_equal(store_add_daily(st, "h3", d, "other", STORE_EGRESS, "iface", 40, 1, &e),
+	                 0);
+	/* Another month does not count. */
+	assert_int_equal(
+	    store_add_daily(st, "h1", d + 31, "https", STORE_EGRESS, "nft", 7777, 1, &e), 0);
+	assert_int_equal(store_commit(st, &e), 0);
+
+	date_parse_month("2026-05", &first, &last, &e);
+	assert_int_equal(pricing_month_egress(st, cfg, NULL, first, last, &m, &e), 0);
+	assert_true(m.found);
+	assert_int_equal(m.bytes, 100 + 300 + 40);
+	assert_int_equal(m.hosts, 3);
+	assert_string_equal(m.source, "mixed");
+	assert_int_equal(pricing_month_egress(st, cfg, "h2", first, last, &m, &e), 0);
+	assert_int_equal(m.bytes, 300);
+	assert_string_equal(m.source, "import");
+	assert_int_equal(pricing_month_egress(st, NULL, "h2", first, last, &m, &e), 0);
+	assert_int_equal(m.bytes, 500); /* without a config every service is billable */
+	date_parse_month("2026-04", &first, &last, &e);
+	assert_int_equal(pricing_month_egress(st, cfg, NULL, first, last, &m, &e), 0);
+	assert_false(m.found);
+	assert_int_equal(m.bytes, 0);
+	assert_null(m.source);
+
+	store_close(st);
+	config_free(cfg);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/t.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* --- validation: a table with every kind of error ---------------------- */
 
 static void bad_table_reports_every_problem(void **state)
@@ -651,6 +722,7 @@ int main(void)
 	    cmocka_unit_test(block_edges),
 	    cmocka_unit_test(bill_never_decreases_as_egress_grows),
 	    cmocka_unit_test(unknown_names_list_the_known_ones),
+	    cmocka_unit_test(measured_egress_uses_one_source_per_host),
 	    cmocka_unit_test(bad_table_reports_every_problem),
 	    cmocka_unit_test(shipped_tables_are_clean_and_every_price_has_a_source),
 	    cmocka_unit_test(loading_refuses_a_bad_table),
