@@ -11,6 +11,24 @@
  * such as `costs project`, which selects once and then calls pricing_bill
  * for each of its p10/p50/p90 egress figures.  pricing_bill is cheap and
  * pure, so a caller may also search over egress (break-even, invoices).
+ * In outline, with the same selection options as compare:
+ *
+ *	struct pricing_tables *t;
+ *	struct pricing_plan *plans;
+ *	struct pricing_select sel = {.month = today, .config = cfg,
+ *	                             .provider = opt_provider, .plan = opt_plan};
+ *	pricing_load_dir(cli->providers_dir, &t, &e);
+ *	pricing_select(t, &sel, &plans, &n, &e);
+ *	for (i = 0; i < n; i++) {
+ *		pricing_bill(&plans[i], egress_p50, &bill, &e);
+ *		// overage: bill.egress; allowance: plans[i].included, unless
+ *		// plans[i].unlimited (the day cumulative egress passes it is
+ *		// the day the allowance runs out)
+ *		pricing_convert(&bill, "USD", rate, &e);   // optional, --rate
+ *		pricing_add_vat(&bill, vat, &e);           // optional, --vat
+ *	}
+ *	free(plans);
+ *	pricing_tables_free(t);
  */
 #ifndef COSTS_PRICING_H
 #define COSTS_PRICING_H
@@ -149,7 +167,8 @@ struct pricing_plan {
  * one that started last wins) and prices their fixed parts.  Unknown
  * provider, plan or region, bad [provider] keys (as "file:line: ...") and
  * "nothing fits" are errors.  *out is sorted by provider, then plan file
- * order; the caller frees it with free().
+ * order; the caller frees it with free().  The plans point into t and
+ * sel->config, which must outlive them.
  */
 int pricing_select(const struct pricing_tables *t, const struct pricing_select *sel,
                    struct pricing_plan **out, size_t *n, struct err *e);
