@@ -630,8 +630,9 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 	}
 	if (*n == 0 && sel->plan) {
 		char m[8];
-		err_set(e, "no provider has a plan '%s' in force in %s", sel->plan,
-		        date_format_month(first, m));
+		err_set(e, "no provider has a plan '%s' in force in %s%s%s%s", sel->plan,
+		        date_format_month(first, m), sel->region ? " in region '" : "",
+		        sel->region ? sel->region : "", sel->region ? "'" : "");
 		goto fail;
 	}
 	if (*n == 0) {

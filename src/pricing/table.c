@@ -287,6 +287,10 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (r.kind == KIND_INSTANCE && (!*v[COL_VCPU] || !*v[COL_RAM]))
 		problem(l, line, colno(l, *v[COL_RAM] ? COL_VCPU : COL_RAM),
 		        "an instance needs vcpu and ram");
+	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT || r.kind == KIND_EGRESS) && *v[COL_ITEM])
+		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
+	if (r.kind == KIND_SEAT && *v[COL_REGION])
+		problem(l, line, colno(l, COL_REGION), "this seat row takes no region");
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
 	r.uncertain = strstr(v[COL_NOTES], "uncertain") != NULL;

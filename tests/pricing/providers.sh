@@ -15,7 +15,7 @@ run_costs providers check "$T/bad.csv"
 check_rc 1 "bad table"
 sed "s|$T/||" "$T/out" >"$T/problems"
 check_eq "every problem reported" "$(cat "$SRCDIR/tests/pricing/data/bad.expected")" "$(cat "$T/problems")"
-check_grep '14 problems in 1 file' "$T/err" "summary"
+check_grep '17 problems in 1 file' "$T/err" "summary"
 
 run_costs providers check "$T/missing.csv"
 check_rc 1 "missing file"
