@@ -52,6 +52,10 @@ check_rc 0 "json"
 check_grep '"egress": "191.25"' "$T/out" "json egress"
 check_grep '"total": "216.25"' "$T/out" "json total"
 
+run_costs compare --egress 1.3TB --month 2026-05 --format json
+check_eq "json rows, cheapest first in USD" "fly/payg 26.00" \
+	"$(/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["provider"]+"/"+r["plan"], r["total"])' <"$T/out")"
+
 # A billable = no service is left out of the measured egress.
 cat >"$T/costs.conf" <<'CONF'
 [service websocket]

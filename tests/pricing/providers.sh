@@ -39,6 +39,13 @@ check_grep '^egress  *professional .*2025-08-01  *2026-07-31  *15 USD' "$T/out" 
 run_costs providers show render --format csv
 # The writer quotes only fields that need it, so compare without quotes.
 check_eq "show csv round-trips the table" "$(tr -d '"' <"$SRCDIR/providers/render.csv")" "$(tr -d '"' <"$T/out")"
+run_costs providers show hetzner --format json
+check_rc 0 "show json"
+check_eq "show json parses, one object per row" "$(grep -c . "$SRCDIR/providers/hetzner.csv" | awk '{print $1 - 1}')" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/out")"
+run_costs providers list --format json
+check_eq "list json" "fly hetzner render" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(" ".join(p["provider"] for p in json.load(sys.stdin)))' <"$T/out")"
 run_costs providers show nope
 check_rc 1 "unknown provider"
 check_grep "unknown provider 'nope' (known: fly, hetzner, render)" "$T/err" "known providers"
