@@ -559,7 +559,7 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 			continue;
 		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0)
 			continue; /* the plan is not offered in this region */
-		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, NULL, first, last) != r)
+		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, r->raw[COL_REGION], first, last) != r)
 			continue; /* a later row of the same plan wins */
 		any = true;
 		rc = price_plan(t, sel, &u, r, region, first, last, &p, e);

@@ -241,6 +241,7 @@ static void hetzner_cloud_overage_in_tib_and_100mib_blocks(void **state)
 	q.region = "sin";
 	bill(&q, 13 * TB / 10, &b);
 	expect("sin egress", b.egress, 1350041);
+	expect("sin server price", b.compute, USD(21.50));
 	/* The same volume in the EU is within 20 TiB. */
 	q.region = "eu";
 	bill(&q, 13 * TB / 10, &b);
