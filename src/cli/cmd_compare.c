@@ -573,6 +573,9 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_compare, "unexpected argument '%s'", argv[optind]);
 	if (!month_set && !egress_set)
 		return cli_usage(&cmd_compare, "give --month YYYY-MM (measured) or --egress SIZE");
+	if ((want_breakeven || invoice_set) && fmt != CLI_FORMAT_TABLE)
+		return cli_usage(&cmd_compare, "--breakeven and --invoice print text: use them "
+		                               "with --format table");
 	if (invoice_set && (!sel.provider || !sel.plan))
 		return cli_usage(&cmd_compare, "--invoice needs --provider and --plan");
 	for (size_t i = 0; i < o.nrates; i++)

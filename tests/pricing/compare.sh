@@ -149,6 +149,8 @@ check_rc 0 "--allow-empty"
 check_eq "zero egress" "0" "$(tail -1 "$T/out" | cut -d, -f6)"
 run_costs compare
 check_rc 2 "neither --month nor --egress"
+run_costs compare --egress 1TB --breakeven --format csv
+check_rc 2 "--breakeven with csv"
 run_costs compare --egress 1TB --invoice 10
 check_rc 2 "--invoice without a plan"
 run_costs compare --egress 1TB --need ram=lots
