@@ -424,6 +424,110 @@ static int print_invoice(const struct opts *o, const struct row *r, int64_t amou
 	              (total_at(o, p, last_le, &t0, &e), money(t0, m1, 32)), money(t, m2, 32)) < 0;
 }
 
+/*
+ * Splits a comma-separated list in place into at most max names; a NULL
+ * list gives one NULL name (no restriction).  Returns the count.
+ */
+static size_t split_names(char *list, const char **names, size_t max)
+{
+	char *save = NULL, *tok;
+	size_t k = 0;
+
+	if (!list) {
+		names[0] = NULL;
+		return 1;
+	}
+	for (tok = strtok_r(list, ",", &save); tok && k < max; tok = strtok_r(NULL, ",", &save))
+		names[k++] = tok;
+	return k;
+}
+
+/*
+ * pricing_select over comma-separated --provider and --plan lists
+ * ("render,hetzner", "professional,ex44").  One name each is a plain
+ * pricing_select (whose errors list the known names); with lists, each
+ * provider's plans in force are kept when the plan list names them, and a
+ * listed plan that no provider has is an error.
+ */
+static int select_lists(const struct pricing_tables *t, const struct pricing_select *sel,
+                        struct pricing_plan **out, size_t *n, struct err *e)
+{
+	char *provs = sel->provider ? strdup(sel->provider) : NULL;
+	char *plans = sel->plan ? strdup(sel->plan) : NULL;
+	const char *pv[16], *pl[16];
+	bool used[16] = {false};
+	size_t npv, npl;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if ((sel->provider && !provs) || (sel->plan && !plans)) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	npv = split_names(provs, pv, 16);
+	npl = split_names(plans, pl, 16);
+	if (!npv || !npl) {
+		err_set(e, "an empty --provider or --plan list");
+		goto out;
+	}
+	if (npv == 1 && npl == 1) {
+		struct pricing_select one = *sel;
+		one.provider = pv[0];
+		one.plan = pl[0];
+		rc = pricing_select(t, &one, out, n, e);
+		goto out;
+	}
+	for (size_t i = 0; i < npv; i++) {
+		struct pricing_select one = *sel;
+		struct pricing_plan *got = NULL, *all;
+		size_t k = 0, kept = 0;
+
+		one.provider = pv[i];
+		one.plan = NULL;
+		if (pricing_select(t, &one, &got, &k, e)) {
+			if (sel->plan && !sel->provider)
+				continue; /* nothing in force here: other providers may have it */
+			goto out;
+		}
+		for (size_t r = 0; r < k; r++) {
+			bool want = !sel->plan;
+			for (size_t j = 0; j < npl && sel->plan; j++)
+				if (strcmp(got[r].plan, pl[j]) == 0)
+					want = used[j] = true;
+			if (want)
+				got[kept++] = got[r];
+		}
+		if (kept && !(all = realloc(*out, (*n + kept) * sizeof(*all)))) {
+			free(got);
+			err_set(e, "out of memory");
+			goto out;
+		}
+		if (kept) {
+			memcpy(all + *n, got, kept * sizeof(*all));
+			*out = all;
+			*n += kept;
+		}
+		free(got);
+	}
+	for (size_t j = 0; j < npl && sel->plan; j++)
+		if (!used[j]) {
+			err_set(e, "no selected provider has a plan '%s' in force in this month",
+			        pl[j]);
+			goto out;
+		}
+	rc = 0;
+out:
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	free(provs);
+	free(plans);
+	return rc;
+}
+
 static int parse_rate(struct opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -603,7 +707,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	}
 	if (pricing_load_dir(cli->providers_dir, &tables, &e))
 		return cli_error("%s", e.msg);
-	if (pricing_select(tables, &sel, &plans, &n, &e)) {
+	if (select_lists(tables, &sel, &plans, &n, &e)) {
 		rc = cli_error("%s", e.msg);
 		goto out;
 	}
@@ -671,8 +775,9 @@ const struct cmd cmd_compare = {
             "                      TB KiB MiB GiB TiB); the month defaults to this month\n"
             "  --host NAME         measured egress of this host only\n"
             "  --allow-empty       price zero egress when the month has no data\n"
-            "  --provider NAME     only this provider's table\n"
-            "  --plan NAME         only this plan (default: every plan in force)\n"
+            "  --provider NAME     only this provider's table (or a list: render,fly)\n"
+            "  --plan NAME         only this plan, or a list: professional,ex44\n"
+            "                      (default: every plan in force)\n"
             "  --region NAME       price in this region (default: the config's, else the\n"
             "                      table's first)\n"
             "  --need SPEC         ram=4GB,cpu=2,count=2: the cheapest fitting instance per\n"

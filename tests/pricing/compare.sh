@@ -100,6 +100,17 @@ check_rc 0 "rate, vat, first month"
 check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.3576,28.3176" \
 	"$(tail -1 "$T/out" | cut -d, -f5,10,12,15,13)"
 
+# Lists of providers and plans.
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --plan professional,ex44 --format csv
+check_rc 0 "a plan list"
+check_eq "story's two options, cheapest first" "hetzner,ex44,42.12 render,professional,139.00" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1,2,13 | tr '\n' ' ' | sed 's/ $//')"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render,fly --plan pro,payg --format csv
+check_eq "provider and plan lists" "fly,payg render,pro" "$(tail -n +2 "$T/out" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+run_costs compare --egress 1.3TB --month 2026-05 --plan pro,gold
+check_rc 1 "a listed plan nobody has"
+check_grep "no selected provider has a plan 'gold'" "$T/err" "unknown listed plan"
+
 # Break-even and invoice.
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan ex44 --provider hetzner
 check_grep 'only one provider selected' "$T/out" "breakeven with one provider"
@@ -108,6 +119,8 @@ check_grep 'only one provider' "$T/out" "breakeven within one provider"
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven
 check_rc 0 "breakeven"
 check_grep 'hetzner/cax11 and fly/payg: 205 GB (204659950001 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan professional,ex44
+check_grep 'hetzner/ex44 and render/professional: 600 GB (600000000001 bytes); below it render/professional is cheaper' "$T/out" "the story's break-even"
 run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --invoice 216.40
 check_rc 0 "invoice"
 check_grep 'difference +0.15' "$T/out" "invoice difference"
