@@ -100,6 +100,15 @@ check_rc 0 "rate, vat, first month"
 check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.3576,28.3176" \
 	"$(tail -1 "$T/out" | cut -d, -f5,10,12,15,13)"
 
+# Part of a month: Hetzner bills started hours up to the monthly price.
+run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 100.01 --format csv
+check_rc 0 "--hours"
+check_eq "101 of 744 hours of EUR 3.99" "0.541654" "$(tail -1 "$T/out" | cut -d, -f10)"
+run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 745
+check_rc 2 "more hours than a month has"
+run_costs compare --egress 0 --month 2026-05 --provider render --plan organization --seats 4 --format csv
+check_eq "--seats" "116.00" "$(tail -1 "$T/out" | cut -d, -f14)"
+
 # Lists of providers and plans.
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --plan professional,ex44 --format csv
 check_rc 0 "a plan list"
