@@ -559,7 +559,8 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 			continue;
 		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0)
 			continue; /* the plan is not offered in this region */
-		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, r->raw[COL_REGION], first, last) != r)
+		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, r->raw[COL_REGION], first, last) !=
+		    r)
 			continue; /* a later row of the same plan wins */
 		any = true;
 		rc = price_plan(t, sel, &u, r, region, first, last, &p, e);
@@ -590,6 +591,24 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 
 	*out = NULL;
 	*n = 0;
+	for (size_t i = 0; sel->config && i < sel->config->nproviders; i++) {
+		/* A section for a provider without a table is a typo, not a no-op. */
+		const struct config_provider *cp = &sel->config->providers[i];
+		bool known = false;
+		for (size_t j = 0; j < ts->n && !known; j++)
+			known = strcmp(ts->t[j].name, cp->name) == 0;
+		if (!known) {
+			char list[512];
+			size_t o = 0;
+			list[0] = '\0';
+			for (size_t j = 0; j < ts->n && o < sizeof(list); j++)
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+				                      o ? ", " : "", ts->t[j].name);
+			err_set(e, "[provider %s]: no provider table '%s' (known: %s)", cp->name,
+			        cp->name, list);
+			return usage_error(sel->config, cp->line, e);
+		}
+	}
 	if (sel->region && !sel->provider) {
 		/* A region no table knows is a mistake, not an empty comparison. */
 		bool known = false;

@@ -181,6 +181,10 @@ printf '[provider render]\nflavour = vanilla\n' >"$T/bad.conf"
 run_costs --config "$T/bad.conf" compare --egress 1TB
 check_rc 1 "bad provider key"
 check_grep "bad.conf:2: unknown key 'flavour' in \[provider render\]" "$T/err" "config error with file:line"
+printf '[provider linode]\nplan = nano\n' >"$T/bad.conf"
+run_costs --config "$T/bad.conf" compare --egress 1TB
+check_rc 1 "config section for an unknown provider"
+check_grep "bad.conf:1: \[provider linode\]: no provider table 'linode' (known: fly, hetzner, render)" "$T/err" "unknown provider section"
 printf '[provider render]\ninstances = huge:2\n' >"$T/bad.conf"
 run_costs --config "$T/bad.conf" compare --egress 1TB --month 2026-05
 check_rc 1 "unknown instance"
