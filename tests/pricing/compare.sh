@@ -4,8 +4,10 @@
 # --breakeven, --invoice, and every bad-input path with its exit status.
 . "$SRCDIR/tests/lib.sh"
 # lib.sh points COSTS_CONFIG at a missing file, which an explicit config may
-# not be; without it HOME=$T gives no config, i.e. the built-in services.
-unset COSTS_CONFIG
+# not be.  Unsetting it would make root read /etc/costs/costs.conf, which
+# other tests on this machine may create: use an empty config of our own.
+: >"$T/empty.conf"
+export COSTS_CONFIG="$T/empty.conf"
 
 # check_pgolden NAME FILE: compares FILE with tests/pricing/golden/NAME
 check_pgolden() {
