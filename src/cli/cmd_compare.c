@@ -711,6 +711,10 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 		rc = cli_error("%s", e.msg);
 		goto out;
 	}
+	if (invoice_set && n != 1) {
+		rc = cli_usage(&cmd_compare, "--invoice needs one plan; this selection has %zu", n);
+		goto out;
+	}
 	if (!(rows = calloc(n, sizeof(*rows)))) {
 		rc = cli_error("out of memory");
 		goto out;

@@ -177,6 +177,8 @@ run_costs compare --egress 1TB --breakeven --format csv
 check_rc 2 "--breakeven with csv"
 run_costs compare --egress 1TB --invoice 10
 check_rc 2 "--invoice without a plan"
+run_costs compare --egress 1TB --provider render --plan pro,scale --invoice 10
+check_rc 2 "--invoice with two plans"
 run_costs compare --egress 1TB --need ram=lots
 check_rc 2 "bad need"
 printf '[provider render]\nflavour = vanilla\n' >"$T/bad.conf"
