@@ -251,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(open_creates_directories_and_file_0640),
 	    cmocka_unit_test(open_without_create_refuses_missing_file),
 	    cmocka_unit_test(add_daily_upserts_by_adding),
+	    cmocka_unit_test(best_source_picks_one_source_per_host_and_day),
 	    cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
 	    cmocka_unit_test(import_replaces_instead_of_adding),
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
