@@ -21,6 +21,8 @@ run_costs import "$SRCDIR/data/demo-2026-05.csv"
 check_rc 0 "import the seed month"
 run_costs compare --month 2026-05
 check_rc 0 "compare the seed month"
+# Nothing on stderr: under the sanitizer build this catches runtime errors.
+check_eq "compare is quiet" "" "$(cat "$T/err")"
 check_pgolden compare-2026-05.txt "$T/out"
 check_grep '1.30 TB egress in 2026-05 (import)' "$T/out" "measured egress and its source"
 
@@ -75,6 +77,7 @@ ipv4 = 1
 CONF
 run_costs --config "$T/costs.conf" compare --month 2026-05 --format csv
 check_rc 0 "compare with a config"
+check_eq "compare with a config is quiet" "" "$(cat "$T/err")"
 check_pgolden compare-config.csv "$T/out"
 # 1,300,000,000,000 total minus websocket 494,256,363,365 (report --format csv)
 check_eq "egress without websocket" "805743636635" "$(grep '^render,' "$T/out" | cut -d, -f6)"

@@ -10,6 +10,7 @@ export COSTS_CONFIG="$T/empty.conf"
 
 run_costs providers check
 check_rc 0 "shipped tables check clean"
+check_eq "check is quiet" "" "$(cat "$T/err")"
 check_grep '3 files ok' "$T/out" "three tables"
 
 cp "$SRCDIR/tests/pricing/data/bad.csv" "$T/bad.csv"
