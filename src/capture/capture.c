@@ -22,7 +22,7 @@
 #define NONE                 UINT32_MAX
 #define MAX_UNDECIDED_PKTS   48 /* packets fed before the fallback decides */
 #define PENDING_STATE_BUDGET 16384 /* bytes of classifier state assumed per undecided flow */
-#define FRAG_SLOTS           4096
+#define FRAG_SLOTS           4096 /* 256 below 16 MiB */
 #define FRAG_TIMEOUT         30
 #define TIMEOUT_TCP          600
 #define TIMEOUT_TCP_CLOSED   10
@@ -101,6 +101,7 @@ struct capture {
 	uint32_t pend_cap, pend_free;
 
 	struct frag *frags;
+	uint32_t frag_mask;
 
 	struct day_acc *days;
 	size_t ndays, cur_idx;
@@ -307,9 +308,9 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls,
 
 	if (!c)
 		return err_set(e, "out of memory");
-	if (mem < (1u << 20)) {
+	if (mem < (64u << 10)) {
 		free(c);
-		return err_set(e, "memory limit too small (at least 1 MiB)");
+		return err_set(e, "memory limit too small (at least 64 KiB)");
 	}
 	c->cls = cls;
 	c->nsvc = classify_service_count(cls);
@@ -320,8 +321,13 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls,
 
 	/* A quarter for undecided flows' state, the rest for the table. */
 	uint64_t pend_cap = mem / 4 / PENDING_STATE_BUDGET;
-	uint64_t table = mem - mem / 4 - FRAG_SLOTS * sizeof(struct frag);
+	uint32_t nfrag = mem >= (16u << 20) ? FRAG_SLOTS : 256;
+	uint64_t frag_bytes = nfrag * sizeof(struct frag);
+	uint64_t table = mem - mem / 4;
+	table = table > 2 * frag_bytes ? table - frag_bytes : table / 2;
 	uint64_t cap = table / (sizeof(struct flow) + 2 * sizeof(uint32_t));
+	if (cap < 16)
+		cap = 16;
 	if (cap > UINT32_MAX / 4)
 		cap = UINT32_MAX / 4;
 	uint32_t nb = 1;
@@ -333,7 +339,8 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls,
 	c->flows = calloc(c->capacity, sizeof(*c->flows));
 	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
 	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
-	c->frags = calloc(FRAG_SLOTS, sizeof(*c->frags));
+	c->frags = calloc(nfrag, sizeof(*c->frags));
+	c->frag_mask = nfrag - 1;
 	if (!c->flows || !c->buckets || !c->pend || !c->frags) {
 		capture_free(c);
 		return err_set(e, "out of memory for a flow table of %u entries", (unsigned)cap);
@@ -510,12 +517,12 @@ static uint32_t flow_alloc(struct capture *c)
 
 /* ---- fragments ---- */
 
-static uint32_t frag_slot(const struct decoded *d)
+static uint32_t frag_slot(const struct capture *c, const struct decoded *d)
 {
 	uint32_t h = d->frag_id * 2654435761u ^ d->proto;
 	for (int i = 0; i < 16; i++)
 		h = (h ^ d->src[i] ^ ((uint32_t)d->dst[i] << 8)) * 16777619u;
-	return h & (FRAG_SLOTS - 1);
+	return h & c->frag_mask;
 }
 
 static bool frag_match(const struct frag *fr, const struct decoded *d)
@@ -527,7 +534,7 @@ static bool frag_match(const struct frag *fr, const struct decoded *d)
 /* Remembers a first fragment's ports, or gives a later fragment its flow's ports. */
 static void frag_track(struct capture *c, struct decoded *d, int64_t sec)
 {
-	struct frag *fr = &c->frags[frag_slot(d)];
+	struct frag *fr = &c->frags[frag_slot(c, d)];
 
 	if (d->frag_first) {
 		if (!d->has_ports)
