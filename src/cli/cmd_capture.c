@@ -299,10 +299,16 @@ static int run_live(struct run *r, int watch_fd)
 			next_flush = now_mono_ms() + (int64_t)r->o.flush * 1000;
 		}
 	}
-	/* Drain what the kernel already holds. */
-	for (int i = 0; i < 64; i++)
-		if (capture_source_read(r->src, r->cap, -1, &n, &e) != CAPTURE_READ_OK || n == 0)
+	/*
+	 * Drain what the kernel already holds: a partly filled TPACKET_V3
+	 * block is handed over when its 100 ms timeout expires.
+	 */
+	int64_t drain_end = now_mono_ms() + 150;
+	while (now_mono_ms() < drain_end) {
+		poll(pfd, 1, 50);
+		if (capture_source_read(r->src, r->cap, -1, &n, &e) != CAPTURE_READ_OK)
 			break;
+	}
 	capture_observe(r->cap, time(NULL));
 	return 0;
 }
