@@ -202,7 +202,7 @@ int64_t capture_source_truncated_at(const struct capture_source *s)
 
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct capture_source *s = (struct capture_source *)user;
+	struct capture_source *s = (struct capture_source *)(void *)user;
 
 	capture_packet(s->cur, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, bytes, h->caplen, h->len);
 	/* Where this record ends, to name the offset if the next one is cut short. */
