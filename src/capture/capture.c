@@ -92,7 +92,7 @@ struct capture {
 	struct flow *flows;
 	uint32_t capacity, used, free_head;
 	uint32_t *buckets;
-	uint32_t bucket_mask;
+	uint32_t bucket_mask, bucket_max; /* grows by doubling up to bucket_max */
 	uint32_t lru_head, lru_tail; /* head: most recently seen */
 	int64_t time_base;
 	bool have_base;
@@ -334,6 +334,13 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls,
 	while (nb < cap)
 		nb <<= 1;
 	c->capacity = (uint32_t)cap;
+	c->bucket_max = nb;
+	/*
+	 * Start small and double with the number of flows: a few hundred
+	 * flows then hash into a few pages instead of megabytes (TLB misses).
+	 */
+	if (nb > 1024)
+		nb = 1024;
 	c->bucket_mask = nb - 1;
 	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
 	c->flows = calloc(c->capacity, sizeof(*c->flows));
@@ -420,9 +427,44 @@ static uint32_t key_hash(const struct key *k)
 
 static bool key_eq(const struct flow *f, const struct key *k)
 {
-	return f->pa == k->pa && f->pb == k->pb && f->proto == k->proto &&
-	       f->family == k->family && memcmp(f->a, k->a, 16) == 0 &&
-	       memcmp(f->b, k->b, 16) == 0;
+	uint64_t x[4], y[4];
+	if (f->pa != k->pa || f->pb != k->pb || f->proto != k->proto || f->family != k->family)
+		return false;
+	memcpy(x, f->a, 16);
+	memcpy(x + 2, f->b, 16);
+	memcpy(y, k->a, 16);
+	memcpy(y + 2, k->b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+static void flow_key(const struct flow *f, struct key *k)
+{
+	memcpy(k->a, f->a, 16);
+	memcpy(k->b, f->b, 16);
+	k->pa = f->pa;
+	k->pb = f->pb;
+	k->proto = f->proto;
+	k->family = f->family;
+}
+
+/* Doubles the bucket array and rehashes every flow (in LRU order). */
+static void buckets_grow(struct capture *c)
+{
+	uint32_t nb = (c->bucket_mask + 1) * 2;
+	uint32_t *b = realloc(c->buckets, (size_t)nb * sizeof(*b));
+	struct key k;
+
+	if (!b)
+		return; /* longer chains, still correct */
+	memset(b, 0xff, (size_t)nb * sizeof(*b));
+	c->buckets = b;
+	c->bucket_mask = nb - 1;
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		flow_key(&c->flows[i], &k);
+		uint32_t h = key_hash(&k) & c->bucket_mask;
+		c->flows[i].next = b[h];
+		b[h] = i;
+	}
 }
 
 static void lru_unlink(struct capture *c, uint32_t i)
@@ -456,12 +498,7 @@ static void flow_remove(struct capture *c, uint32_t i)
 	struct key k;
 
 	flow_fallback(c, f);
-	memcpy(k.a, f->a, 16);
-	memcpy(k.b, f->b, 16);
-	k.pa = f->pa;
-	k.pb = f->pb;
-	k.proto = f->proto;
-	k.family = f->family;
+	flow_key(f, &k);
 	uint32_t *link = &c->buckets[key_hash(&k) & c->bucket_mask];
 	while (*link != NONE && *link != i)
 		link = &c->flows[*link].next;
@@ -619,8 +656,13 @@ static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egr
 static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32_t day)
 {
 	struct key k;
-	int cmp = memcmp(d->src, d->dst, 16);
-	bool from_a = cmp < 0 || (cmp == 0 && d->sport <= d->dport);
+	uint64_t sw[2], dw[2];
+	memcpy(sw, d->src, 16);
+	memcpy(dw, d->dst, 16);
+	/* Any total order will do to put both directions in one entry. */
+	bool from_a = sw[0] != dw[0]   ? sw[0] < dw[0]
+		      : sw[1] != dw[1] ? sw[1] < dw[1]
+				       : d->sport <= d->dport;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.a, from_a ? d->src : d->dst, 16);
@@ -645,6 +687,10 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	uint16_t svc;
 	bool created = false;
 	if (i == NONE) {
+		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
+			buckets_grow(c);
+			h = key_hash(&k) & c->bucket_mask;
+		}
 		i = flow_alloc(c);
 		f = &c->flows[i];
 		memcpy(f->a, k.a, 16);
@@ -662,7 +708,11 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		created = true;
 	} else {
 		f = &c->flows[i];
-		if (c->lru_head != i) {
+		/*
+		 * The list stays ordered by last_seen when a flow moves to the
+		 * head only as its second changes: one move per flow and second.
+		 */
+		if (f->last_seen != rel && c->lru_head != i) {
 			lru_unlink(c, i);
 			lru_push_head(c, i);
 		}

@@ -21,14 +21,19 @@
 
 #include "decode.h"
 
+#define FILE_BUFFER (1u << 20)
+
 struct capture_source {
 	pcap_t *p;
+	char *iobuf; /* stdio buffer of the file; freed after pcap_close */
 	char *name;
 	bool live;
 	int dlt;
 	FILE *file;
 	uint64_t size;
 	int64_t record_end; /* file offset after the last whole record */
+	bool seekable;      /* ftell works (not a pipe) */
+	bool arith;         /* pcap format: offsets by arithmetic, no lseek per packet */
 	int64_t truncated_at;
 	struct capture *cur;
 };
@@ -89,8 +94,22 @@ int capture_source_open_file(const char *path, const char *filter, struct captur
 			}
 		}
 	}
-	s->p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		err_set(e, "cannot open '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	/*
+	 * libpcap freads each record header and body; a large stdio buffer
+	 * turns a read(2) per 4 KiB into one per MiB.
+	 */
+	s->iobuf = malloc(FILE_BUFFER);
+	if (s->iobuf)
+		setvbuf(f, s->iobuf, _IOFBF, FILE_BUFFER);
+	s->p = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!s->p) {
+		if (!is_stdin)
+			fclose(f);
 		if (strstr(errbuf, "unknown file format"))
 			err_set(e, "cannot read '%s': not a pcap or pcapng capture", s->name);
 		else if (strstr(errbuf, "only got 0"))
@@ -103,6 +122,16 @@ int capture_source_open_file(const char *path, const char *filter, struct captur
 	}
 	s->file = pcap_file(s->p);
 	s->record_end = s->file ? ftell(s->file) : -1;
+	s->seekable = s->record_end >= 0;
+	/*
+	 * ftell costs an lseek per call; in the classic pcap format (libpcap
+	 * reports version 2.x) a record is a 16-byte header plus the captured
+	 * bytes, so the offset is added up instead and checked once a batch.
+	 * pcapng (reported as 1.0) has blocks of varying layout: ftell it is.
+	 */
+	s->arith = pcap_major_version(s->p) == 2;
+	if (!s->seekable)
+		s->record_end = s->arith ? 24 : -1;
 	if (check_linktype(s, e) || set_filter(s, filter, e))
 		goto fail;
 	*out = s;
@@ -171,6 +200,7 @@ void capture_source_close(struct capture_source *s)
 		return;
 	if (s->p)
 		pcap_close(s->p);
+	free(s->iobuf);
 	free(s->name);
 	free(s);
 }
@@ -206,7 +236,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 
 	capture_packet(s->cur, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, bytes, h->caplen, h->len);
 	/* Where this record ends, to name the offset if the next one is cut short. */
-	if (s->file) {
+	if (s->arith) {
+		s->record_end += 16 + (int64_t)h->caplen;
+	} else if (s->seekable) {
 		long pos = ftell(s->file);
 		if (pos >= 0)
 			s->record_end = pos;
@@ -221,8 +253,11 @@ enum capture_read capture_source_read(struct capture_source *s, struct capture *
 	int rc = pcap_dispatch(s->p, max, on_packet, (u_char *)s);
 	if (rc >= 0) {
 		*n = rc;
-		if (s->file) {
+		if (s->seekable && rc > 0) {
 			long pos = ftell(s->file);
+			/* A record layout other than the classic one: ftell from now on. */
+			if (s->arith && pos != s->record_end)
+				s->arith = false;
 			if (pos >= 0)
 				s->record_end = pos;
 		}
