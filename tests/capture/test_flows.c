@@ -69,8 +69,8 @@ static int teardown(void **state)
 
 /* Sends one TCP packet of `total` layer-3 bytes; payload starts with text. */
 static void send_tcp(struct fx *f, int64_t t, const uint8_t *src, uint16_t sport,
-		     const uint8_t *dst, uint16_t dport, uint8_t flags, uint16_t total,
-		     const char *text)
+                     const uint8_t *dst, uint16_t dport, uint8_t flags, uint16_t total,
+                     const char *text)
 {
 	struct pkt p = {0};
 	ip4(&p, IPPROTO_TCP, total, src, dst, 0, 1, 0);
@@ -267,8 +267,8 @@ static void malformed_packets_count_in_other(void **state)
 	struct store_coverage cov;
 	bool found;
 	struct err e;
-	assert_int_equal(store_get_coverage(f->st, "h", date_utc_day(T0), "pcap", &cov, &found,
-					    &e), 0);
+	assert_int_equal(store_get_coverage(f->st, "h", date_utc_day(T0), "pcap", &cov, &found, &e),
+	                 0);
 	assert_int_equal(cov.malformed, 1);
 }
 
@@ -302,22 +302,21 @@ int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bytes_before_the_decision_go_to_the_decided_service,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_flow_ending_undecided_takes_the_fallback, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(undecided_flows_are_decided_at_the_end, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(too_many_undecided_packets_fall_back, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(direction_auto_uses_the_syn_then_the_lower_port,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
-		cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
-		cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
-		cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
+	    cmocka_unit_test_setup_teardown(bytes_before_the_decision_go_to_the_decided_service,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_flow_ending_undecided_takes_the_fallback, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(undecided_flows_are_decided_at_the_end, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(too_many_undecided_packets_fall_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(direction_auto_uses_the_syn_then_the_lower_port, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
+	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
