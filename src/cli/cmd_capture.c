@@ -243,6 +243,7 @@ static int refresh_addresses(struct run *r)
 		         r->o.iface);
 	int rc = capture_set_local(r->cap, nets, n, &e);
 	free(nets);
+	cli_verbose(r->cli, "'%s' has %zu local address%s", r->o.iface, n, n == 1 ? "" : "es");
 	return rc ? cli_error("%s", e.msg) : 0;
 }
 
