@@ -180,7 +180,6 @@ static bool ipv6_ext_header(uint8_t nh)
 
 static enum decode_status decode_ipv6(struct cursor *c, size_t wire_left, struct decoded *d)
 {
-	size_t start = c->off;
 	uint32_t vtcfl;
 	uint16_t plen;
 	uint8_t nh;
@@ -231,7 +230,6 @@ static enum decode_status decode_ipv6(struct cursor *c, size_t wire_left, struct
 			return DECODE_TRUNCATED;
 		}
 	}
-	(void)start;
 	d->proto = nh;
 	return decode_l4(c, left, d);
 }

@@ -80,7 +80,7 @@ static void print_unsupported(void *ctx, const char *service, unsigned line, con
 	         term);
 }
 
-static int set_timezone(struct cli *cli, const struct config *cfg)
+static int set_timezone(const struct config *cfg)
 {
 	if (!cfg->timezone)
 		return 0;
@@ -92,7 +92,6 @@ static int set_timezone(struct cli *cli, const struct config *cfg)
 	if (setenv("TZ", cfg->timezone, 1) != 0)
 		return cli_error("cannot set the time zone: %s", strerror(errno));
 	tzset();
-	(void)cli;
 	return 0;
 }
 
@@ -421,7 +420,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
 
 	const struct config *cfg = cli_config(cli);
-	if (!cfg || set_timezone(cli, cfg))
+	if (!cfg || set_timezone(cfg))
 		goto out;
 	if (classify_new(cfg, &r.cls, &e)) {
 		cli_error("%s", e.msg);
