@@ -7,10 +7,14 @@
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_nft;
+extern const struct cmd cmd_sample;
 
 const struct cmd *const cli_commands[] = {
 	&cmd_report,
 	&cmd_export,
 	&cmd_import,
+	&cmd_nft,
+	&cmd_sample,
 	NULL,
 };
