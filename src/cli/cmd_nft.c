@@ -100,7 +100,8 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 	struct nftc_ruleset *r = NULL;
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	/* Options may follow the subcommand: let getopt permute. */
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_nft);
 			return 0;
