@@ -137,9 +137,14 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 	if (!cli_config(cli) || cli_nft_set_timezone(cli->config))
 		return 1;
 	/*
-	 * A first sample must not create the database when the counters cannot
-	 * be read: check the table before creating anything.
+	 * Nothing is touched without permission, and a first sample must not
+	 * create the database when the counters cannot be read.
 	 */
+	{
+		enum nftc_status status;
+		if (nftc_check_access(&status, &e))
+			return cli_error("%s%s", e.msg, cli_nft_hint(status));
+	}
 	if (access(cli->db_path, F_OK) != 0) {
 		struct nftc_reading rd;
 		enum nftc_status status;

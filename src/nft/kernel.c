@@ -131,6 +131,15 @@ static int run(const char *what, const char *cmd, unsigned flags, char **out,
 	return rc;
 }
 
+int nftc_check_access(enum nftc_status *status, struct err *e)
+{
+	if (may_admin())
+		return 0;
+	if (status)
+		*status = NFTC_ERR_PERM;
+	return err_set(e, "cannot use nftables: permission denied (needs root or CAP_NET_ADMIN)");
+}
+
 void nftc_reading_release(struct nftc_reading *r)
 {
 	free(r->counters);

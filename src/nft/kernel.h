@@ -59,6 +59,12 @@ const struct nftc_counter *nftc_reading_find(const struct nftc_reading *r, const
  */
 int nftc_apply(const char *definition, enum nftc_status *status, struct err *e);
 
+/*
+ * Checks, without talking to the kernel, that this process may use
+ * nftables (root or CAP_NET_ADMIN): callers check before touching a store.
+ */
+int nftc_check_access(enum nftc_status *status, struct err *e);
+
 /* Deletes the table; a missing table is NFTC_ERR_NO_TABLE. */
 int nftc_remove(enum nftc_status *status, struct err *e);
 
