@@ -232,11 +232,27 @@ static void write_service_chain(struct build *b, FILE *f, FILE *base,
 	}
 	for (size_t i = 0; i < svc->nmatches; i++) {
 		const struct config_match *m = &svc->matches[i];
+		char *rule = NULL;
+		size_t rlen = 0;
+		FILE *rf = open_memstream(&rule, &rlen);
+		bool ok;
+
+		if (!rf) {
+			b->oom = true;
+			break;
+		}
+		ok = write_match(b, rf, svc, m, egress);
+		if (fclose(rf) != 0)
+			b->oom = true;
 		/* Comments carry the config line; a newline in them would end the comment. */
 		if (quotable(m->source))
-			fprintf(cf, "\t\t# line %u: %s\n", m->line, m->source);
-		if (write_match(b, cf, svc, m, egress))
+			fprintf(cf, "\t\t# line %u: %s%s\n", m->line, m->source,
+				ok ? "" : " (left out: nftables cannot express it)");
+		if (ok && rule) {
+			fputs(rule, cf);
 			rules++;
+		}
+		free(rule);
 	}
 	if (fclose(cf) != 0)
 		b->oom = true;
