@@ -154,6 +154,11 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 	}
 	if (!(st = cli_open_store(cli, true)))
 		return 1;
+	/* Sampling every few minutes: leave checkpoints to SQLite's own schedule. */
+	if (store_set_checkpoint_on_close(st, false, &e)) {
+		store_close(st);
+		return cli_error("%s", e.msg);
+	}
 	/* The write lock first, the kernel's counters after it (DESIGN §5). */
 	if (store_begin(st, &e)) {
 		store_close(st);

@@ -171,60 +171,73 @@ static bool get_u64(json_t *obj, const char *key, uint64_t *v)
 	return true;
 }
 
-int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct err *e)
+/* Adds what one {"nftables": [...]} document says about our table to r. */
+static int parse_doc(json_t *root, struct nftc_reading *r, size_t *cap, bool *have_table,
+		     struct err *e)
 {
-	json_error_t je;
-	json_t *root, *arr, *item;
-	size_t i, cap = 0;
-	bool have_table = false;
-	int rc = 0;
+	json_t *arr = json_object_get(root, "nftables"), *item;
+	size_t i;
 
-	memset(r, 0, sizeof(*r));
-	if (!(root = json_loadb(text, len, 0, &je)))
-		return err_set(e, "cannot parse nftables JSON output: %s (line %d)", je.text,
-			       je.line);
-	arr = json_object_get(root, "nftables");
-	if (!json_is_array(arr)) {
-		json_decref(root);
+	if (!json_is_array(arr))
 		return err_set(e, "cannot parse nftables JSON output: no 'nftables' array");
-	}
 	json_array_foreach(arr, i, item) {
 		json_t *t = json_object_get(item, "table");
 		json_t *c = json_object_get(item, "counter");
 		if (json_is_object(t) && ours(t, "name")) {
-			if (!get_u64(t, "handle", &r->handle)) {
-				rc = err_set(e, "nftables JSON output: the table has no handle");
-				break;
-			}
-			have_table = true;
+			if (!get_u64(t, "handle", &r->handle))
+				return err_set(e, "nftables JSON output: the table has no handle");
+			*have_table = true;
 		} else if (json_is_object(c) && ours(c, "table")) {
 			const char *name = json_string_value(json_object_get(c, "name"));
 			struct nftc_counter *nc;
-			if (!name || strlen(name) >= sizeof(nc->name)) {
-				rc = err_set(e, "nftables JSON output: a counter without a usable name");
-				break;
-			}
-			if (r->n == cap) {
-				size_t ncap = cap ? cap * 2 : 32;
+			if (!name || strlen(name) >= sizeof(nc->name))
+				return err_set(e, "nftables JSON output: a counter without a usable "
+						  "name");
+			if (r->n == *cap) {
+				size_t ncap = *cap ? *cap * 2 : 32;
 				struct nftc_counter *g = realloc(r->counters, ncap * sizeof(*g));
-				if (!g) {
-					rc = err_set(e, "out of memory");
-					break;
-				}
+				if (!g)
+					return err_set(e, "out of memory");
 				r->counters = g;
-				cap = ncap;
+				*cap = ncap;
 			}
 			nc = &r->counters[r->n];
 			snprintf(nc->name, sizeof(nc->name), "%s", name);
-			if (!get_u64(c, "bytes", &nc->bytes) || !get_u64(c, "packets", &nc->packets)) {
-				rc = err_set(e, "nftables JSON output: counter '%s' has no values",
-					     name);
-				break;
-			}
+			if (!get_u64(c, "bytes", &nc->bytes) || !get_u64(c, "packets", &nc->packets))
+				return err_set(e, "nftables JSON output: counter '%s' has no values",
+					       name);
 			r->n++;
 		}
 	}
-	json_decref(root);
+	return 0;
+}
+
+int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct err *e)
+{
+	bool have_table = false;
+	size_t cap = 0, off = 0;
+	int rc = 0, docs = 0;
+
+	memset(r, 0, sizeof(*r));
+	/* One document per listing command, one after the other. */
+	while (rc == 0) {
+		json_error_t je;
+		json_t *root;
+
+		while (off < len && strchr(" \t\r\n", text[off]))
+			off++;
+		if (off >= len && docs > 0)
+			break;
+		if (!(root = json_loadb(text + off, len - off, JSON_DISABLE_EOF_CHECK, &je))) {
+			rc = err_set(e, "cannot parse nftables JSON output: %s (line %d)", je.text,
+				     je.line);
+			break;
+		}
+		off += je.position;
+		docs++;
+		rc = parse_doc(root, r, &cap, &have_table, e);
+		json_decref(root);
+	}
 	if (rc == 0 && !have_table)
 		rc = err_set(e, "the table '%s %s' does not exist", NFTC_FAMILY, NFTC_TABLE);
 	if (rc)
@@ -234,17 +247,25 @@ int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct
 
 int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e)
 {
+	/*
+	 * Both listings run in one call: libnftables fills its cache once for
+	 * the whole buffer, checking the kernel's ruleset generation around the
+	 * fill, so the handle belongs to the counters listed with it.
+	 * `list table` would also dump every rule, which costs more than the
+	 * rest of a sample.
+	 */
+	static const char cmd[] = "list tables " NFTC_FAMILY "\n"
+				  "list counters table " NFTC_FAMILY " " NFTC_TABLE "\n";
 	char *json = NULL;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if (run("cannot read the nftables counters", "list table " NFTC_FAMILY " " NFTC_TABLE,
-		NFT_CTX_OUTPUT_JSON, &json, status, e))
+	if (run("cannot read the nftables counters", cmd, NFT_CTX_OUTPUT_JSON, &json, status, e))
 		return -1;
 	rc = nftc_parse_json(json, strlen(json), r, e);
 	free(json);
 	if (rc && status)
-		*status = NFTC_ERR_OTHER;
+		*status = strstr(e->msg, "does not exist") ? NFTC_ERR_NO_TABLE : NFTC_ERR_OTHER;
 	return rc;
 }
 

@@ -40,9 +40,10 @@ struct nftc_reading {
 int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e);
 
 /*
- * Parses libnftables JSON output (`list table inet costs`) into r: the
- * table's handle and the counters that belong to it.  Anything else in the
- * document is ignored.  A document without the table is an error.
+ * Parses libnftables JSON output into r: the table's handle and the
+ * counters that belong to it, from one or more documents one after the
+ * other (one per listing command).  Anything else is ignored.  Output
+ * without the table is an error.
  */
 int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct err *e);
 

@@ -9,6 +9,7 @@
 # a simulated reboot (another boot id) counts the counters from zero, and a
 # long interval is recorded as a gap.
 . "$SRCDIR/tests/lib.sh"
+NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
 PEERS="$SRCDIR/tests/nft/peers.py"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"

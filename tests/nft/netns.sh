@@ -37,25 +37,33 @@ ip netns add "$CL" || skip "cannot create a second network namespace"
 # No IPv6 chatter of the kernel's own (link-local addresses, router
 # solicitations, neighbour discovery), so what the counters and the capture
 # see is the tests' traffic.
+# A test that sets NETNS_IPV6=0 before sourcing this file gets no IPv6 at
+# all, not even the multicast listener reports sent for its addresses.
 for n in "$NS" "$CL"; do
 	ip netns exec "$n" sysctl -qw net.ipv6.conf.default.addr_gen_mode=1 \
 		net.ipv6.conf.default.router_solicitations=0 net.ipv6.conf.default.dad_transmits=0
+	if [ "${NETNS_IPV6:-1}" = 0 ]; then
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
+			net.ipv6.conf.all.disable_ipv6=1
+	fi
 done
 ip link add "$IF" type veth peer name "${IF}p" || skip "cannot create veth interfaces"
 ip link set "$IF" netns "$NS"
 ip link set "${IF}p" netns "$CL"
 ip -n "$NS" addr add 192.0.2.1/24 dev "$IF"
-ip -n "$NS" addr add 2001:db8::1/64 dev "$IF" nodad
+[ "${NETNS_IPV6:-1}" = 0 ] || ip -n "$NS" addr add 2001:db8::1/64 dev "$IF" nodad
 ip -n "$CL" addr add 192.0.2.2/24 dev "${IF}p"
-ip -n "$CL" addr add 2001:db8::2/64 dev "${IF}p" nodad
+[ "${NETNS_IPV6:-1}" = 0 ] || ip -n "$CL" addr add 2001:db8::2/64 dev "${IF}p" nodad
 ip -n "$NS" link set lo up
 ip -n "$CL" link set lo up
 ip -n "$NS" link set "$IF" up
 ip -n "$CL" link set "${IF}p" up
 SMAC=$(cat "/sys/class/net/$IF/address" 2>/dev/null || ip netns exec "$NS" cat "/sys/class/net/$IF/address")
 CMAC=$(ip netns exec "$CL" cat "/sys/class/net/${IF}p/address")
-ip -n "$NS" neigh replace 2001:db8::2 lladdr "$CMAC" dev "$IF" nud permanent
-ip -n "$CL" neigh replace 2001:db8::1 lladdr "$SMAC" dev "${IF}p" nud permanent
+if [ "${NETNS_IPV6:-1}" != 0 ]; then
+	ip -n "$NS" neigh replace 2001:db8::2 lladdr "$CMAC" dev "$IF" nud permanent
+	ip -n "$CL" neigh replace 2001:db8::1 lladdr "$SMAC" dev "${IF}p" nud permanent
+fi
 ip -n "$NS" neigh replace 192.0.2.2 lladdr "$CMAC" dev "$IF" nud permanent
 ip -n "$CL" neigh replace 192.0.2.1 lladdr "$SMAC" dev "${IF}p" nud permanent
 

@@ -41,6 +41,23 @@ static void parses_the_table_handle_and_its_counters_only(void **state)
 	assert_int_equal(r.n, 0);
 }
 
+static void reads_the_handle_and_counters_from_two_documents(void **state)
+{
+	const char *j = "{\"nftables\": [{\"metainfo\": {}}, {\"table\": {\"family\": \"inet\","
+			" \"name\": \"costs\", \"handle\": 12}}, {\"table\": {\"family\": \"inet\","
+			" \"name\": \"other\", \"handle\": 3}}]}\n"
+			"{\"nftables\": [{\"counter\": {\"family\": \"inet\", \"name\": \"egress_a\","
+			" \"table\": \"costs\", \"handle\": 3, \"packets\": 2, \"bytes\": 100}}]}\n";
+	struct nftc_reading r;
+	struct err e;
+	(void)state;
+	assert_int_equal(nftc_parse_json(j, strlen(j), &r, &e), 0);
+	assert_int_equal(r.handle, 12);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.counters[0].bytes, 100);
+	nftc_reading_release(&r);
+}
+
 static void refuses_a_listing_without_the_table(void **state)
 {
 	const char *j = "{\"nftables\": [{\"metainfo\": {}}]}";
@@ -58,6 +75,7 @@ static void refuses_malformed_json_and_bad_values(void **state)
 		"{\"nftables\": ",
 		"[1, 2]",
 		"{\"nftables\": {}}",
+		"{\"nftables\": []} {\"nftables\": [",
 		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\"}}]}",
 		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": 1}},"
 		" {\"counter\": {\"family\": \"inet\", \"table\": \"costs\", \"name\": \"x\", "
@@ -134,6 +152,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_the_table_handle_and_its_counters_only),
+		cmocka_unit_test(reads_the_handle_and_counters_from_two_documents),
 		cmocka_unit_test(refuses_a_listing_without_the_table),
 		cmocka_unit_test(refuses_malformed_json_and_bad_values),
 		cmocka_unit_test(proc_net_dev_leaves_out_loopback),
