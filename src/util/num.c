@@ -93,7 +93,8 @@ int num_parse_fixed(const char *s, int scale_digits, int64_t *out, struct err *e
 		if (frac >= 0) {
 			if (frac == scale_digits) {
 				if (*p != '0')
-					return err_set(e, "'%s' has more than %d decimals", s, scale_digits);
+					return err_set(e, "'%s' has more than %d decimals", s,
+					               scale_digits);
 				continue;
 			}
 			frac++;
@@ -114,18 +115,18 @@ static const struct {
 	const char *name;
 	uint64_t mult;
 } units[] = {
-	{"B", 1},
-	{"kB", 1000ULL},
-	{"KB", 1000ULL},
-	{"MB", 1000000ULL},
-	{"GB", 1000000000ULL},
-	{"TB", 1000000000000ULL},
-	{"PB", 1000000000000000ULL},
-	{"KiB", 1ULL << 10},
-	{"MiB", 1ULL << 20},
-	{"GiB", 1ULL << 30},
-	{"TiB", 1ULL << 40},
-	{"PiB", 1ULL << 50},
+    {"B", 1},
+    {"kB", 1000ULL},
+    {"KB", 1000ULL},
+    {"MB", 1000000ULL},
+    {"GB", 1000000000ULL},
+    {"TB", 1000000000000ULL},
+    {"PB", 1000000000000000ULL},
+    {"KiB", 1ULL << 10},
+    {"MiB", 1ULL << 20},
+    {"GiB", 1ULL << 30},
+    {"TiB", 1ULL << 40},
+    {"PiB", 1ULL << 50},
 };
 
 int num_parse_size(const char *s, uint64_t *out, struct err *e)
@@ -154,7 +155,9 @@ int num_parse_size(const char *s, uint64_t *out, struct err *e)
 			if (strcmp(u, units[i].name) == 0)
 				break;
 		if (i == sizeof(units) / sizeof(units[0]))
-			return err_set(e, "'%s': unknown unit '%s' (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", s, u);
+			return err_set(
+			    e, "'%s': unknown unit '%s' (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", s,
+			    u);
 		mult = units[i].mult;
 	}
 	if (num_parse_fixed(num, 6, &fixed, NULL) || fixed < 0)

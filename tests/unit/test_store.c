@@ -20,7 +20,8 @@ static char dir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/costs-store-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/costs-store-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(dir) ? 0 : -1;
 }
 
@@ -104,10 +105,12 @@ static void totals_beyond_int64_are_refused_not_wrapped(void **state)
 	struct err e;
 	(void)state;
 	assert_int_equal(store_open(path("big.db"), true, 1000, &s, &e), 0);
-	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", INT64_MAX, 0, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", INT64_MAX, 0, &e),
+	                 0);
 	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", 1, 0, &e), -1);
 	assert_non_null(strstr(e.msg, "out of range"));
-	assert_int_equal(store_add_daily(s, "h", 2, "x", STORE_EGRESS, "pcap", UINT64_MAX, 0, &e), -1);
+	assert_int_equal(store_add_daily(s, "h", 2, "x", STORE_EGRESS, "pcap", UINT64_MAX, 0, &e),
+	                 -1);
 	store_close(s);
 }
 
@@ -237,15 +240,15 @@ static void without_checkpoint_on_close_the_log_stays_and_still_reads(void **sta
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_creates_directories_and_file_0640),
-		cmocka_unit_test(open_without_create_refuses_missing_file),
-		cmocka_unit_test(add_daily_upserts_by_adding),
-		cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
-		cmocka_unit_test(import_replaces_instead_of_adding),
-		cmocka_unit_test(empty_file_is_migrated_to_current_schema),
-		cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
-		cmocka_unit_test(counters_and_coverage_round_trip),
-		cmocka_unit_test(without_checkpoint_on_close_the_log_stays_and_still_reads),
+	    cmocka_unit_test(open_creates_directories_and_file_0640),
+	    cmocka_unit_test(open_without_create_refuses_missing_file),
+	    cmocka_unit_test(add_daily_upserts_by_adding),
+	    cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
+	    cmocka_unit_test(import_replaces_instead_of_adding),
+	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
+	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
+	    cmocka_unit_test(counters_and_coverage_round_trip),
+	    cmocka_unit_test(without_checkpoint_on_close_the_log_stays_and_still_reads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,44 @@
+# costs project: the forecast on the bundled months, its backtest, and
+# the messages for too little or no data.
+. "$SRCDIR/tests/lib.sh"
+
+"$COSTS" import "$SRCDIR/data/demo-2026-05.csv" 2>/dev/null
+run_costs project --as-of 2026-05-03
+check_rc 0 "project with three days"
+check_grep "only 3 days of history: the interval is widened" "$T/err" "little history warned"
+check_golden project-may03.txt "$T/out"
+
+"$COSTS" import "$SRCDIR/data/demo-2026-03-04.csv" 2>/dev/null
+run_costs project --as-of 2026-05-14
+check_rc 0 "project mid-month"
+check_golden project-may14.txt "$T/out"
+cp "$T/out" "$T/first"
+run_costs project --as-of 2026-05-14
+check_eq "deterministic" "$(cat "$T/first")" "$(cat "$T/out")"
+run_costs project --month 2026-05 --as-of 2026-05-14 --format json
+/usr/bin/python3 - "$T/out" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["month"] == "2026-05" and d["as_of"] == "2026-05-14", d
+assert d["egress_p10"] <= d["egress_p50"] <= d["egress_p90"], d
+assert d["measured_days"] == 14, d
+PY
+check_eq "project json" "0" "$?"
+
+# A complete month projects to exactly what was measured.
+run_costs project --month 2026-05 --format csv
+check_eq "complete month" "2026-05,2026-05-31,1300000000000,1300000000000,1300000000000" "$(tail -1 "$T/out")"
+
+run_costs project --backtest
+check_rc 0 "backtest"
+check_golden project-backtest.txt "$T/out"
+
+run_costs project --month 2026-05 --as-of 2026-06-01
+check_rc 2 "as-of outside the month"
+check_grep "is not in --month 2026-05" "$T/err" "as-of outside named"
+run_costs project --as-of 2026-02-10
+check_rc 1 "nothing to project"
+check_grep "no egress recorded up to 2026-02-10" "$T/err" "nothing to project message"
+run_costs project --as-of yesterday
+check_rc 2 "bad day"
+finish
