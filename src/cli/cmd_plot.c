@@ -39,49 +39,6 @@ static int parse_size(const char *s, int *w, int *h)
 	return 0;
 }
 
-/* nft, then pcap, then import; interface counters hold no services. */
-static int source_rank(const char *s)
-{
-	if (strcmp(s, STORE_SOURCE_NFT) == 0)
-		return 3;
-	if (strcmp(s, STORE_SOURCE_PCAP) == 0)
-		return 2;
-	if (strcmp(s, STORE_SOURCE_IMPORT) == 0)
-		return 1;
-	return 0;
-}
-
-/*
- * Keeps, for each host and day, the rows of one source, as project and
- * compare do (see egress.h), so traffic measured twice is not drawn twice.
- * Rows come ordered by day and host.  Returns an array of shallow copies
- * (the strings stay owned by rows) or NULL when out of memory.
- */
-static struct store_total *pick_sources(const struct store_total *rows, size_t n, size_t *kept)
-{
-	struct store_total *out = calloc(n ? n : 1, sizeof(*out));
-
-	*kept = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		size_t j = i;
-		int best = 0;
-		while (j < n && strcmp(rows[j].period, rows[i].period) == 0 &&
-		       strcmp(rows[j].host, rows[i].host) == 0) {
-			int r = source_rank(rows[j].source);
-			if (r > best)
-				best = r;
-			j++;
-		}
-		for (size_t k = i; k < j; k++)
-			if (best > 0 && source_rank(rows[k].source) == best)
-				out[(*kept)++] = rows[k];
-		i = j;
-	}
-	return out;
-}
-
 /* Prints what gnuplot said on a successful run, line by line. */
 static void pass_log(struct cli *cli, char *log)
 {
@@ -117,39 +74,34 @@ struct plot_kind {
 static int run_totals(struct cli *cli, struct plot_args *a, char **log)
 {
 	struct cli_period *p = &a->period;
-	struct store_total *rows = NULL, *picked;
+	struct store_total *rows = NULL;
 	struct plot_table table;
 	struct store_query q;
 	struct store *st;
 	struct err e;
-	size_t n = 0, kept;
+	size_t n = 0;
 	int rc;
 
 	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
 		return 1;
-	/* By day even for monthly: the source is chosen per host and day. */
+	/*
+	 * By day even for monthly, and one source per host and day (unless
+	 * --source names one), as project and compare count.
+	 */
 	cli_period_query(p, &q);
 	q.by_month = false;
+	q.best_source = !p->source;
 	if (store_totals(st, &q, &rows, &n, &e)) {
 		store_close(st);
 		return cli_error("%s", e.msg);
 	}
 	store_close(st);
-	if (p->source) {
-		picked = rows;
-		kept = n;
-	} else if (!(picked = pick_sources(rows, n, &kept))) {
-		store_totals_free(rows, n);
-		return cli_error("out of memory");
-	}
-	if (kept == 0)
+	if (n == 0)
 		rc = cli_error("no traffic recorded for this selection: nothing to plot");
-	else if (plot_table_from_totals(picked, kept, p->by_month, p->from, p->to, &table, &e))
+	else if (plot_table_from_totals(rows, n, p->by_month, p->from, p->to, &table, &e))
 		rc = cli_error("%s", e.msg);
 	else
 		rc = 0;
-	if (picked != rows)
-		free(picked);
 	store_totals_free(rows, n);
 	if (rc)
 		return rc;

@@ -1,8 +1,8 @@
 /*
  * Billable egress per day, as pricing and projection see it: for each host
- * and day one source is chosen (nft, else pcap, else import; interface
- * counters are never used, they hold no services) so traffic measured twice
- * is not billed twice, and only services the config marks billable count.
+ * and day one source (store_query.best_source: nft, else pcap, else import,
+ * else interface counters) so traffic measured twice is not billed twice,
+ * and only services the config marks billable count.
  */
 #ifndef COSTS_CLI_EGRESS_H
 #define COSTS_CLI_EGRESS_H

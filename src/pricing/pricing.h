@@ -205,8 +205,8 @@ int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e);
 /* A month's measured egress as a provider would bill it. */
 struct pricing_measured {
 	uint64_t bytes;     /* billable egress, summed over hosts */
-	const char *source; /* the source used ("nft", "pcap", ...), "mixed" when hosts
-	                       differ, NULL when nothing was found */
+	const char *source; /* the source used ("nft", "pcap", ...), "mixed" when days
+	                       or hosts differ, NULL when nothing was found */
 	size_t hosts;       /* hosts counted */
 	bool found;         /* the store holds any total for the selection */
 };
@@ -214,9 +214,10 @@ struct pricing_measured {
 /*
  * Sums the egress of [first, last] (inclusive days) for host (NULL: every
  * host): services that config marks `billable = no` are left out (cfg may be
- * NULL: all billable), and for each host one source is used, the first of
- * nft, pcap, import, iface that has data; sources are never added together
- * since they measure the same traffic.  Returns 0 or -1.
+ * NULL: all billable), and for each host and day one source is used, the
+ * first of nft, pcap, import, iface that has data that day; sources are never
+ * added together since they measure the same traffic ("mixed" when the
+ * source differs between days or hosts).  Returns 0 or -1.
  */
 int pricing_month_egress(struct store *st, const struct config *cfg, const char *host,
                          int32_t first, int32_t last, struct pricing_measured *out, struct err *e);

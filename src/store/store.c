@@ -643,8 +643,11 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	    " FROM daily WHERE day >= ?1 AND day <= ?2"
 	    " AND (?3 IS NULL OR host = ?3) AND (?4 IS NULL OR service = ?4)"
 	    " AND (?5 IS NULL OR source = ?5)"
+	    " AND (?6 = 0 OR source = (SELECT b.source FROM daily b WHERE b.host = daily.host"
+	    "  AND b.day = daily.day ORDER BY CASE b.source WHEN 'nft' THEN 0 WHEN 'pcap'"
+	    "  THEN 1 WHEN 'import' THEN 2 ELSE 3 END LIMIT 1))"
 	    " GROUP BY period, host, service, src ORDER BY period, host, service, src";
-	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99";
+	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99";
 	sqlite3_stmt *st = NULL;
 	struct store_total *out = NULL;
 	size_t cnt = 0, cap = 0;
@@ -665,7 +668,8 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	    (q->service ? sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT)
 	                : sqlite3_bind_null(st, 4)) ||
 	    (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
-	               : sqlite3_bind_null(st, 5))) {
+	               : sqlite3_bind_null(st, 5)) ||
+	    sqlite3_bind_int(st, 6, q->best_source)) {
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}

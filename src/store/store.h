@@ -129,6 +129,9 @@ struct store_query {
 	const char *source;  /* NULL: all sources */
 	bool by_month;       /* group by month instead of day */
 	bool all_sources;    /* merge sources into one row, source "all" */
+	bool best_source;    /* per host and day, only the most trusted source
+	                        present: nft, else pcap, else import, else iface,
+	                        so traffic measured twice counts once */
 };
 
 struct store_total {

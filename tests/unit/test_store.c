@@ -99,6 +99,39 @@ static void add_daily_upserts_by_adding(void **state)
 	store_close(s);
 }
 
+static void best_source_picks_one_source_per_host_and_day(void **state)
+{
+	struct store *s;
+	struct err e;
+	struct store_total *rows;
+	size_t n;
+	struct store_query q = {.from = 1, .to = 0, .best_source = true};
+	(void)state;
+	assert_int_equal(store_open(path("best.db"), true, 1000, &s, &e), 0);
+	/* Day 10: a capture only.  Day 11: nft and a capture of the same traffic. */
+	assert_int_equal(store_add_daily(s, "h", 10, "https", STORE_EGRESS, "pcap", 10, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "https", STORE_EGRESS, "pcap", 19, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "https", STORE_EGRESS, "nft", 20, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "mcp", STORE_EGRESS, "import", 99, 1, &e), 0);
+	/* Another host's sources are its own. */
+	assert_int_equal(store_add_daily(s, "g", 11, "https", STORE_EGRESS, "import", 7, 1, &e), 0);
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].source, "pcap");
+	assert_true(rows[0].egress_bytes == 10);
+	assert_string_equal(rows[1].host, "g");
+	assert_string_equal(rows[2].source, "nft");
+	assert_true(rows[2].egress_bytes == 20);
+	store_totals_free(rows, n);
+	q.by_month = true;
+	q.all_sources = true;
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(rows[1].egress_bytes == 30); /* host h: 10 (pcap) + 20 (nft) */
+	store_totals_free(rows, n);
+	store_close(s);
+}
+
 static void totals_beyond_int64_are_refused_not_wrapped(void **state)
 {
 	struct store *s;
@@ -243,6 +276,7 @@ int main(void)
 	    cmocka_unit_test(open_creates_directories_and_file_0640),
 	    cmocka_unit_test(open_without_create_refuses_missing_file),
 	    cmocka_unit_test(add_daily_upserts_by_adding),
+	    cmocka_unit_test(best_source_picks_one_source_per_host_and_day),
 	    cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
 	    cmocka_unit_test(import_replaces_instead_of_adding),
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
