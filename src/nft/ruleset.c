@@ -30,6 +30,7 @@ struct build {
 	struct nftc_ruleset *r;
 	size_t skip_cap;
 	bool oom;
+	enum config_proto line_proto; /* the protocol a port term of the line names */
 };
 
 char *nftc_counter_name(const char *service, bool egress, char *buf, size_t len)
@@ -118,10 +119,12 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 	char addr[INET6_ADDRSTRLEN];
 
 	switch (t->kind) {
-	case CONFIG_TERM_PORT:
-		if (t->u.port.proto == CONFIG_PROTO_TCP)
+	case CONFIG_TERM_PORT: {
+		/* Beside a tcp/ or udp/ port, a port of either protocol means that one. */
+		enum config_proto proto = t->u.port.proto ? t->u.port.proto : b->line_proto;
+		if (proto == CONFIG_PROTO_TCP)
 			fprintf(f, " tcp %sport ", side);
-		else if (t->u.port.proto == CONFIG_PROTO_UDP)
+		else if (proto == CONFIG_PROTO_UDP)
 			fprintf(f, " udp %sport ", side);
 		else
 			fprintf(f, " meta l4proto { tcp, udp } th %sport ", side);
@@ -130,6 +133,7 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 		else
 			fprintf(f, "%u-%u", t->u.port.lo, t->u.port.hi);
 		return 0;
+	}
 	case CONFIG_TERM_ADDR:
 		if (!inet_ntop(t->u.addr.family, t->u.addr.addr, addr, sizeof(addr))) {
 			*reason = "the address cannot be written";
@@ -175,6 +179,29 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 }
 
 /*
+ * Whether the terms of m can never hold together in a way nft refuses to
+ * load: TCP and UDP ports, or IPv4 and IPv6 addresses, on one line.  Sets
+ * *term to the kind at fault.
+ */
+static bool contradicts(const struct config_match *m, const char **term)
+{
+	unsigned protos = 0, families = 0;
+
+	for (size_t i = 0; i < m->nterms; i++) {
+		const struct config_term *t = &m->terms[i];
+		if (t->kind == CONFIG_TERM_PORT && t->u.port.proto != CONFIG_PROTO_ANY)
+			protos |= t->u.port.proto == CONFIG_PROTO_TCP ? 1 : 2;
+		if (t->kind == CONFIG_TERM_ADDR)
+			families |= t->u.addr.family == AF_INET ? 1 : 2;
+	}
+	if (protos == 3)
+		*term = "port";
+	else if (families == 3)
+		*term = "addr";
+	return protos == 3 || families == 3;
+}
+
+/*
  * Writes one rule for match m into f, or records why it cannot be written.
  * Returns true when a rule was written.  Skips are recorded on the egress
  * pass only, so each is reported once.
@@ -184,12 +211,25 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 {
 	char cname[128], *buf = NULL;
 	size_t len = 0, failed = 0, uid_failed = 0;
+	const char *failed_term = NULL;
 	FILE *rf = open_memstream(&buf, &len);
 
 	if (!rf) {
 		b->oom = true;
 		return false;
 	}
+	if (contradicts(m, &failed_term)) {
+		fclose(rf);
+		free(buf);
+		if (egress)
+			add_skip(b, svc->name, m->line, failed_term,
+				 "the line's terms contradict each other, so it never matches", false);
+		return false;
+	}
+	b->line_proto = CONFIG_PROTO_ANY;
+	for (size_t i = 0; i < m->nterms; i++)
+		if (m->terms[i].kind == CONFIG_TERM_PORT && m->terms[i].u.port.proto)
+			b->line_proto = m->terms[i].u.port.proto;
 	for (size_t i = 0; i < m->nterms; i++) {
 		const char *reason = NULL;
 		if (write_term(b, rf, &m->terms[i], egress, &reason) == 0)

@@ -139,6 +139,25 @@ static void payload_terms_leave_their_line_out(void **state)
 	nftc_ruleset_free(r);
 }
 
+static void contradicting_terms_leave_their_line_out(void **state)
+{
+	struct nftc_ruleset *r = build("[service a]\nmatch = port=tcp/80 port=udp/53\n"
+				       "match = addr=192.0.2.1/32 addr=2001:db8::1/128\nmatch = port=1\n");
+	(void)state;
+	assert_int_equal(r->nskips, 2);
+	assert_string_equal(r->skips[0].term, "port");
+	assert_int_equal(r->skips[0].line, 2);
+	assert_string_equal(r->skips[1].term, "addr");
+	assert_int_equal(r->skips[1].line, 3);
+	assert_null(strstr(r->text, "udp sport 53"));
+	contains(r, "th sport 1 counter name egress_a accept");
+	nftc_ruleset_free(r);
+	/* A port of either protocol beside a tcp/ port means tcp. */
+	r = build("[service b]\nmatch = port=80 port=tcp/81\n");
+	contains(r, "\t\ttcp sport 80 tcp sport 81 counter name egress_b accept");
+	nftc_ruleset_free(r);
+}
+
 static void builtins_follow_the_config_and_other_comes_last(void **state)
 {
 	struct nftc_ruleset *r = build("[service https]\nmatch = port=8443\n[service a]\nmatch = port=1\n");
@@ -186,6 +205,7 @@ int main(void)
 		cmocka_unit_test(missing_cgroup_is_left_out_and_reported),
 		cmocka_unit_test(uid_counts_egress_only_and_says_so),
 		cmocka_unit_test(payload_terms_leave_their_line_out),
+		cmocka_unit_test(contradicting_terms_leave_their_line_out),
 		cmocka_unit_test(builtins_follow_the_config_and_other_comes_last),
 		cmocka_unit_test(totals_and_loopback_come_first),
 	};
