@@ -3,8 +3,10 @@
  * config's service rules.  apply and remove first sample the counters they
  * replace, so a reload loses nothing; show only prints.
  */
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "cli.h"
 #include "kernel.h"
@@ -17,6 +19,19 @@ enum { OPT_BOOT_ID_FILE = CLI_OPT_FIRST_FREE };
 
 /* Where nft resolves `socket cgroupv2` paths when it loads the ruleset. */
 #define CGROUP_ROOT "/sys/fs/cgroup"
+
+/*
+ * CGROUP_ROOT when it is a cgroup v2 mount, else NULL: on a v1 or hybrid
+ * layout nft would resolve a path to a v1 group, which never matches.
+ */
+static const char *cgroup2_root(void)
+{
+	struct statfs sf;
+
+	if (statfs(CGROUP_ROOT, &sf) != 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+		return NULL;
+	return CGROUP_ROOT;
+}
 
 static void report_skips(struct cli *cli, const struct nftc_ruleset *r)
 {
@@ -37,7 +52,7 @@ static int build(struct cli *cli, struct nftc_ruleset **r)
 
 	if (!cli_config(cli))
 		return 1;
-	if (nftc_ruleset_build(cli->config, CGROUP_ROOT, r, &e))
+	if (nftc_ruleset_build(cli->config, cgroup2_root(), r, &e))
 		return cli_error("%s", e.msg);
 	report_skips(cli, *r);
 	return 0;

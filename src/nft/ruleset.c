@@ -158,6 +158,11 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 			*reason = "the cgroup path holds characters nftables cannot quote";
 			return -1;
 		}
+		if (!b->cgroup_root) {
+			*reason = "there is no cgroup v2 hierarchy on /sys/fs/cgroup, where nftables "
+				  "looks cgroups up";
+			return -1;
+		}
 		snprintf(path, sizeof(path), "%s/%s", b->cgroup_root, t->u.text);
 		if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 			*reason = "the cgroup does not exist under the cgroup v2 root, and nftables "

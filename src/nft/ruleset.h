@@ -40,9 +40,9 @@ struct nftc_ruleset {
 
 /*
  * Builds the ruleset for config c.  cgroup_root is where cgroup terms are
- * looked up (normally "/sys/fs/cgroup", which is where nft resolves them);
- * a cgroup that does not exist there cannot be loaded and is reported as a
- * skip.  The caller frees *out with nftc_ruleset_free.
+ * looked up (normally "/sys/fs/cgroup", which is where nft resolves them;
+ * NULL when that is not a cgroup v2 mount); a cgroup that does not exist
+ * there cannot be loaded and is reported as a skip.  The caller frees *out with nftc_ruleset_free.
  */
 int nftc_ruleset_build(const struct config *c, const char *cgroup_root,
 		       struct nftc_ruleset **out, struct err *e);

@@ -107,6 +107,22 @@ static void missing_cgroup_is_left_out_and_reported(void **state)
 	nftc_ruleset_free(r);
 }
 
+static void without_cgroup_v2_cgroup_terms_are_left_out(void **state)
+{
+	struct config *c;
+	struct nftc_ruleset *r;
+	struct err e;
+	const char *text = "[service api]\nmatch = cgroup=system.slice/api.service\n";
+	(void)state;
+	assert_int_equal(config_parse(text, strlen(text), "t.conf", &c, &e), 0);
+	assert_int_equal(nftc_ruleset_build(c, NULL, &r, &e), 0);
+	config_free(c);
+	assert_int_equal(r->nskips, 1);
+	assert_non_null(strstr(r->skips[0].reason, "cgroup v2"));
+	assert_null(strstr(r->text, "cgroupv2"));
+	nftc_ruleset_free(r);
+}
+
 static void uid_counts_egress_only_and_says_so(void **state)
 {
 	struct nftc_ruleset *r = build("[service www]\nmatch = uid=33\n");
@@ -203,6 +219,7 @@ int main(void)
 		cmocka_unit_test(addr_terms_use_the_family_and_the_local_side),
 		cmocka_unit_test(cgroup_level_is_the_number_of_path_components),
 		cmocka_unit_test(missing_cgroup_is_left_out_and_reported),
+		cmocka_unit_test(without_cgroup_v2_cgroup_terms_are_left_out),
 		cmocka_unit_test(uid_counts_egress_only_and_says_so),
 		cmocka_unit_test(payload_terms_leave_their_line_out),
 		cmocka_unit_test(contradicting_terms_leave_their_line_out),
