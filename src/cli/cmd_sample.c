@@ -5,6 +5,7 @@
  * any interval, twice at once, and after a reboot or a ruleset reload.
  */
 #include <errno.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,24 @@ const char *cli_nft_hint(enum nftc_status st)
 	default:
 		return "";
 	}
+}
+
+/* A scratch database for a dry run when there is none yet. */
+static char scratch[PATH_MAX], scratch_db[PATH_MAX + 16];
+
+static void remove_scratch(void)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char f[sizeof(scratch_db) + 16];
+
+	if (!scratch[0])
+		return;
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(f, sizeof(f), "%s%s", scratch_db, suffix[i]);
+		unlink(f);
+	}
+	rmdir(scratch);
+	scratch[0] = '\0';
 }
 
 static void print_deltas(const struct nftc_sample_result *res)
@@ -151,21 +170,37 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 		if (nftc_read(&rd, &status, &e))
 			return cli_error("%s%s", e.msg, cli_nft_hint(status));
 		nftc_reading_release(&rd);
+		/* A dry run with no database yet works on a scratch one. */
+		if (dry_run) {
+			snprintf(scratch, sizeof(scratch), "%s/costs-dry-run-XXXXXX",
+				 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+			if (!mkdtemp(scratch))
+				return cli_error("cannot create a scratch directory: %s",
+						 strerror(errno));
+			snprintf(scratch_db, sizeof(scratch_db), "%s/costs.db", scratch);
+			cli->db_path = scratch_db;
+		}
 	}
-	if (!(st = cli_open_store(cli, true)))
+	st = cli_open_store(cli, true);
+	if (!st) {
+		remove_scratch();
 		return 1;
+	}
 	/* Sampling every few minutes: leave checkpoints to SQLite's own schedule. */
 	if (store_set_checkpoint_on_close(st, false, &e)) {
 		store_close(st);
+		remove_scratch();
 		return cli_error("%s", e.msg);
 	}
 	/* The write lock first, the kernel's counters after it (DESIGN §5). */
 	if (store_begin(st, &e)) {
 		store_close(st);
+		remove_scratch();
 		return cli_error("%s", e.msg);
 	}
 	if (cli_nft_sample(cli, st, boot_id_file, true, &res)) {
 		store_close(st); /* rolls back */
+		remove_scratch();
 		return 1;
 	}
 	if (pause) {
@@ -176,10 +211,12 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 		store_rollback(st);
 	} else if (store_commit(st, &e)) {
 		store_close(st);
+		remove_scratch();
 		nftc_sample_result_release(&res);
 		return cli_error("%s", e.msg);
 	}
 	store_close(st);
+	remove_scratch();
 	if (dry_run || cli->verbosity > 0)
 		print_deltas(&res);
 	nftc_sample_result_release(&res);

@@ -18,6 +18,15 @@ check_rc 1 "sample without the table"
 check_grep "run 'costs nft apply' first" "$T/err" "hint to apply"
 [ -e "$COSTS_DB" ] && fail "a failed first sample created the database" || pass
 
+# A dry run with no database yet creates none (the table loaded with nft).
+srv "$COSTS" nft show >"$T/ruleset.nft"
+srv nft -f "$T/ruleset.nft" || fail "nft -f"
+costsn sample --dry-run
+check_rc 0 "dry run without a database"
+check_grep "nft    web" "$T/out" "dry run prints the deltas"
+[ -e "$COSTS_DB" ] && fail "a dry run created the database" || pass
+ls /tmp/costs-dry-run-* >/dev/null 2>&1 && fail "a dry run left its scratch database" || pass
+
 # No table, a database with totals: untouched.
 costsn nft apply
 check_rc 0 "apply"
