@@ -12,6 +12,8 @@ extern const struct cmd cmd_project;
 extern const struct cmd cmd_plot;
 extern const struct cmd cmd_compare;
 extern const struct cmd cmd_providers;
+extern const struct cmd cmd_nft;
+extern const struct cmd cmd_sample;
 
 const struct cmd *const cli_commands[] = {
 	&cmd_capture,
@@ -22,5 +24,7 @@ const struct cmd *const cli_commands[] = {
 	&cmd_export,
 	&cmd_import,
 	&cmd_providers,
+	&cmd_nft,
+	&cmd_sample,
 	NULL,
 };

@@ -317,6 +317,14 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+int store_set_checkpoint_on_close(struct store *s, bool on, struct err *e)
+{
+	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, (int *)NULL) !=
+	    SQLITE_OK)
+		return db_err(s, e, "cannot set the checkpoint on close");
+	return 0;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
 	if (exec_sql(s, "BEGIN IMMEDIATE", e))
