@@ -213,6 +213,28 @@ static void later_fragments_follow_the_first(void **state)
 	assert_int_equal(totals(f, "other", -1).in, 700);
 }
 
+static void later_ipv6_fragments_follow_the_first(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	struct pkt a = {0}, b = {0};
+	ip6(&a, 44, 8 + 8 + 1000, c6, s6);
+	put8(&a, IPPROTO_UDP);
+	put8(&a, 0);
+	put16(&a, 0x0001); /* offset 0, more */
+	put32(&a, 4242);
+	udp(&a, 5000, 1, 3000);
+	ip6(&b, 44, 8 + 500, c6, s6);
+	put8(&b, IPPROTO_UDP);
+	put8(&b, 0);
+	put16(&b, (1008 / 8) << 3); /* offset 1008, last */
+	put32(&b, 4242);
+	capture_packet(f->cap, T0, 0, a.b, a.n, 40 + 1016);
+	capture_packet(f->cap, T0, 0, b.b, b.n, 40 + 508);
+	assert_int_equal(totals(f, "alpha", -1).in, 40 + 1016 + 40 + 508);
+}
+
 static void days_split_by_packet_time(void **state)
 {
 	struct fx *f = *state;
@@ -313,6 +335,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
 	    cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_ipv6_fragments_follow_the_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
 	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
