@@ -459,7 +459,8 @@ int table_parse(FILE *f, const char *path, struct table *t, struct pricing_probl
 	} else {
 		check_rows(&l);
 	}
-	qsort(l.probs, l.nprobs, sizeof(*l.probs), cmp_problem);
+	if (l.nprobs)
+		qsort(l.probs, l.nprobs, sizeof(*l.probs), cmp_problem);
 	*probs = l.probs;
 	*nprobs = l.nprobs;
 	return 0;
