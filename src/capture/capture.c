@@ -767,6 +767,15 @@ static void observe_to(struct capture *c, int64_t t)
 		c->obs_last = t;
 		return;
 	}
+	/*
+	 * A jump of more than an hour between packets of a file (or between
+	 * two live observations) is a hole in the recording, not time watched:
+	 * a file holding two packets months apart has not observed the months.
+	 */
+	if (t - c->obs_last > 3600) {
+		c->obs_last = t;
+		return;
+	}
 	while (c->obs_last < t) {
 		int32_t d0 = day_of(c, c->obs_last);
 		int64_t hi = t;

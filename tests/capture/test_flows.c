@@ -252,6 +252,24 @@ static void days_split_by_packet_time(void **state)
 	assert_int_equal(cov.packets, 1);
 }
 
+static void a_long_hole_in_a_file_is_not_observed(void **state)
+{
+	struct fx *f = *state;
+	struct store_coverage cov;
+	bool found;
+	struct err e;
+	int32_t may31 = date_from_civil(2026, 5, 31);
+	send_tcp(f, T0, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	send_tcp(f, T0 + 30, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	/* The next packet comes ten days later: the days between were not watched. */
+	send_tcp(f, T0 + 10 * 86400, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	totals(f, NULL, may31);
+	assert_int_equal(store_get_coverage(f->st, "h", may31, "pcap", &cov, &found, &e), 0);
+	assert_int_equal(cov.seconds, 30);
+	assert_int_equal(store_get_coverage(f->st, "h", may31 + 5, "pcap", &cov, &found, &e), 0);
+	assert_false(found);
+}
+
 static void days_follow_the_time_zone(void **state)
 {
 	struct fx *f = *state;
@@ -337,6 +355,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(later_ipv6_fragments_follow_the_first, setup, teardown),
 	    cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_long_hole_in_a_file_is_not_observed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
 	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
