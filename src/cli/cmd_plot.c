@@ -3,12 +3,16 @@
  * gnuplot, from the editable templates in reports/.  The data file and the
  * generated script are kept beside the image.  The drawing is src/plot's.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "date.h"
 #include "num.h"
 #include "plot.h"
+#include "pricing.h"
+#include "projection.h"
 
 extern const struct cmd cmd_plot;
 
@@ -17,6 +21,13 @@ enum {
 	OPT_TITLE,
 	OPT_TEMPLATE,
 	OPT_SIZE,
+	OPT_AS_OF,
+	OPT_PROVIDER,
+	OPT_PLAN,
+	OPT_REGION,
+	OPT_EGRESS,
+	OPT_RATE,
+	OPT_CURRENCY,
 };
 
 /* Parses "WIDTHxHEIGHT" in pixels, each 100 to 10000. */
@@ -58,6 +69,13 @@ static void pass_log(struct cli *cli, char *log)
 struct plot_args {
 	struct plot_opts po;
 	struct cli_period period;
+	int32_t as_of;             /* project: -1 for today */
+	struct pricing_select sel; /* compare and project: provider, plan, region */
+	bool egress_set;           /* compare: --egress instead of the measured month */
+	uint64_t egress;
+	const char *currency;      /* compare: the currency of the bars */
+	char rate_cur[4];          /* compare: --rate CUR=X converts CUR into currency */
+	int64_t rate;
 };
 
 /*
@@ -125,9 +143,188 @@ static int run_monthly(struct cli *cli, struct plot_args *a, char **log)
 	return run_totals(cli, a, log);
 }
 
+/* project: the month's cumulative egress, measured and forecast. */
+static int run_project(struct cli *cli, struct plot_args *a, char **log)
+{
+	int32_t today = date_today(), as_of = a->as_of;
+	struct plot_project_day *days = NULL;
+	struct pricing_tables *tables = NULL;
+	struct pricing_plan *plans = NULL;
+	struct projection p;
+	struct store *st;
+	struct err e;
+	size_t nplans = 0;
+	int rc = 1;
+
+	if (as_of < 0)
+		as_of = a->period.month_set && a->period.to < today ? a->period.to : today;
+	if (a->period.month_set && (as_of < a->period.from || as_of > a->period.to))
+		return cli_usage(&cmd_plot, "--as-of is not in --month");
+	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
+		return 1;
+	rc = cli_project(cli, st, as_of, a->period.host, &p);
+	store_close(st);
+	if (rc)
+		return rc;
+	rc = 1;
+	if (p.measured_days == 0 && p.fc.observed == 0) {
+		cli_error("no egress recorded up to %s: nothing to project from",
+		          date_format_day(as_of, (char[11]){0}));
+		goto out;
+	}
+	/* The allowance of one selected plan, unless --allowance gives it. */
+	if (!a->po.allowance && (a->sel.provider || a->sel.plan)) {
+		a->sel.month = p.month_first;
+		a->sel.config = cli->config;
+		if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
+		    pricing_select(tables, &a->sel, &plans, &nplans, &e)) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+		if (nplans != 1) {
+			rc = cli_usage(&cmd_plot, "--provider and --plan select %zu plans: the "
+			                          "allowance line needs one", nplans);
+			goto out;
+		}
+		if (!plans[0].unlimited)
+			a->po.allowance = plans[0].included;
+	}
+	size_t n = (size_t)(p.month_last - p.month_first + 1);
+	if (!(days = calloc(n, sizeof(*days)))) {
+		cli_error("out of memory");
+		goto out;
+	}
+	/* The band widens from the measured total as the forecast's sum does. */
+	double lo = p.fc.sum_p50 > 0 ? p.fc.sum_p10 / p.fc.sum_p50 : 1;
+	double hi = p.fc.sum_p50 > 0 ? p.fc.sum_p90 / p.fc.sum_p50 : 1;
+	for (size_t i = 0; i < n; i++) {
+		int32_t d = p.month_first + (int32_t)i;
+		double c = p.cum_p50[i];
+		days[i].day = d;
+		days[i].has_actual = d <= as_of;
+		days[i].actual = (uint64_t)llround(c);
+		days[i].has_forecast = d >= as_of;
+		days[i].p50 = (uint64_t)llround(c);
+		days[i].p10 = (uint64_t)llround(p.mtd + (c - p.mtd) * lo);
+		days[i].p90 = (uint64_t)llround(p.mtd + (c - p.mtd) * hi);
+	}
+	struct plot_project pp = {.as_of = as_of, .days = days, .n = n};
+	rc = plot_project(&a->po, &pp, log, &e);
+	if (rc == -1)
+		rc = cli_error("%s", e.msg);
+out:
+	free(days);
+	free(plans);
+	pricing_tables_free(tables);
+	projection_release(&p);
+	return rc;
+}
+
+static int cmp_compare(const void *x, const void *y)
+{
+	const struct plot_compare_row *a = x, *b = y;
+	return a->total < b->total ? -1 : a->total > b->total;
+}
+
+/* compare: the bill of every selected plan, line items stacked. */
+static int run_compare(struct cli *cli, struct plot_args *a, char **log)
+{
+	struct pricing_tables *tables = NULL;
+	struct pricing_plan *plans = NULL;
+	struct plot_compare_row *rows = NULL;
+	struct pricing_measured m = {0};
+	size_t nplans = 0, nrows = 0, dropped = 0;
+	char mon[8], skipped[256] = "";
+	struct err e;
+	int rc = 1;
+
+	if (!cli_config(cli))
+		return 1;
+	a->sel.month = a->period.month_set ? a->period.from : date_today();
+	a->sel.config = cli->config;
+	if (!a->egress_set) {
+		struct store *st;
+		if (!a->period.month_set)
+			return cli_usage(&cmd_plot, "compare needs --month YYYY-MM or --egress SIZE");
+		if (!(st = cli_open_store(cli, false)))
+			return 1;
+		rc = pricing_month_egress(st, cli->config, a->period.host, a->period.from,
+		                          a->period.to, &m, &e);
+		store_close(st);
+		if (rc)
+			return cli_error("%s", e.msg);
+		if (!m.found)
+			return cli_error("no traffic recorded for %s (give --egress SIZE)",
+			                 date_format_month(a->period.from, mon));
+		a->egress = m.bytes;
+		rc = 1;
+	}
+	if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
+	    pricing_select(tables, &a->sel, &plans, &nplans, &e)) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	if (!(rows = calloc(nplans ? nplans : 1, sizeof(*rows)))) {
+		cli_error("out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nplans; i++) {
+		struct pricing_bill b;
+		if (pricing_bill(&plans[i], a->egress, &b, &e)) {
+			cli_error("%s/%s: %s", plans[i].provider, plans[i].plan, e.msg);
+			goto out;
+		}
+		if (strcmp(b.currency, a->currency) != 0 && a->rate &&
+		    strcmp(b.currency, a->rate_cur) == 0 &&
+		    pricing_convert(&b, a->currency, a->rate, &e)) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+		if (strcmp(b.currency, a->currency) != 0) {
+			/* Bars in two currencies cannot share an axis. */
+			if (!strstr(skipped, b.currency) && strlen(skipped) < 200)
+				snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
+				         "%s%s", *skipped ? ", " : "", b.currency);
+			dropped++;
+			continue;
+		}
+		rows[nrows++] = (struct plot_compare_row){
+		    .provider = plans[i].provider,
+		    .plan = plans[i].plan,
+		    .base = b.base + b.seats,
+		    .compute = b.compute,
+		    .egress = b.egress,
+		    .other = b.other + b.vat,
+		    .total = b.total};
+	}
+	if (dropped)
+		cli_warn(cli, "left out %zu plans billed in %s: give --rate CUR=X to convert them "
+		              "into %s", dropped, skipped, a->currency);
+	if (nrows == 0) {
+		cli_error("no selected plan is billed in %s (see --currency and --rate)", a->currency);
+		goto out;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_compare);
+	struct plot_compare c = {.month = date_format_month(a->sel.month, mon),
+	                         .currency = a->currency,
+	                         .egress_bytes = a->egress,
+	                         .rows = rows,
+	                         .n = nrows};
+	rc = plot_compare(&a->po, &c, log, &e);
+	if (rc == -1)
+		rc = cli_error("%s", e.msg);
+out:
+	free(rows);
+	free(plans);
+	pricing_tables_free(tables);
+	return rc;
+}
+
 static const struct plot_kind kinds[] = {
     {"daily", run_daily},
     {"monthly", run_monthly},
+    {"compare", run_compare},
+    {"project", run_project},
     {NULL, NULL},
 };
 
@@ -140,6 +337,13 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	    {"title", required_argument, NULL, OPT_TITLE},
 	    {"template", required_argument, NULL, OPT_TEMPLATE},
 	    {"size", required_argument, NULL, OPT_SIZE},
+	    {"as-of", required_argument, NULL, OPT_AS_OF},
+	    {"provider", required_argument, NULL, OPT_PROVIDER},
+	    {"plan", required_argument, NULL, OPT_PLAN},
+	    {"region", required_argument, NULL, OPT_REGION},
+	    {"egress", required_argument, NULL, OPT_EGRESS},
+	    {"rate", required_argument, NULL, OPT_RATE},
+	    {"currency", required_argument, NULL, OPT_CURRENCY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -154,8 +358,44 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	cli_period_init(p);
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	a.as_of = -1;
+	a.currency = "USD";
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (opt) {
+		case OPT_AS_OF:
+			if (date_parse_day(optarg, &a.as_of, &e))
+				return cli_usage(&cmd_plot, "%s", e.msg);
+			continue;
+		case OPT_PROVIDER:
+			a.sel.provider = optarg;
+			continue;
+		case OPT_PLAN:
+			a.sel.plan = optarg;
+			continue;
+		case OPT_REGION:
+			a.sel.region = optarg;
+			continue;
+		case OPT_EGRESS:
+			if (num_parse_size(optarg, &a.egress, &e))
+				return cli_usage(&cmd_plot, "bad --egress: %s", e.msg);
+			a.egress_set = true;
+			continue;
+		case OPT_CURRENCY:
+			if (!pricing_currency_known(optarg))
+				return cli_usage(&cmd_plot, "unknown currency '%s'", optarg);
+			a.currency = optarg;
+			continue;
+		case OPT_RATE: {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq - optarg != 3 || num_parse_fixed(eq + 1, 6, &a.rate, NULL) ||
+			    a.rate <= 0)
+				return cli_usage(&cmd_plot, "bad --rate '%s' (like EUR=1.08)", optarg);
+			memcpy(a.rate_cur, optarg, 3);
+			a.rate_cur[3] = '\0';
+			if (!pricing_currency_known(a.rate_cur))
+				return cli_usage(&cmd_plot, "unknown currency in --rate '%s'", optarg);
+			continue;
+		}
 		case 'h':
 			cli_print_help(&cmd_plot);
 			return 0;
@@ -182,19 +422,22 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 			return cli_usage(&cmd_plot,
 			                 "--by does not apply: the kind is daily or monthly");
 		}
-		rc = opt == '?' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
+		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
 		if (rc == 1)
-			return cli_usage(&cmd_plot, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_plot, opt, argv[optind - 1]);
 		if (rc)
 			return rc;
 	}
 	if (optind >= argc)
-		return cli_usage(&cmd_plot, "missing the kind of plot (daily or monthly)");
+		return cli_usage(&cmd_plot,
+		                 "missing the kind of plot (daily, monthly, compare or project)");
 	kind = argv[optind++];
 	for (k = kinds; k->name && strcmp(k->name, kind) != 0; k++)
 		;
 	if (!k->name)
-		return cli_usage(&cmd_plot, "unknown kind of plot '%s' (daily or monthly)", kind);
+		return cli_usage(&cmd_plot,
+		                 "unknown kind of plot '%s' (daily, monthly, compare or project)",
+		                 kind);
 	if (optind < argc)
 		return cli_usage(&cmd_plot, "unexpected argument '%s'", argv[optind]);
 	if (!po->image)
@@ -221,14 +464,31 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_plot = {
     .name = "plot",
-    .synopsis = "daily|monthly --out FILE.png|FILE.svg [period options] [--allowance SIZE] "
-                "[--title TEXT] [--template FILE] [--size WxH]",
-    .summary = "draw egress per day or month, stacked by service, with gnuplot",
+    .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg [period options] "
+                "[--allowance SIZE] [--provider NAME] [--plan NAME] [--as-of DAY] "
+                "[--egress SIZE] [--title TEXT] [--template FILE] [--size WxH]",
+    .summary = "draw egress by day or month, bills by plan, or the month's projection",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
             "                      dashed line at its daily pace (the monthly allowance\n"
             "                      divided by the days of that month)\n"
             "  monthly             egress per month stacked by service; with --allowance a\n"
             "                      dashed line at the monthly allowance\n"
+            "  compare             the bill of every selected plan (--provider, --plan,\n"
+            "                      --region) for --month's measured egress or --egress SIZE,\n"
+            "                      line items stacked, cheapest first; bars share one\n"
+            "                      currency (--currency, default USD): plans billed in\n"
+            "                      another are left out unless --rate CUR=X converts them\n"
+            "  project             the month's cumulative egress (--month or --as-of, as\n"
+            "                      'costs project'): measured, the p50 forecast and its\n"
+            "                      p10-p90 band, and the allowance of --allowance or of the\n"
+            "                      one plan --provider and --plan select\n"
+            "  --as-of DAY         project: data up to and including DAY (default today)\n"
+            "  --provider NAME     compare, project: the provider\n"
+            "  --plan NAME         compare, project: the plan\n"
+            "  --region NAME       compare, project: the provider's region\n"
+            "  --egress SIZE       compare: price this volume instead of the measured month\n"
+            "  --currency CUR      compare: the currency of the bars (default USD)\n"
+            "  --rate CUR=X        compare: convert bills in CUR at X per unit\n"
             "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
             "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"
             "  --allowance SIZE    included egress per month, e.g. 1TB or 500GiB\n"

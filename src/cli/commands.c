@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+extern const struct cmd cmd_capture;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
@@ -15,6 +16,7 @@ extern const struct cmd cmd_nft;
 extern const struct cmd cmd_sample;
 
 const struct cmd *const cli_commands[] = {
+	&cmd_capture,
 	&cmd_report,
 	&cmd_compare,
 	&cmd_project,

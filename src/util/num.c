@@ -205,3 +205,13 @@ char *num_format_fixed(int64_t v, int scale_digits, int min_frac, char *buf, siz
 	snprintf(buf, len, "%s%" PRIu64 "%s%s", v < 0 ? "-" : "", ip, nfrac ? "." : "", frac);
 	return buf;
 }
+
+char *num_format_cents(int64_t micro, char *buf, size_t len)
+{
+	/* In unsigned magnitude, so INT64_MIN rounds without overflow. */
+	uint64_t mag = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
+	uint64_t c = (mag + 5000) / 10000;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%02" PRIu64, micro < 0 && c ? "-" : "", c / 100, c % 100);
+	return buf;
+}

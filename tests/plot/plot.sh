@@ -83,6 +83,33 @@ if [ "${finish_partial:-0}" = 1 ]; then
 fi
 
 # --- rendering ---
+# compare and project, fed by the pricing tables and the forecast.
+run_costs plot compare --month 2026-05 --rate EUR=1.08 --out "$T/compare.png"
+check_rc 0 "compare PNG"
+check_eq "compare PNG size" 1280x720 "$(png_size "$T/compare.png")"
+check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00$' "$T/compare.dat" "professional bar: seats and 8 blocks"
+check_grep '^"hetzner" "ex44" 0.00 42.12 0.00 0.00 42.12$' "$T/compare.dat" "ex44 converted at 1.08"
+run_costs plot compare --month 2026-05 --out "$T/compare-usd.svg"
+check_rc 0 "compare without a rate"
+check_grep "left out .* plans billed in EUR" "$T/err" "other currencies named"
+svg_ok "$T/compare-usd.svg" >"$T/svgc" 2>&1
+check_grep "^Monthly bill by provider and plan$" "$T/svgc" "compare SVG parses, with its title"
+run_costs plot compare --out "$T/c.png"
+check_rc 2 "compare needs a month or a volume"
+run_costs plot compare --egress 1.3TB --month 2026-05 --provider render --plan professional --out "$T/c2.png"
+check_rc 0 "compare of a given volume"
+check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00$' "$T/c2.dat" "given volume priced"
+
+run_costs plot project --as-of 2026-05-14 --provider render --plan professional --out "$T/project.png"
+check_rc 0 "project PNG"
+check_eq "project PNG size" 1280x720 "$(png_size "$T/project.png")"
+check_grep "^EXHAUSTED_ON = '2026-05-14'" "$T/project.gp" "allowance date from the plan"
+check_eq "a row per day of May" 31 "$(grep -vc '^#\|^"day"' "$T/project.dat")"
+run_costs plot project --as-of 2026-05-14 --provider render --out "$T/p2.png"
+check_rc 2 "project allowance needs one plan"
+run_costs plot project --month 2026-05 --as-of 2026-06-02 --out "$T/p3.png"
+check_rc 2 "as-of outside the month"
+
 run_costs plot daily --month 2026-05 --allowance 1.3TB --out "$T/daily.png"
 check_rc 0 "daily PNG"
 check_eq "daily PNG is a 1280x720 PNG" 1280x720 "$(png_size "$T/daily.png")"

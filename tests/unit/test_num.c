@@ -88,6 +88,11 @@ static void formatting_is_human_and_exact(void **state)
 	assert_string_equal(num_format_fixed(120000000, 6, 2, b, sizeof(b)), "120.00");
 	assert_string_equal(num_format_fixed(2500, 6, 2, b, sizeof(b)), "0.0025");
 	assert_string_equal(num_format_fixed(-1500000, 6, 2, b, sizeof(b)), "-1.50");
+	assert_string_equal(num_format_cents(25692886, b, sizeof(b)), "25.69");
+	assert_string_equal(num_format_cents(5000, b, sizeof(b)), "0.01");
+	assert_string_equal(num_format_cents(4999, b, sizeof(b)), "0.00");
+	assert_string_equal(num_format_cents(-5000, b, sizeof(b)), "-0.01");
+	assert_string_equal(num_format_cents(INT64_MIN, b, sizeof(b)), "-9223372036854.78");
 	assert_string_equal(num_format_fixed(INT64_MIN, 6, 2, b, sizeof(b)),
 	                    "-9223372036854.775808");
 }
