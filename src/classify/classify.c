@@ -164,6 +164,7 @@ static void tcp_facts(const struct classify *c, const struct classify_flow *f, b
 		return;
 	}
 	x->tls = TRI_NO;
+	x->sni_known = TRI_NO;
 
 	struct classify_http_head req;
 	enum classify_parse r = classify_http_head(b, n, &req);
@@ -212,7 +213,18 @@ static bool evaluate(const struct classify *c, struct classify_flow *f, bool fin
 		base_facts(f, &x, TRI_NO);
 		x.quic = f->proto == 17 ? f->quic : TRI_NO;
 	}
-	done = classify_decide(c, &x, final, service);
+	bool empty = f->proto == 6 && f->cli.contig == 0 && f->srv.contig == 0 &&
+		     f->cli.nheld == 0 && f->srv.nheld == 0;
+	bool ended = final || f->reset || classify_stream_final(&f->cli);
+	if (empty && ended && classify_port_known(c, &x, service)) {
+		/* A connection that never carried a byte (a preconnect, a
+		 * probe) belongs to what its server port was seen serving. */
+		done = true;
+	} else {
+		done = classify_decide(c, &x, final, service);
+		if (done && !final && f->client_data)
+			classify_port_learn(c, &x, *service);
+	}
 	if (done) {
 		classify_stream_release(&f->cli);
 		classify_stream_release(&f->srv);

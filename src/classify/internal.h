@@ -53,6 +53,20 @@ struct endpoints {
 	} e[CLASSIFY_ENDPOINTS];
 };
 
+/* Services that payload told us a local port serves, for empty flows. */
+#define CLASSIFY_PORTS 64
+struct ports {
+	unsigned next;
+	struct port_seen {
+		bool used;
+		uint8_t proto;
+		int family;
+		uint8_t addr[16];
+		uint16_t port;
+		uint16_t service;
+	} e[CLASSIFY_PORTS];
+};
+
 struct classify {
 	const char **names;
 	size_t nnames;
@@ -73,6 +87,7 @@ struct classify {
 	 * the flow functions: the classifier is used by one thread.
 	 */
 	struct endpoints *endpoints;
+	struct ports *ports;
 };
 
 /* What a flow has shown so far (pointers valid during one evaluation). */
@@ -104,5 +119,12 @@ void classify_endpoint_add(const struct classify *c, const struct facts *x, cons
                            size_t len);
 bool classify_endpoint_known(const struct classify *c, const struct facts *x,
                              struct classify_span path);
+
+/*
+ * Remembers that a flow on this local address and port was classified from
+ * its payload; classify_port_known finds it for a flow that carried none.
+ */
+void classify_port_learn(const struct classify *c, const struct facts *x, uint16_t service);
+bool classify_port_known(const struct classify *c, const struct facts *x, uint16_t *service);
 
 #endif

@@ -111,7 +111,8 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 	if (!c)
 		return err_set(e, "out of memory");
 	c->endpoints = calloc(1, sizeof(*c->endpoints));
-	if (!c->endpoints)
+	c->ports = calloc(1, sizeof(*c->ports));
+	if (!c->endpoints || !c->ports)
 		goto oom;
 	for (size_t i = 0; cfg && i < cfg->nservices; i++) {
 		const struct config_service *s = &cfg->services[i];
@@ -166,6 +167,7 @@ void classify_free(struct classify *c)
 	free(c->names);
 	free(c->rules);
 	free(c->endpoints);
+	free(c->ports);
 	free(c);
 }
 
@@ -389,4 +391,40 @@ bool classify_endpoint_known(const struct classify *c, const struct facts *x,
 		if (endpoint_eq(&c->endpoints->e[i], x, path.p, path.len))
 			return true;
 	return false;
+}
+
+static struct port_seen *port_find(const struct classify *c, const struct facts *x)
+{
+	for (size_t i = 0; i < CLASSIFY_PORTS; i++) {
+		struct port_seen *e = &c->ports->e[i];
+		if (e->used && e->proto == x->proto && e->family == x->family &&
+		    e->port == x->port &&
+		    memcmp(e->addr, x->addr, x->family == AF_INET ? 4 : 16) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+void classify_port_learn(const struct classify *c, const struct facts *x, uint16_t service)
+{
+	if (!x->addr)
+		return;
+	struct port_seen *e = port_find(c, x);
+	if (!e) {
+		e = &c->ports->e[c->ports->next++ % CLASSIFY_PORTS];
+		e->used = true;
+		e->proto = x->proto;
+		e->family = x->family;
+		memcpy(e->addr, x->addr, x->family == AF_INET ? 4 : 16);
+		e->port = x->port;
+	}
+	e->service = service;
+}
+
+bool classify_port_known(const struct classify *c, const struct facts *x, uint16_t *service)
+{
+	const struct port_seen *e = x->addr && c->ports->next ? port_find(c, x) : NULL;
+	if (e)
+		*service = e->service;
+	return e != NULL;
 }

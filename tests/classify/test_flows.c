@@ -192,6 +192,7 @@ static void sni_rules_split_one_port(void **state)
 	conn_init(&k, c, IPPROTO_TCP, 443);
 	handshake(&k);
 	cstr(&k, "GET / HTTP/1.1\r\n\r\n");
+	assert_true(k.done);
 	assert_string_equal(result(&k), "rest");
 	classify_free(c);
 }
