@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -509,6 +510,60 @@ static void undecided_flows_stop_after_a_bound(void **state)
 	classify_free(c);
 }
 
+static void empty_connection_goes_to_what_its_port_serves(void **state)
+{
+	struct classify *c = make(NULL);
+	struct conn k;
+	/* Before anything is known about port 3001, an empty connection is other. */
+	conn_init(&k, c, IPPROTO_TCP, 3001);
+	handshake(&k);
+	pkt(&k, false, 0x11, NULL, 0, 0, UINT32_MAX);
+	assert_true(k.done);
+	assert_string_equal(result(&k), "other");
+	conn_init(&k, c, IPPROTO_TCP, 3001);
+	handshake(&k);
+	cstr(&k, "POST /mcp HTTP/1.1\r\nMcp-Session-Id: 1\r\nContent-Length: 2\r\n\r\n{}");
+	assert_string_equal(result(&k), "mcp");
+	/* A preconnected socket that the client closed unused. */
+	conn_init(&k, c, IPPROTO_TCP, 3001);
+	k.rport = 40002;
+	handshake(&k);
+	pkt(&k, false, 0x11, NULL, 0, 0, UINT32_MAX);
+	assert_true(k.done);
+	assert_string_equal(result(&k), "mcp");
+	/* Another port learnt nothing. */
+	conn_init(&k, c, IPPROTO_TCP, 3002);
+	handshake(&k);
+	assert_string_equal(result(&k), "other");
+	classify_free(c);
+}
+
+static void recorded_chromium_hello_in_two_segments(void **state)
+{
+	static uint8_t b[8192];
+	char path[4096];
+	const char *src = getenv("SRCDIR");
+	snprintf(path, sizeof(path), "%s/tests/data/classify/hello-chromium.bin", src ? src : ".");
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	size_t n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	struct classify *c = make("[service site]\nmatch = sni=WWW.example.com\n"
+				  "[service any]\nmatch = port=443\n");
+	struct conn k;
+	conn_init(&k, c, IPPROTO_TCP, 443);
+	handshake(&k);
+	uint32_t s0 = k.cseq;
+	/* second segment first */
+	pkt(&k, false, 0x18, b + 1448, n - 1448, n - 1448, s0 + 1448);
+	assert_false(k.done);
+	pkt(&k, false, 0x10, b, 1448, 1448, s0);
+	assert_true(k.done);
+	assert_string_equal(result(&k), "site");
+	classify_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +580,8 @@ int main(void)
 	    cmocka_unit_test(detect_and_l4_terms),
 	    cmocka_unit_test(unsupported_terms_are_listed),
 	    cmocka_unit_test(undecided_flows_stop_after_a_bound),
+	    cmocka_unit_test(empty_connection_goes_to_what_its_port_serves),
+	    cmocka_unit_test(recorded_chromium_hello_in_two_segments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

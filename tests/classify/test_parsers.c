@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -108,6 +109,51 @@ static void hello_rejects_other_records_and_bad_lengths(void **state)
 	bad = rec;
 	bad.b[sni_ext + 9] = '\n';
 	assert_int_equal(classify_tls_hello(bad.b, bad.n, &h), CLASSIFY_MALFORMED);
+}
+
+static size_t read_data(const char *name, uint8_t *out, size_t cap)
+{
+	char path[4096];
+	const char *src = getenv("SRCDIR");
+	snprintf(path, sizeof(path), "%s/tests/data/classify/%s", src ? src : ".", name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	size_t n = fread(out, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+/* ClientHellos recorded by tests/classify/record.sh from real clients. */
+static void recorded_hellos(void **state)
+{
+	static const struct {
+		const char *file, *sni;
+		int nalpn;
+		bool tls13;
+	} cases[] = {
+		{"hello-curl.bin", "www.example.com", 2, true},
+		{"hello-node.bin", "www.example.com", 0, true},
+		{"hello-chromium.bin", "www.example.com", 2, true},
+	};
+	static uint8_t b[8192];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct classify_tls_hello h;
+		size_t n = read_data(cases[i].file, b, sizeof(b));
+		assert_int_equal(classify_tls_hello(b, n, &h), CLASSIFY_OK);
+		assert_string_equal(h.sni, cases[i].sni);
+		assert_int_equal(h.nalpn, cases[i].nalpn);
+		bool v13 = false;
+		for (int k = 0; k < h.nversions; k++)
+			v13 = v13 || h.versions[k] == 0x0304;
+		assert_true(v13 == cases[i].tls13);
+		if (strcmp(cases[i].file, "hello-chromium.bin") == 0) {
+			/* Post-quantum key share: longer than one 1448-byte segment. */
+			assert_true(n > 1448);
+			assert_int_equal(classify_tls_hello(b, 1448, &h), CLASSIFY_TRUNCATED);
+			assert_string_equal(h.alpn[0], "h2");
+		}
+	}
 }
 
 static void http_request_head_fields(void **state)
@@ -334,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(post_quantum_hello_across_records),
 	    cmocka_unit_test(hello_cut_after_sni_keeps_the_name),
 	    cmocka_unit_test(hello_rejects_other_records_and_bad_lengths),
+	    cmocka_unit_test(recorded_hellos),
 	    cmocka_unit_test(http_request_head_fields),
 	    cmocka_unit_test(http_head_split_anywhere_is_truncated_then_ok),
 	    cmocka_unit_test(http_pipelined_requests),
