@@ -4,11 +4,13 @@
  */
 #include "cli.h"
 
+extern const struct cmd cmd_capture;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
 
 const struct cmd *const cli_commands[] = {
+	&cmd_capture,
 	&cmd_report,
 	&cmd_export,
 	&cmd_import,
