@@ -14,7 +14,7 @@
 # (skipped when that folder is absent).  Prints every figure.
 . "$SRCDIR/tests/lib.sh"
 MODE=${1:?harness or costs}
-DATA=$SRCDIR/tests/data/classify
+DATA=${COSTS_CLASSIFY_DATA:-$SRCDIR/tests/data/classify}
 CAP=${COSTS_SHARED_CAPTURES:-$SRCDIR/../shared/captures}
 HARNESS=$BUILDDIR/tests/classify/classify-accuracy
 
