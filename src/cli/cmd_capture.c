@@ -65,6 +65,7 @@ struct run {
 	struct capture_source *src;
 	struct store *st;
 	bool progress;
+	uint64_t last_drops; /* kernel drops already added to coverage */
 	int64_t next_progress;
 	int64_t started_ms;
 };
@@ -118,10 +119,9 @@ static int flush(struct run *r, int64_t now)
 	uint64_t drops;
 
 	if (capture_source_drops(r->src, &drops, &e) == 0) {
-		static uint64_t last_drops;
-		if (drops > last_drops)
-			capture_add_drops(r->cap, now, drops - last_drops);
-		last_drops = drops;
+		if (drops > r->last_drops)
+			capture_add_drops(r->cap, now, drops - r->last_drops);
+		r->last_drops = drops;
 	}
 	if (capture_flush(r->cap, r->st, cli_host(r->cli), &e))
 		return cli_error("cannot store totals (kept for the next flush): %s", e.msg);

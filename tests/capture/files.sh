@@ -60,6 +60,31 @@ rm -f "$COSTS_DB"*
 "$COSTS" export daily >"$T/file.csv"
 check_eq "stdin and file agree" "$(cat "$T/file.csv")" "$(cat "$T/stdin.csv")"
 
+# Two captures on one database at once: busy timeout, no lost updates.
+rm -f "$COSTS_DB"*
+"$COSTS" -q capture -r "$D/web.pcap" --flush 1 &
+p1=$!
+"$COSTS" -q capture -r "$D/web-any.pcapng" --flush 1 &
+p2=$!
+RC=0
+wait $p1 || RC=$?
+wait $p2 || RC=$?
+check_rc 0 "two captures at once"
+one=$(awk -F, 'NR > 1 { s += $5 + $6 } END { print s + 0 }' "$T/file.csv")
+"$COSTS" export daily >"$T/both.csv"
+both=$(awk -F, 'NR > 1 { s += $5 + $6 } END { print s + 0 }' "$T/both.csv")
+any=$(awk -F, 'NR > 1 { s += $2 + $3 } END { print s + 0 }' "$D/web-any.expected")
+check_eq "concurrent totals add up" "$((one + any))" "$both"
+
+# A progress bar only on a terminal (script(1) provides one).
+if command -v script >/dev/null; then
+	rm -f "$COSTS_DB"*
+	script -qec "\"$COSTS\" capture -r \"$D/web.pcap\"" /dev/null >"$T/tty.out" 2>&1 || true
+	check_grep "] *[0-9]*% .*packets/s" "$T/tty.out" "progress bar on a terminal"
+	run_costs capture -r "$D/web.pcap"
+	check_eq "no progress bar when stderr is not a terminal" "" "$(cat "$T/err")"
+fi
+
 # Bad input: error naming the file and the reason, exit 1, nothing stored.
 rm -f "$COSTS_DB"*
 : >"$T/empty.pcap"

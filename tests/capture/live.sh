@@ -113,7 +113,30 @@ pkts=$(awk -F, 'NR > 1 { p += $7 } END { print p + 0 }' "$T/d.csv")
 # The interface counts Ethernet frames: 14 bytes more per packet.
 check_eq "egress layer-3 bytes = interface bytes - 14 per packet" "$((after - before))" "$((got + 14 * pkts))"
 
-# 4. --user drops privileges after opening the device and the database.
+# 4. SIGHUP reloads the config: flows after it use the new rules.
+rm -f "$COSTS_DB"*
+ip netns exec "$NS_S" "$COSTS" -v capture -i veth-s --flush 3600 >"$T/out" 2>"$T/err" &
+cap=$!
+sleep 1
+ip netns exec "$NS_C" curl -s -o /dev/null http://192.0.2.1/blob.bin
+printf '[service web]\nmatch = port=80\n' >"$T/empty.conf"
+kill -HUP $cap
+sleep 0.5
+ip netns exec "$NS_C" curl -s -o /dev/null http://192.0.2.1/blob.bin
+sleep 0.3
+kill -INT $cap
+RC=0
+wait $cap || RC=$?
+check_rc 0 "SIGINT after SIGHUP"
+check_grep "reloaded" "$T/err" "reload noted with -v"
+"$COSTS" export daily >"$T/d.csv"
+http=$(eg http)
+web=$(eg web)
+[ "$http" -gt 300000 ] && [ "$http" -lt 330000 ] && pass || fail "http before the reload: $http"
+[ "$web" -gt 300000 ] && [ "$web" -lt 330000 ] && pass || fail "web after the reload: $web"
+: >"$T/empty.conf"
+
+# 5. --user drops privileges after opening the device and the database.
 if id nobody >/dev/null 2>&1; then
 	mkdir -p "$T/dbdir"
 	chmod 777 "$T/dbdir"
@@ -132,7 +155,7 @@ if id nobody >/dev/null 2>&1; then
 	check_grep "unknown user 'no-such-user-xyz'" "$T/err" "unknown user message"
 fi
 
-# 5. A missing interface: error naming it.
+# 6. A missing interface: error naming it.
 run_costs capture -i no-such-if0 --seconds 1
 check_rc 1 "missing interface"
 check_grep "cannot capture on 'no-such-if0'" "$T/err" "message names the interface"
