@@ -214,7 +214,7 @@ static bool evaluate(const struct classify *c, struct classify_flow *f, bool fin
 		x.quic = f->proto == 17 ? f->quic : TRI_NO;
 	}
 	bool empty = f->proto == 6 && f->cli.contig == 0 && f->srv.contig == 0 &&
-		     f->cli.nheld == 0 && f->srv.nheld == 0;
+	             f->cli.nheld == 0 && f->srv.nheld == 0;
 	bool ended = final || f->reset || classify_stream_final(&f->cli);
 	if (empty && ended && classify_port_known(c, &x, service)) {
 		/* A connection that never carried a byte (a preconnect, a

@@ -33,18 +33,20 @@ static uint64_t *egress;
 static struct classify *cl;
 
 static struct flow *find(uint8_t proto, int family, const uint8_t *src, uint16_t sp,
-			 const uint8_t *dst, uint16_t dp, bool *from_local, bool *fresh)
+                         const uint8_t *dst, uint16_t dp, bool *from_local, bool *fresh)
 {
 	size_t al = family == AF_INET ? 4 : 16;
 	for (size_t i = nflows; i-- > 0;) {
 		struct flow *f = &flows[i];
 		if (f->proto != proto || f->family != family)
 			continue;
-		if (f->pa == sp && f->pb == dp && !memcmp(f->a, src, al) && !memcmp(f->b, dst, al)) {
+		if (f->pa == sp && f->pb == dp && !memcmp(f->a, src, al) &&
+		    !memcmp(f->b, dst, al)) {
 			*from_local = true, *fresh = false;
 			return f;
 		}
-		if (f->pa == dp && f->pb == sp && !memcmp(f->a, dst, al) && !memcmp(f->b, src, al)) {
+		if (f->pa == dp && f->pb == sp && !memcmp(f->a, dst, al) &&
+		    !memcmp(f->b, src, al)) {
 			*from_local = false, *fresh = false;
 			return f;
 		}
@@ -95,7 +97,8 @@ static void packet(const uint8_t *ip, size_t caplen)
 		src = ip + 8;
 		dst = ip + 24;
 		hl = 40;
-		while ((proto == 0 || proto == 43 || proto == 60 || proto == 44) && hl + 8 <= caplen) {
+		while ((proto == 0 || proto == 43 || proto == 60 || proto == 44) &&
+		       hl + 8 <= caplen) {
 			uint8_t nh = ip[hl];
 			hl += proto == 44 ? 8 : ((size_t)ip[hl + 1] + 1) * 8;
 			proto = nh;
@@ -139,7 +142,8 @@ static void packet(const uint8_t *ip, size_t caplen)
 		memset(f, 0, sizeof(*f));
 		f->proto = proto;
 		f->family = family;
-		/* The server is local: the SYN's target, the SYN-ACK's sender, else the lower port. */
+		/* The server is local: the SYN's target, the SYN-ACK's sender, else the lower port.
+		 */
 		bool src_server;
 		if (proto == IPPROTO_TCP && (flags & 0x12) == 0x02)
 			src_server = false;
@@ -157,13 +161,22 @@ static void packet(const uint8_t *ip, size_t caplen)
 		f->pending += l3len;
 	if (!f->decided) {
 		struct classify_pkt p = {
-			.proto = proto, .family = family, .local_addr = f->a, .remote_addr = f->b,
-			.local_port = f->pa, .remote_port = f->pb, .from_local = from_local,
-			.seq = seq, .tcp_flags = flags, .payload = pl, .caplen = plcap, .len = pllen,
+		    .proto = proto,
+		    .family = family,
+		    .local_addr = f->a,
+		    .remote_addr = f->b,
+		    .local_port = f->pa,
+		    .remote_port = f->pb,
+		    .from_local = from_local,
+		    .seq = seq,
+		    .tcp_flags = flags,
+		    .payload = pl,
+		    .caplen = plcap,
+		    .len = pllen,
 		};
 		uint16_t svc;
 		enum classify_status s = fresh ? classify_flow_start(cl, &p, &f->st, &svc)
-					       : classify_flow_feed(cl, f->st, &p, &svc);
+		                               : classify_flow_feed(cl, f->st, &p, &svc);
 		if (s == CLASSIFY_DONE) {
 			if (!fresh)
 				classify_flow_free(f->st);
@@ -259,7 +272,8 @@ int main(int argc, char **argv)
 	printf("service,egress_bytes\n");
 	for (uint16_t s = 0; s < classify_service_count(cl); s++)
 		if (egress[s])
-			printf("%s,%llu\n", classify_service_name(cl, s), (unsigned long long)egress[s]);
+			printf("%s,%llu\n", classify_service_name(cl, s),
+			       (unsigned long long)egress[s]);
 	free(egress);
 	free(flows);
 	classify_free(cl);

@@ -550,7 +550,7 @@ static void recorded_chromium_hello_in_two_segments(void **state)
 	size_t n = fread(b, 1, sizeof(b), f);
 	fclose(f);
 	struct classify *c = make("[service site]\nmatch = sni=WWW.example.com\n"
-				  "[service any]\nmatch = port=443\n");
+	                          "[service any]\nmatch = port=443\n");
 	struct conn k;
 	conn_init(&k, c, IPPROTO_TCP, 443);
 	handshake(&k);

@@ -132,9 +132,9 @@ static void recorded_hellos(void **state)
 		int nalpn;
 		bool tls13;
 	} cases[] = {
-		{"hello-curl.bin", "www.example.com", 2, true},
-		{"hello-node.bin", "www.example.com", 0, true},
-		{"hello-chromium.bin", "www.example.com", 2, true},
+	    {"hello-curl.bin", "www.example.com", 2, true},
+	    {"hello-node.bin", "www.example.com", 0, true},
+	    {"hello-chromium.bin", "www.example.com", 2, true},
 	};
 	static uint8_t b[8192];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
