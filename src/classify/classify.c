@@ -71,7 +71,7 @@ static enum tri mcp_facts(const struct classify *c, const struct classify_flow *
 	bool get = starts_with(req->method, "GET") && req->method.len == 3;
 	if (post && req->content_length != 0) {
 		if (rs != CLASSIFY_OK)
-			return cfinal ? TRI_NO : TRI_UNKNOWN;
+			return TRI_NO; /* a broken or oversized head: no body to find */
 		uint8_t peek[BODY_PEEK];
 		bool complete;
 		size_t n = classify_http_body(f->cli.buf + req->head_len,

@@ -355,6 +355,12 @@ static void jsonrpc_that_is_not_mcp_stays_http(void **state)
 	cstr(&k, head);
 	assert_true(k.done);
 	assert_string_equal(result(&k), "http");
+	/* A head with a broken header line settles at once. */
+	conn_init(&k, c, IPPROTO_TCP, 80);
+	handshake(&k);
+	cstr(&k, "POST /x HTTP/1.1\r\nno colon here\r\nContent-Length: 5\r\n\r\n");
+	assert_true(k.done);
+	assert_string_equal(result(&k), "http");
 	/* A form POST is not JSON at all. */
 	conn_init(&k, c, IPPROTO_TCP, 80);
 	handshake(&k);
