@@ -15,7 +15,7 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libpcap-dev libsqlite3-dev libnftab
 RUN_PKGS=(gnuplot-nox)
 # Packages the test suite needs: unit tests, the sanitizer build, real peers.
 TEST_PKGS=(libcmocka-dev clang libclang-rt-14-dev sqlite3 valgrind iproute2 nftables
-	tcpdump tshark nginx python3-websockets chromium ethtool nodejs)
+	tcpdump tshark nginx python3-websockets curl openssl chromium ethtool nodejs)
 
 install_missing() {
 	local missing=() p
@@ -55,13 +55,16 @@ test)
 	status=0
 	setup_build build-ci --werror -Dtests=true
 	meson test -C build-ci --print-errorlogs --num-processes 2 || status=1
+	# The unit tests once more under valgrind (memcheck, leaks are errors).
+	meson test -C build-ci --print-errorlogs --num-processes 2 --setup valgrind --suite unit \
+		--logbase valgrind || status=1
 	CC=clang setup_build build-asan -Dtests=true -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dbuildtype=debug
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		meson test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite cli \
-		--suite asan || status=1
+		|| status=1
 	/usr/bin/python3 tools/count-tests.py build-ci/meson-logs/testlog.json \
-		build-asan/meson-logs/testlog.json || status=1
+		build-asan/meson-logs/testlog.json build-ci/meson-logs/valgrind-valgrind.json || status=1
 	exit $status
 	;;
 *)

@@ -7,7 +7,7 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/costs-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export COSTS_DB="$T/costs.db"
-export COSTS_CONFIG="$T/no-such-config.conf"
+export COSTS_CONFIG=/dev/null # an empty config: the built-in services
 unset COSTS_PROVIDERS
 export HOME="$T"
 export TZ=UTC

@@ -20,9 +20,9 @@
 
 #define DEFAULT_MAX_MEMORY   (64ull << 20)
 #define NONE                 UINT32_MAX
-#define MAX_UNDECIDED_PKTS   48 /* packets fed before the fallback decides */
+#define MAX_UNDECIDED_PKTS   48    /* packets fed before the fallback decides */
 #define PENDING_STATE_BUDGET 16384 /* bytes of classifier state assumed per undecided flow */
-#define FRAG_SLOTS           4096 /* 256 below 16 MiB */
+#define FRAG_SLOTS           4096  /* 256 below 16 MiB */
 #define FRAG_TIMEOUT         30
 #define TIMEOUT_TCP          600
 #define TIMEOUT_TCP_CLOSED   10
@@ -41,11 +41,11 @@ struct flow {
 	uint8_t a[16], b[16]; /* the two addresses, a <= b */
 	uint16_t pa, pb;
 	uint8_t proto, family, flags;
-	uint16_t service; /* valid with F_DECIDED */
+	uint16_t service;   /* valid with F_DECIDED */
 	uint32_t last_seen; /* seconds since c->time_base */
 	uint32_t next;      /* bucket chain, or the free list */
 	uint32_t lru_prev, lru_next;
-	uint32_t pend;      /* pending slot of an undecided flow, or NONE */
+	uint32_t pend; /* pending slot of an undecided flow, or NONE */
 };
 
 struct pending {
@@ -93,7 +93,7 @@ struct capture {
 	uint32_t capacity, used, free_head;
 	uint32_t *buckets;
 	uint32_t bucket_mask, bucket_max; /* grows by doubling up to bucket_max */
-	uint32_t lru_head, lru_tail; /* head: most recently seen */
+	uint32_t lru_head, lru_tail;      /* head: most recently seen */
 	int64_t time_base;
 	bool have_base;
 
@@ -182,8 +182,7 @@ static void acc_add(struct capture *c, int32_t day, uint16_t svc, const uint64_t
 	d->dirty = true;
 }
 
-static void acc_packet(struct capture *c, int32_t day, uint16_t svc, bool egress,
-		       uint64_t bytes)
+static void acc_packet(struct capture *c, int32_t day, uint16_t svc, bool egress, uint64_t bytes)
 {
 	struct day_acc *d = day_acc_get(c, day);
 	if (!d)
@@ -239,7 +238,7 @@ int capture_parse_cidrs(const char *text, struct capture_cidr **out, size_t *n, 
 		v = nv;
 		v[count++] = cidr;
 		continue;
-bad:
+	bad:
 		if (slash)
 			*slash = '/';
 		err_set(e, "bad address or network '%s' (want ADDR[/PREFIX] or auto)", tok);
@@ -279,8 +278,7 @@ static bool is_local(const struct capture *c, int family, const uint8_t *addr)
 	return false;
 }
 
-int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n,
-		      struct err *e)
+int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n, struct err *e)
 {
 	struct capture_cidr *copy = NULL;
 
@@ -300,8 +298,8 @@ void capture_set_linktype(struct capture *c, int dlt)
 	c->dlt = dlt;
 }
 
-int capture_new(const struct capture_config *cfg, const struct classify *cls,
-		struct capture **out, struct err *e)
+int capture_new(const struct capture_config *cfg, const struct classify *cls, struct capture **out,
+                struct err *e)
 {
 	struct capture *c = calloc(1, sizeof(*c));
 	uint64_t mem = cfg->max_memory ? cfg->max_memory : DEFAULT_MAX_MEMORY;
@@ -395,7 +393,7 @@ static void flow_fallback(struct capture *c, struct flow *f)
 	if (f->flags & F_DECIDED)
 		return;
 	uint16_t svc = f->pend != NONE ? classify_flow_fallback(c->cls, c->pend[f->pend].state)
-				       : classify_flow_fallback(c->cls, NULL);
+	                               : classify_flow_fallback(c->cls, NULL);
 	if (svc >= c->nsvc)
 		svc = c->other;
 	flow_settle(c, f, svc);
@@ -412,7 +410,7 @@ struct key {
 static uint32_t key_hash(const struct key *k)
 {
 	uint64_t w[4], h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)k->proto << 40) ^
-			   ((uint64_t)k->pa << 16) ^ k->pb;
+	                   ((uint64_t)k->pa << 16) ^ k->pb;
 	memcpy(w, k->a, 16);
 	memcpy(w + 2, k->b, 16);
 	for (int i = 0; i < 4; i++) {
@@ -610,7 +608,7 @@ static bool decides_local_is_src(const struct capture *c, const struct decoded *
 }
 
 static void classify_fill(const struct flow *f, const struct decoded *d, bool from_a,
-			  struct classify_pkt *p)
+                          struct classify_pkt *p)
 {
 	bool local_a = f->flags & F_LOCAL_IS_A;
 	p->proto = d->proto;
@@ -629,8 +627,7 @@ static void classify_fill(const struct flow *f, const struct decoded *d, bool fr
 	p->len = later_frag ? 0 : d->payload_len;
 }
 
-static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egress,
-			uint64_t bytes)
+static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egress, uint64_t bytes)
 {
 	struct pending *p = &c->pend[f->pend];
 	int slot = -1;
@@ -661,8 +658,8 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	memcpy(dw, d->dst, 16);
 	/* Any total order will do to put both directions in one entry. */
 	bool from_a = sw[0] != dw[0]   ? sw[0] < dw[0]
-		      : sw[1] != dw[1] ? sw[1] < dw[1]
-				       : d->sport <= d->dport;
+	              : sw[1] != dw[1] ? sw[1] < dw[1]
+	                               : d->sport <= d->dport;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.a, from_a ? d->src : d->dst, 16);
@@ -758,8 +755,7 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			f->flags |= from_a ? F_FIN_A : F_FIN_B;
 		/* A connection that ended undecided will not say more. */
 		if (!(f->flags & F_DECIDED) &&
-		    ((f->flags & F_RST) ||
-		     (f->flags & (F_FIN_A | F_FIN_B)) == (F_FIN_A | F_FIN_B)))
+		    ((f->flags & F_RST) || (f->flags & (F_FIN_A | F_FIN_B)) == (F_FIN_A | F_FIN_B)))
 			flow_fallback(c, f);
 	}
 }
@@ -812,7 +808,7 @@ void capture_add_drops(struct capture *c, int64_t now, uint64_t drops)
 }
 
 void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
-		    size_t caplen, size_t wirelen)
+                    size_t caplen, size_t wirelen)
 {
 	struct decoded d;
 	(void)usec;
@@ -844,8 +840,8 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 	}
 	if (s == DECODE_OK && d.fragment)
 		frag_track(c, &d, sec);
-	bool flowable = s == DECODE_OK &&
-			(d.has_ports || (d.proto != IPPROTO_TCP && d.proto != IPPROTO_UDP));
+	bool flowable =
+	    s == DECODE_OK && (d.has_ports || (d.proto != IPPROTO_TCP && d.proto != IPPROTO_UDP));
 	if (!flowable) {
 		bool egress = d.has_l3 && c->nlocal && is_local(c, d.family, d.src);
 		acc_packet(c, day, c->other, egress, d.l3_len);
@@ -902,9 +898,9 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
 				if (!row[V_EG_BYTES + dir] && !row[V_EG_PKTS + dir])
 					continue;
 				if (store_add_daily(s, host, d->day, name,
-						    dir ? STORE_INGRESS : STORE_EGRESS,
-						    STORE_SOURCE_PCAP, row[V_EG_BYTES + dir],
-						    row[V_EG_PKTS + dir], e))
+				                    dir ? STORE_INGRESS : STORE_EGRESS,
+				                    STORE_SOURCE_PCAP, row[V_EG_BYTES + dir],
+				                    row[V_EG_PKTS + dir], e))
 					goto fail;
 			}
 		}
@@ -920,7 +916,7 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
 			uint64_t *row = &d->v[svc * V_N];
 			if (row[V_EG_PKTS] || row[V_IN_PKTS]) {
 				struct total *t =
-					total_get(c, classify_service_name(c->cls, (uint16_t)svc));
+				    total_get(c, classify_service_name(c->cls, (uint16_t)svc));
 				if (t) {
 					t->egress += row[V_EG_BYTES];
 					t->ingress += row[V_IN_BYTES];
@@ -991,9 +987,9 @@ void capture_get_stats(const struct capture *c, struct capture_stats *st)
 }
 
 void capture_each_total(const struct capture *c,
-			void (*fn)(void *ctx, const char *service, uint64_t egress,
-				   uint64_t ingress),
-			void *ctx)
+                        void (*fn)(void *ctx, const char *service, uint64_t egress,
+                                   uint64_t ingress),
+                        void *ctx)
 {
 	for (size_t i = 0; i < c->ntotals; i++)
 		fn(ctx, c->totals[i].name, c->totals[i].egress, c->totals[i].ingress);

@@ -59,8 +59,8 @@ struct capture_stats {
  * borrowed and must outlive the capture (or be replaced by capture_reload).
  * Offline captures start with `auto` local detection (see capture_set_local).
  */
-int capture_new(const struct capture_config *cfg, const struct classify *cls,
-		struct capture **out, struct err *e);
+int capture_new(const struct capture_config *cfg, const struct classify *cls, struct capture **out,
+                struct err *e);
 
 /*
  * Decides every flow still undecided (classify_flow_fallback), frees all
@@ -79,8 +79,7 @@ int capture_parse_cidrs(const char *text, struct capture_cidr **out, size_t *n, 
  * connection the side that answered the SYN, else the side with the lower
  * port.  Applies to flows created from now on.  Copies nets.
  */
-int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n,
-		      struct err *e);
+int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n, struct err *e);
 
 /* Sets the link type (a DLT_ value) of the frames passed to capture_packet. */
 void capture_set_linktype(struct capture *c, int dlt);
@@ -90,7 +89,7 @@ void capture_set_linktype(struct capture *c, int dlt);
  * captured at sec (Unix time) + usec.
  */
 void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
-		    size_t caplen, size_t wirelen);
+                    size_t caplen, size_t wirelen);
 
 /* Live captures: marks the seconds up to now as observed (coverage). */
 void capture_observe(struct capture *c, int64_t now);
@@ -128,8 +127,8 @@ void capture_get_stats(const struct capture *c, struct capture_stats *st);
  * service with traffic, in first-flushed order.
  */
 void capture_each_total(const struct capture *c,
-			void (*fn)(void *ctx, const char *service, uint64_t egress,
-				   uint64_t ingress),
-			void *ctx);
+                        void (*fn)(void *ctx, const char *service, uint64_t egress,
+                                   uint64_t ingress),
+                        void *ctx);
 
 #endif

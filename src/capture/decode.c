@@ -77,15 +77,15 @@ static bool cur_bytes(struct cursor *c, void *dst, size_t n)
 	return true;
 }
 
-#define ETH_IPV4   0x0800
-#define ETH_IPV6   0x86dd
-#define ETH_VLAN   0x8100
-#define ETH_QINQ   0x88a8
-#define ETH_QINQ_OLD 0x9100
-#define ETH_PPPOE  0x8864
-#define PPP_IPV4   0x0021
-#define PPP_IPV6   0x0057
-#define MAX_TAGS   8
+#define ETH_IPV4        0x0800
+#define ETH_IPV6        0x86dd
+#define ETH_VLAN        0x8100
+#define ETH_QINQ        0x88a8
+#define ETH_QINQ_OLD    0x9100
+#define ETH_PPPOE       0x8864
+#define PPP_IPV4        0x0021
+#define PPP_IPV6        0x0057
+#define MAX_TAGS        8
 #define MAX_EXT_HEADERS 16
 
 /*
@@ -174,13 +174,12 @@ static enum decode_status decode_ipv4(struct cursor *c, size_t wire_left, struct
 
 static bool ipv6_ext_header(uint8_t nh)
 {
-	return nh == 0 || nh == 43 || nh == 60 || nh == 135 || nh == 139 || nh == 140 ||
-	       nh == 51 || nh == 44;
+	return nh == 0 || nh == 43 || nh == 60 || nh == 135 || nh == 139 || nh == 140 || nh == 51 ||
+	       nh == 44;
 }
 
 static enum decode_status decode_ipv6(struct cursor *c, size_t wire_left, struct decoded *d)
 {
-	size_t start = c->off;
 	uint32_t vtcfl;
 	uint16_t plen;
 	uint8_t nh;
@@ -231,7 +230,6 @@ static enum decode_status decode_ipv6(struct cursor *c, size_t wire_left, struct
 			return DECODE_TRUNCATED;
 		}
 	}
-	(void)start;
 	d->proto = nh;
 	return decode_l4(c, left, d);
 }
@@ -256,7 +254,7 @@ static size_t wire_left(const struct cursor *c, size_t wirelen)
 }
 
 static enum decode_status decode_ethertype(struct cursor *c, uint16_t type, size_t wirelen,
-					   struct decoded *d)
+                                           struct decoded *d)
 {
 	for (int tags = 0;; tags++) {
 		switch (type) {
@@ -338,7 +336,7 @@ static enum decode_status link_ipv6(struct cursor *c, size_t wirelen, struct dec
 
 /* BSD address families in loopback headers: AF_INET is 2 everywhere, AF_INET6 varies. */
 static enum decode_status loop_family(struct cursor *c, uint32_t af, size_t wirelen,
-				      struct decoded *d)
+                                      struct decoded *d)
 {
 	if (af == 2)
 		return decode_ipv4(c, wire_left(c, wirelen), d);
@@ -373,20 +371,20 @@ static const struct link_decoder {
 	const char *name;
 	enum decode_status (*fn)(struct cursor *c, size_t wirelen, struct decoded *d);
 } link_decoders[] = {
-	{DLT_EN10MB, "EN10MB", link_ethernet},
-	{DLT_LINUX_SLL, "LINUX_SLL", link_sll},
-	{DLT_LINUX_SLL2, "LINUX_SLL2", link_sll2},
-	{DLT_RAW, "RAW", link_raw},
+    {DLT_EN10MB, "EN10MB", link_ethernet},
+    {DLT_LINUX_SLL, "LINUX_SLL", link_sll},
+    {DLT_LINUX_SLL2, "LINUX_SLL2", link_sll2},
+    {DLT_RAW, "RAW", link_raw},
 #if DLT_RAW != 12
-	{12, "RAW", link_raw},
+    {12, "RAW", link_raw},
 #endif
 #if DLT_RAW != 14
-	{14, "RAW", link_raw},
+    {14, "RAW", link_raw},
 #endif
-	{DLT_IPV4, "IPV4", link_ipv4},
-	{DLT_IPV6, "IPV6", link_ipv6},
-	{DLT_NULL, "NULL", link_null},
-	{DLT_LOOP, "LOOP", link_loop},
+    {DLT_IPV4, "IPV4", link_ipv4},
+    {DLT_IPV6, "IPV6", link_ipv6},
+    {DLT_NULL, "NULL", link_null},
+    {DLT_LOOP, "LOOP", link_loop},
 };
 
 static const struct link_decoder *find_decoder(int dlt)
@@ -409,7 +407,7 @@ const char *decode_linktype_name(int dlt)
 }
 
 enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
-				 struct decoded *d)
+                                 struct decoded *d)
 {
 	const struct link_decoder *ld = find_decoder(dlt);
 	struct cursor c = {.p = pkt, .len = caplen, .off = 0};

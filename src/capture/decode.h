@@ -20,12 +20,12 @@ enum decode_status {
 };
 
 struct decoded {
-	int family;      /* AF_INET or AF_INET6; 0 when no IP header was read */
-	uint8_t proto;   /* transport protocol after the IPv6 extension headers */
-	bool has_l3;     /* l3_len and the addresses are valid */
-	bool has_ports;  /* sport/dport valid: a TCP or UDP header was read */
+	int family;               /* AF_INET or AF_INET6; 0 when no IP header was read */
+	uint8_t proto;            /* transport protocol after the IPv6 extension headers */
+	bool has_l3;              /* l3_len and the addresses are valid */
+	bool has_ports;           /* sport/dport valid: a TCP or UDP header was read */
 	uint8_t src[16], dst[16]; /* addresses in network order (IPv4 in the first 4) */
-	uint64_t l3_len; /* layer-3 bytes: IPv4 total length, IPv6 payload length + 40 */
+	uint64_t l3_len;          /* layer-3 bytes: IPv4 total length, IPv6 payload length + 40 */
 	uint16_t sport, dport;
 	uint8_t tcp_flags;
 	uint32_t seq;
@@ -51,6 +51,6 @@ const char *decode_linktype_name(int dlt);
  * and its length were still read.
  */
 enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
-				 struct decoded *d);
+                                 struct decoded *d);
 
 #endif

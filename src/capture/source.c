@@ -59,13 +59,13 @@ static int check_linktype(struct capture_source *s, struct err *e)
 	if (!decode_linktype_supported(s->dlt)) {
 		const char *name = pcap_datalink_val_to_name(s->dlt);
 		return err_set(e, "cannot read '%s': unsupported link type %d (%s)", s->name,
-			       s->dlt, name ? name : "unknown");
+		               s->dlt, name ? name : "unknown");
 	}
 	return 0;
 }
 
 int capture_source_open_file(const char *path, const char *filter, struct capture_source **out,
-			     struct err *e)
+                             struct err *e)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture_source *s = calloc(1, sizeof(*s));
@@ -142,7 +142,7 @@ fail:
 }
 
 int capture_source_open_live(const struct capture_live_opts *o, struct capture_source **out,
-			     struct err *e)
+                             struct err *e)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct capture_source *s = calloc(1, sizeof(*s));
@@ -172,9 +172,9 @@ int capture_source_open_live(const struct capture_live_opts *o, struct capture_s
 			err_set(e, "cannot capture on '%s': no such interface", o->iface);
 		else if (rc == PCAP_ERROR_PERM_DENIED)
 			err_set(e,
-				"cannot capture on '%s': permission denied (run as root or "
-				"grant CAP_NET_RAW: setcap cap_net_raw,cap_net_admin+ep costs)",
-				o->iface);
+			        "cannot capture on '%s': permission denied (run as root or "
+			        "grant CAP_NET_RAW: setcap cap_net_raw,cap_net_admin+ep costs)",
+			        o->iface);
 		else if (rc == PCAP_ERROR_IFACE_NOT_UP)
 			err_set(e, "cannot capture on '%s': interface is down", o->iface);
 		else
@@ -245,8 +245,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	}
 }
 
-enum capture_read capture_source_read(struct capture_source *s, struct capture *c, int max,
-				      int *n, struct err *e)
+enum capture_read capture_source_read(struct capture_source *s, struct capture *c, int max, int *n,
+                                      struct err *e)
 {
 	s->cur = c;
 	*n = 0;
@@ -285,14 +285,12 @@ int capture_source_drops(struct capture_source *s, uint64_t *drops, struct err *
 	if (!s->live)
 		return 0;
 	if (pcap_stats(s->p, &ps) != 0)
-		return err_set(e, "cannot read statistics of '%s': %s", s->name,
-			       pcap_geterr(s->p));
+		return err_set(e, "cannot read statistics of '%s': %s", s->name, pcap_geterr(s->p));
 	*drops = (uint64_t)ps.ps_drop + ps.ps_ifdrop;
 	return 0;
 }
 
-int capture_iface_addresses(const char *iface, struct capture_cidr **out, size_t *n,
-			    struct err *e)
+int capture_iface_addresses(const char *iface, struct capture_cidr **out, size_t *n, struct err *e)
 {
 	struct ifaddrs *ifa, *i;
 	struct capture_cidr *v = NULL;
@@ -308,13 +306,14 @@ int capture_iface_addresses(const char *iface, struct capture_cidr **out, size_t
 			continue;
 		struct capture_cidr cidr = {0};
 		if (i->ifa_addr->sa_family == AF_INET) {
-			const struct sockaddr_in *sin = (const struct sockaddr_in *)(void *)i->ifa_addr;
+			const struct sockaddr_in *sin =
+			    (const struct sockaddr_in *)(void *)i->ifa_addr;
 			cidr.family = AF_INET;
 			memcpy(cidr.addr, &sin->sin_addr, 4);
 			cidr.prefix = 32;
 		} else if (i->ifa_addr->sa_family == AF_INET6) {
 			const struct sockaddr_in6 *sin6 =
-				(const struct sockaddr_in6 *)(void *)i->ifa_addr;
+			    (const struct sockaddr_in6 *)(void *)i->ifa_addr;
 			cidr.family = AF_INET6;
 			memcpy(cidr.addr, &sin6->sin6_addr, 16);
 			cidr.prefix = 128;

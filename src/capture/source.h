@@ -25,7 +25,7 @@ struct capture_source;
  * filter (BPF syntax) may be NULL.
  */
 int capture_source_open_file(const char *path, const char *filter, struct capture_source **out,
-			     struct err *e);
+                             struct err *e);
 
 struct capture_live_opts {
 	const char *iface;
@@ -40,7 +40,7 @@ struct capture_live_opts {
  * hint about CAP_NET_RAW when permission was denied.
  */
 int capture_source_open_live(const struct capture_live_opts *o, struct capture_source **out,
-			     struct err *e);
+                             struct err *e);
 
 void capture_source_close(struct capture_source *s);
 
@@ -62,8 +62,8 @@ enum capture_read {
 };
 
 /* Reads up to max packets (-1: whatever is ready) into c. */
-enum capture_read capture_source_read(struct capture_source *s, struct capture *c, int max,
-				      int *n, struct err *e);
+enum capture_read capture_source_read(struct capture_source *s, struct capture *c, int max, int *n,
+                                      struct err *e);
 
 /* For CAPTURE_READ_TRUNCATED: the byte offset where the incomplete record starts (-1 unknown). */
 int64_t capture_source_truncated_at(const struct capture_source *s);
@@ -75,9 +75,7 @@ int capture_source_drops(struct capture_source *s, uint64_t *drops, struct err *
  * The addresses of interface iface ("any": of every interface) as host
  * networks.  *out is allocated (free()).
  */
-int capture_iface_addresses(const char *iface, struct capture_cidr **out, size_t *n,
-			    struct err *e);
-
+int capture_iface_addresses(const char *iface, struct capture_cidr **out, size_t *n, struct err *e);
 
 /*
  * A netlink socket that becomes readable when an interface address is added

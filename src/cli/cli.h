@@ -23,7 +23,8 @@ struct cli {
 	const char *config_path;
 	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
 	const char *providers_dir;
-	int verbosity;        /* -1 quiet, 0 normal, 1 verbose */
+	const char *reports_dir; /* gnuplot templates: COSTS_REPORTS, share dir or source tree */
+	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
 	struct config *config;
 	char hostname[256];
 };
@@ -44,6 +45,13 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints "costs: message" and a usage hint for cmd; returns 2. */
 int cli_usage(const struct cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The usage error after getopt_long returned opt ('?' or, with an optstring
+ * starting with ':', ':' for a missing value); arg is the argv element it
+ * stopped at.  Hints at global options given after the command.  Returns 2.
+ */
+int cli_bad_option(const struct cmd *cmd, int opt, const char *arg);
 
 /* Prints "costs: warning: message" unless quiet. */
 void cli_warn(const struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -98,24 +106,26 @@ enum {
 	CLI_OPT_FIRST_FREE, /* commands number their own options from here */
 };
 
-#define CLI_PERIOD_LONGOPTS                                                                      \
-	{"from", required_argument, NULL, CLI_OPT_FROM},                                         \
-		{"to", required_argument, NULL, CLI_OPT_TO},                                     \
-		{"month", required_argument, NULL, CLI_OPT_MONTH},                               \
-		{"yesterday", no_argument, NULL, CLI_OPT_YESTERDAY},                             \
-		{"by", required_argument, NULL, CLI_OPT_BY},                                     \
-		{"service", required_argument, NULL, CLI_OPT_SERVICE},                           \
-		{"host", required_argument, NULL, CLI_OPT_HOST},                                 \
-		{"source", required_argument, NULL, CLI_OPT_SOURCE}
+#define CLI_PERIOD_LONGOPTS                                                                        \
+	{"from", required_argument, NULL, CLI_OPT_FROM},                                           \
+	    {"to", required_argument, NULL, CLI_OPT_TO},                                           \
+	    {"month", required_argument, NULL, CLI_OPT_MONTH},                                     \
+	    {"yesterday", no_argument, NULL, CLI_OPT_YESTERDAY},                                   \
+	    {"by", required_argument, NULL, CLI_OPT_BY},                                           \
+	    {"service", required_argument, NULL, CLI_OPT_SERVICE},                                 \
+	    {"host", required_argument, NULL, CLI_OPT_HOST},                                       \
+	{                                                                                          \
+		"source", required_argument, NULL, CLI_OPT_SOURCE                                  \
+	}
 
-#define CLI_PERIOD_HELP                                                                          \
-	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                              \
-	"  --to DAY            last day, inclusive\n"                                            \
-	"  --month YYYY-MM     one calendar month\n"                                             \
-	"  --yesterday         the day before today (local time)\n"                              \
-	"  --by day|month      one row per day (default) or per month\n"                         \
-	"  --service NAME      only this service\n"                                              \
-	"  --host NAME         only this host\n"                                                 \
+#define CLI_PERIOD_HELP                                                                            \
+	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                                \
+	"  --to DAY            last day, inclusive\n"                                              \
+	"  --month YYYY-MM     one calendar month\n"                                               \
+	"  --yesterday         the day before today (local time)\n"                                \
+	"  --by day|month      one row per day (default) or per month\n"                           \
+	"  --service NAME      only this service\n"                                                \
+	"  --host NAME         only this host\n"                                                   \
 	"  --source SRC        only this source: pcap, nft, iface or import\n"
 
 void cli_period_init(struct cli_period *p);

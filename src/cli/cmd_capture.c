@@ -73,13 +73,14 @@ struct run {
 static void print_unsupported(void *ctx, const char *service, unsigned line, const char *term)
 {
 	struct cli *cli = ctx;
-	cli_warn(cli, "%s:%u: service '%s': capture cannot apply '%s' terms (nftables only); "
-		      "this rule never matches here",
-		 cli->config && cli->config->path ? cli->config->path : "config", line, service,
-		 term);
+	cli_warn(cli,
+	         "%s:%u: service '%s': capture cannot apply '%s' terms (nftables only); "
+	         "this rule never matches here",
+	         cli->config && cli->config->path ? cli->config->path : "config", line, service,
+	         term);
 }
 
-static int set_timezone(struct cli *cli, const struct config *cfg)
+static int set_timezone(const struct config *cfg)
 {
 	if (!cfg->timezone)
 		return 0;
@@ -87,11 +88,10 @@ static int set_timezone(struct cli *cli, const struct config *cfg)
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cfg->timezone);
 	if (access(path, R_OK) != 0)
 		return cli_error("unknown time zone '%s' in '%s'", cfg->timezone,
-				 cfg->path ? cfg->path : "config");
+		                 cfg->path ? cfg->path : "config");
 	if (setenv("TZ", cfg->timezone, 1) != 0)
 		return cli_error("cannot set the time zone: %s", strerror(errno));
 	tzset();
-	(void)cli;
 	return 0;
 }
 
@@ -172,10 +172,10 @@ static void show_progress(struct run *r, bool done)
 	}
 	int pct = size ? (int)(pos * 100 / size) : 0;
 	int fill = pct / 5;
-	fprintf(stderr, "\r[%.*s%*s] %3d%% %s/%s %llu packets %.0f packets/s\033[K",
-		fill, "####################", 20 - fill, "", pct,
-		num_format_bytes(pos, b1, sizeof(b1)), num_format_bytes(size, b2, sizeof(b2)),
-		(unsigned long long)s.packets, secs > 0 ? (double)s.packets / secs : 0.0);
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %s/%s %llu packets %.0f packets/s\033[K", fill,
+	        "####################", 20 - fill, "", pct, num_format_bytes(pos, b1, sizeof(b1)),
+	        num_format_bytes(size, b2, sizeof(b2)), (unsigned long long)s.packets,
+	        secs > 0 ? (double)s.packets / secs : 0.0);
 }
 
 static int run_file(struct run *r)
@@ -189,8 +189,7 @@ static int run_file(struct run *r)
 			return 0;
 		if (got_hup) {
 			got_hup = 0;
-			if (flush(r, time(NULL)))
-				return 1;
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
 			reload(r);
 		}
 		enum capture_read rc = capture_source_read(r->src, r->cap, 4096, &n, &e);
@@ -202,12 +201,14 @@ static int run_file(struct run *r)
 			int64_t off = capture_source_truncated_at(r->src);
 			if (off >= 0)
 				cli_warn(r->cli,
-					 "'%s' is cut short: the record at byte offset %lld is "
-					 "incomplete; everything before it was counted",
-					 r->o.file, (long long)off);
+				         "'%s' is cut short: the record at byte offset %lld is "
+				         "incomplete; everything before it was counted",
+				         r->o.file, (long long)off);
 			else
-				cli_warn(r->cli, "'%s' is cut short in a record; everything before it "
-						 "was counted", r->o.file);
+				cli_warn(r->cli,
+				         "'%s' is cut short in a record; everything before it "
+				         "was counted",
+				         r->o.file);
 			return 0;
 		}
 		if (rc == CAPTURE_READ_ERROR) {
@@ -222,8 +223,7 @@ static int run_file(struct run *r)
 			r->next_progress = now + 200;
 		}
 		if (now >= next_flush) {
-			if (flush(r, time(NULL)))
-				return 1;
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
 			next_flush = now + (int64_t)r->o.flush * 1000;
 		}
 	}
@@ -239,9 +239,10 @@ static int refresh_addresses(struct run *r)
 		return cli_error("%s", e.msg);
 	if (n == 0)
 		cli_warn(r->cli, "'%s' has no addresses yet: flows use the auto direction rule",
-			 r->o.iface);
+		         r->o.iface);
 	int rc = capture_set_local(r->cap, nets, n, &e);
 	free(nets);
+	cli_verbose(r->cli, "'%s' has %zu local address%s", r->o.iface, n, n == 1 ? "" : "es");
 	return rc ? cli_error("%s", e.msg) : 0;
 }
 
@@ -266,8 +267,7 @@ static int run_live(struct run *r, int watch_fd)
 		if (got_hup) {
 			got_hup = 0;
 			capture_observe(r->cap, time(NULL));
-			if (flush(r, time(NULL)))
-				return 1;
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
 			reload(r);
 		}
 		int64_t wait = 1000;
@@ -278,7 +278,7 @@ static int run_live(struct run *r, int watch_fd)
 		int pr = poll(pfd, watch_fd >= 0 ? 2 : 1, (int)wait);
 		if (pr < 0 && errno != EINTR)
 			return cli_error("cannot wait for packets on '%s': %s", r->o.iface,
-					 strerror(errno));
+			                 strerror(errno));
 		if (watch_fd >= 0 && pr > 0 && (pfd[1].revents & POLLIN)) {
 			capture_addr_watch_drain(watch_fd);
 			if (refresh_addresses(r))
@@ -294,8 +294,7 @@ static int run_live(struct run *r, int watch_fd)
 		capture_observe(r->cap, wall);
 		capture_expire(r->cap, wall);
 		if (now_mono_ms() >= next_flush) {
-			if (flush(r, wall))
-				return 1;
+			flush(r, wall); /* on failure the totals wait for the next one */
 			next_flush = now_mono_ms() + (int64_t)r->o.flush * 1000;
 		}
 	}
@@ -324,12 +323,12 @@ static void print_total(void *ctx, const char *service, uint64_t egress, uint64_
 	char b[32];
 	(void)ingress;
 	fprintf(s->f, "%s %s %s", s->first ? "; egress" : ",", service,
-		num_format_bytes(egress, b, sizeof(b)));
+	        num_format_bytes(egress, b, sizeof(b)));
 	s->first = false;
 }
 
 static int parse_size_opt(const char *arg, const char *name, uint64_t min, uint64_t max,
-			  uint64_t *out)
+                          uint64_t *out)
 {
 	struct err e;
 	if (num_parse_size(arg, out, &e) || *out < min || *out > max)
@@ -340,18 +339,18 @@ static int parse_size_opt(const char *arg, const char *name, uint64_t min, uint6
 static int exec_capture(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"read", required_argument, NULL, 'r'},
-		{"interface", required_argument, NULL, 'i'},
-		{"seconds", required_argument, NULL, OPT_SECONDS},
-		{"local", required_argument, NULL, OPT_LOCAL},
-		{"filter", required_argument, NULL, OPT_FILTER},
-		{"user", required_argument, NULL, OPT_USER},
-		{"flush", required_argument, NULL, OPT_FLUSH},
-		{"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
-		{"buffer", required_argument, NULL, OPT_BUFFER},
-		{"snaplen", required_argument, NULL, OPT_SNAPLEN},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"read", required_argument, NULL, 'r'},
+	    {"interface", required_argument, NULL, 'i'},
+	    {"seconds", required_argument, NULL, OPT_SECONDS},
+	    {"local", required_argument, NULL, OPT_LOCAL},
+	    {"filter", required_argument, NULL, OPT_FILTER},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"flush", required_argument, NULL, OPT_FLUSH},
+	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+	    {"buffer", required_argument, NULL, OPT_BUFFER},
+	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct run r = {.cli = cli};
 	struct capture_cidr *nets = NULL;
@@ -394,7 +393,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_MAX_MEMORY:
 			if (parse_size_opt(optarg, "--max-memory", 1u << 20, 1ull << 40,
-					   &r.o.max_memory))
+			                   &r.o.max_memory))
 				return EXIT_USAGE;
 			break;
 		case OPT_BUFFER:
@@ -421,7 +420,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
 
 	const struct config *cfg = cli_config(cli);
-	if (!cfg || set_timezone(cli, cfg))
+	if (!cfg || set_timezone(cfg))
 		goto out;
 	if (classify_new(cfg, &r.cls, &e)) {
 		cli_error("%s", e.msg);
@@ -436,9 +435,9 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		}
 	} else {
 		struct capture_live_opts lo = {.iface = r.o.iface,
-					       .snaplen = (int)r.o.snaplen,
-					       .buffer = r.o.buffer,
-					       .filter = r.o.filter};
+		                               .snaplen = (int)r.o.snaplen,
+		                               .buffer = r.o.buffer,
+		                               .filter = r.o.filter};
 		if (capture_source_open_live(&lo, &r.src, &e)) {
 			cli_error("%s", e.msg);
 			goto out;
@@ -452,9 +451,9 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		goto out;
 
 	struct capture_config cc = {
-		.max_memory = r.o.max_memory,
-		.local_time = cfg->timezone != NULL,
-		.observe_by_packets = r.o.file != NULL,
+	    .max_memory = r.o.max_memory,
+	    .local_time = cfg->timezone != NULL,
+	    .observe_by_packets = r.o.file != NULL,
 	};
 	if (capture_new(&cc, r.cls, &r.cap, &e)) {
 		cli_error("%s", e.msg);
@@ -516,23 +515,23 @@ out:
 }
 
 const struct cmd cmd_capture = {
-	.name = "capture",
-	.synopsis = "-r FILE|- | -i IFACE [--seconds N] [--local CIDR,...|auto] [--filter BPF] "
-		    "[--user NAME] [--flush SECS] [--max-memory SIZE] [--buffer SIZE] "
-		    "[--snaplen N]",
-	.summary = "count bytes per service from a capture file or a live interface",
-	.help = "  -r, --read FILE      read a pcap or pcapng file ('-' for standard input)\n"
-		"  -i, --interface IF   capture live on interface IF ('any' for all)\n"
-		"  --seconds N          stop a live capture after N seconds\n"
-		"  --local LIST|auto    this host's addresses, CIDR,... (default: the\n"
-		"                       interface's addresses live, auto for files: the side\n"
-		"                       that accepted the connection, else the lower port)\n"
-		"  --filter BPF         only packets matching this pcap filter\n"
-		"  --user NAME          drop to this user and its group after opening the\n"
-		"                       device and the database\n"
-		"  --flush SECS         write totals to the database every SECS (default 60)\n"
-		"  --max-memory SIZE    memory for the flow table (default 64MiB)\n"
-		"  --buffer SIZE        kernel capture buffer (default 32MiB)\n"
-		"  --snaplen N          bytes kept of each packet, live (default 2048)\n",
-	.exec = exec_capture,
+    .name = "capture",
+    .synopsis = "-r FILE|- | -i IFACE [--seconds N] [--local CIDR,...|auto] [--filter BPF] "
+                "[--user NAME] [--flush SECS] [--max-memory SIZE] [--buffer SIZE] "
+                "[--snaplen N]",
+    .summary = "count bytes per service from a capture file or a live interface",
+    .help = "  -r, --read FILE      read a pcap or pcapng file ('-' for standard input)\n"
+            "  -i, --interface IF   capture live on interface IF ('any' for all)\n"
+            "  --seconds N          stop a live capture after N seconds\n"
+            "  --local LIST|auto    this host's addresses, CIDR,... (default: the\n"
+            "                       interface's addresses live, auto for files: the side\n"
+            "                       that accepted the connection, else the lower port)\n"
+            "  --filter BPF         only packets matching this pcap filter\n"
+            "  --user NAME          drop to this user and its group after opening the\n"
+            "                       device and the database\n"
+            "  --flush SECS         write totals to the database every SECS (default 60)\n"
+            "  --max-memory SIZE    memory for the flow table (default 64MiB)\n"
+            "  --buffer SIZE        kernel capture buffer (default 32MiB)\n"
+            "  --snaplen N          bytes kept of each packet, live (default 2048)\n",
+    .exec = exec_capture,
 };

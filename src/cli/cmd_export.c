@@ -11,10 +11,10 @@
 static int exec_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_PERIOD_LONGOPTS,
-		{"out", required_argument, NULL, CLI_OPT_OUT},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    CLI_PERIOD_LONGOPTS,
+	    {"out", required_argument, NULL, CLI_OPT_OUT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	extern const struct cmd cmd_export;
 	struct cli_period p;
@@ -28,7 +28,7 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	cli_period_init(&p);
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_export);
 			return 0;
@@ -37,9 +37,9 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 			out = optarg;
 			continue;
 		}
-		rc = opt == '?' ? 1 : cli_period_option(&cmd_export, &p, opt, optarg);
+		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_export, &p, opt, optarg);
 		if (rc == 1)
-			return cli_usage(&cmd_export, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_export, opt, argv[optind - 1]);
 		if (rc)
 			return rc;
 	}
@@ -75,14 +75,14 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_export = {
-	.name = "export",
-	.synopsis = "daily|monthly [--from DAY] [--to DAY] [--month YYYY-MM] [--out FILE]",
-	.summary = "write daily or monthly totals as CSV (RFC 4180)",
-	.help = "Kinds:\n"
-		"  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
-		"            ingress_packets\n"
-		"  monthly   the same with month (YYYY-MM) in the first column\n"
-		"\nOptions:\n" CLI_PERIOD_HELP
-		"  --out FILE          write FILE (replaced atomically) instead of stdout\n",
-	.exec = exec_export,
+    .name = "export",
+    .synopsis = "daily|monthly [--from DAY] [--to DAY] [--month YYYY-MM] [--out FILE]",
+    .summary = "write daily or monthly totals as CSV (RFC 4180)",
+    .help = "Kinds:\n"
+            "  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
+            "            ingress_packets\n"
+            "  monthly   the same with month (YYYY-MM) in the first column\n"
+            "\nOptions:\n" CLI_PERIOD_HELP
+            "  --out FILE          write FILE (replaced atomically) instead of stdout\n",
+    .exec = exec_export,
 };

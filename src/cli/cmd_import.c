@@ -38,12 +38,12 @@ static int on_row(void *ctx, size_t line, char **f, size_t nf, struct err *e)
 	if (!im->header_done) {
 		im->header_done = true;
 		if (nf < 8)
-			return err_set(e, "header has %zu columns, expected at least 8: %s,...",
-				       nf, report_daily_header[0]);
+			return err_set(e, "header has %zu columns, expected at least 8: %s,...", nf,
+			               report_daily_header[0]);
 		for (size_t i = 0; i < 8; i++)
 			if (strcmp(f[i], report_daily_header[i]) != 0)
 				return err_set(e, "column %zu of the header is '%s', expected '%s'",
-					       i + 1, f[i], report_daily_header[i]);
+				               i + 1, f[i], report_daily_header[i]);
 		return 0;
 	}
 	if (nf < 8)
@@ -127,14 +127,16 @@ static int run(struct cli *cli, const char *path)
 		size_t j = i;
 		for (; j < im.n && cmp_row(&im.rows[i], &im.rows[j]) == 0; j++)
 			for (int k = 0; k < 4; k++)
-				if (!num_add_u64(v[k], im.rows[j].v[k], &v[k]) || v[k] > INT64_MAX) {
+				if (!num_add_u64(v[k], im.rows[j].v[k], &v[k]) ||
+				    v[k] > INT64_MAX) {
 					char d[11];
-					err_set(&e, "%s: the totals of '%s' on %s exceed 2^63-1", name,
-						im.rows[i].service, date_format_day(im.rows[i].day, d));
+					err_set(&e, "%s: the totals of '%s' on %s exceed 2^63-1",
+					        name, im.rows[i].service,
+					        date_format_day(im.rows[i].day, d));
 					goto fail;
 				}
 		if (store_set_import(st, im.rows[i].host, im.rows[i].day, im.rows[i].service, v[0],
-				     v[1], v[2], v[3], &e))
+		                     v[1], v[2], v[3], &e))
 			goto fail;
 		groups++;
 		i = j;
@@ -142,8 +144,9 @@ static int run(struct cli *cli, const char *path)
 	if (store_run_finish(st, run_id, 0, name, &e) || store_commit(st, &e))
 		goto fail;
 	if (cli->verbosity >= 0)
-		fprintf(stderr, "costs: imported %zu rows (%zu host-day-service totals) from '%s'\n",
-			im.n, groups, name);
+		fprintf(stderr,
+		        "costs: imported %zu rows (%zu host-day-service totals) from '%s'\n", im.n,
+		        groups, name);
 	status = 0;
 	goto out;
 fail:
@@ -164,17 +167,17 @@ out:
 static int exec_import(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_import);
 			return 0;
 		}
-		return cli_usage(&cmd_import, "unknown option '%s'", argv[optind - 1]);
+		return cli_bad_option(&cmd_import, opt, argv[optind - 1]);
 	}
 	if (argc - optind != 1)
 		return cli_usage(&cmd_import, "expected one file (or - for standard input)");
@@ -182,14 +185,14 @@ static int exec_import(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_import = {
-	.name = "import",
-	.synopsis = "FILE.csv|-",
-	.summary = "add daily totals from a CSV in the 'export daily' format",
-	.help = "Reads day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
-		"ingress_packets rows (the header is required) and stores them as source\n"
-		"'import'.  A bad row fails the whole import with FILE:LINE and nothing is\n"
-		"written.  Importing a file again replaces the imported totals of each\n"
-		"(host, day, service) it names, so it is idempotent.  An empty host means\n"
-		"this host.\n",
-	.exec = exec_import,
+    .name = "import",
+    .synopsis = "FILE.csv|-",
+    .summary = "add daily totals from a CSV in the 'export daily' format",
+    .help = "Reads day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
+            "ingress_packets rows (the header is required) and stores them as source\n"
+            "'import'.  A bad row fails the whole import with FILE:LINE and nothing is\n"
+            "written.  Importing a file again replaces the imported totals of each\n"
+            "(host, day, service) it names, so it is idempotent.  An empty host means\n"
+            "this host.\n",
+    .exec = exec_import,
 };

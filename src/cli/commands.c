@@ -8,11 +8,19 @@ extern const struct cmd cmd_capture;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_project;
+extern const struct cmd cmd_plot;
+extern const struct cmd cmd_compare;
+extern const struct cmd cmd_providers;
 
 const struct cmd *const cli_commands[] = {
 	&cmd_capture,
 	&cmd_report,
+	&cmd_compare,
+	&cmd_project,
+	&cmd_plot,
 	&cmd_export,
 	&cmd_import,
+	&cmd_providers,
 	NULL,
 };

@@ -36,10 +36,28 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, "usage: costs %s %s\n(see 'costs %s --help')\n", cmd->name,
-			cmd->synopsis, cmd->name);
+		        cmd->synopsis, cmd->name);
 	else
 		fputs("(see 'costs --help')\n", stderr);
 	return EXIT_USAGE;
+}
+
+int cli_bad_option(const struct cmd *cmd, int opt, const char *arg)
+{
+	static const char *const globals[] = {"--db", "--config", "--providers", "-q",
+					      "--quiet", "-v", "--verbose"};
+	size_t n = strcspn(arg, "=");
+
+	if (opt == ':')
+		return cli_usage(cmd, "option '%s' needs a value", arg);
+
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
+		if (strlen(globals[i]) == n && strncmp(arg, globals[i], n) == 0)
+			return cli_usage(cmd,
+					 "'%.*s' is a global option: give it before the command "
+					 "(costs %.*s ... %s)",
+					 (int)n, arg, (int)n, arg, cmd->name);
+	return cli_usage(cmd, "unknown option '%s'", arg);
 }
 
 void cli_warn(const struct cli *cli, const char *fmt, ...)
@@ -90,7 +108,7 @@ const struct config *cli_config(struct cli *cli)
 	}
 	if (!cli->config->path)
 		cli_verbose(cli, "no config at '%s': using the built-in services",
-			    cli->config_path);
+		            cli->config_path);
 	return cli->config;
 }
 
@@ -123,7 +141,7 @@ int cli_finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "costs: cannot write standard output: %s\n",
-			strerror(errno ? errno : EIO));
+		        strerror(errno ? errno : EIO));
 		return status ? status : 1;
 	}
 	return status;
@@ -185,7 +203,8 @@ int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, cons
 	case CLI_OPT_SOURCE:
 		if (strcmp(arg, "pcap") && strcmp(arg, "nft") && strcmp(arg, "iface") &&
 		    strcmp(arg, "import"))
-			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface or import)", arg);
+			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface or import)",
+			                 arg);
 		p->source = arg;
 		return 0;
 	}

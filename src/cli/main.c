@@ -19,34 +19,34 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: costs [--db FILE] [--config FILE] [--providers DIR] [-q|-v] COMMAND [ARGS]\n"
-		"\n"
-		"Measures the bytes each service on this host sends, keeps daily totals in\n"
-		"SQLite and prices them for hosting providers.\n"
-		"\n"
-		"Commands:\n");
+	fprintf(
+	    f, "usage: costs [--db FILE] [--config FILE] [--providers DIR] [-q|-v] COMMAND [ARGS]\n"
+	       "\n"
+	       "Measures the bytes each service on this host sends, keeps daily totals in\n"
+	       "SQLite and prices them for hosting providers.\n"
+	       "\n"
+	       "Commands:\n");
 	for (const struct cmd *const *c = cli_commands; *c; c++)
 		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fprintf(f,
-		"\n"
-		"Global options:\n"
-		"  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
-		"                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
-		"  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
-		"                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
-		"  --providers DIR   provider tables (env COSTS_PROVIDERS)\n"
-		"  -q, --quiet       only errors on stderr\n"
-		"  -v, --verbose     more detail on stderr\n"
-		"  -h, --help        this help; 'costs COMMAND --help' for a command\n"
-		"  -V, --version     print the version\n"
-		"\n"
-		"Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
+	        "\n"
+	        "Global options:\n"
+	        "  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
+	        "                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
+	        "  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
+	        "                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
+	        "  --providers DIR   provider tables (env COSTS_PROVIDERS)\n"
+	        "  -q, --quiet       only errors on stderr\n"
+	        "  -v, --verbose     more detail on stderr\n"
+	        "  -h, --help        this help; 'costs COMMAND --help' for a command\n"
+	        "  -V, --version     print the version\n"
+	        "\n"
+	        "Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
 }
 
 /* Builds "$XDG_x_HOME/costs/NAME" or "$HOME/FALLBACK/costs/NAME" into buf. */
 static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const char *fallback,
-			    const char *name)
+                            const char *name)
 {
 	const char *xdg = getenv(xdg_var);
 	const char *home = getenv("HOME");
@@ -59,10 +59,12 @@ static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const ch
 }
 
 /*
- * Provider tables: the installed share directory, or the source tree's
- * providers/ when this binary runs from its build directory.
+ * A folder of the installed share directory (installed), or the source
+ * tree's folder of the same name when this binary runs from its build
+ * directory: provider tables and gnuplot templates.
  */
-static const char *default_providers(char *buf, size_t len)
+static const char *default_share_dir(char *buf, size_t len, const char *name,
+				     const char *installed)
 {
 #if defined(COSTS_BUILD_ROOT) && defined(COSTS_SOURCE_ROOT)
 	char exe[PATH_MAX];
@@ -71,28 +73,26 @@ static const char *default_providers(char *buf, size_t len)
 		exe[n] = '\0';
 		size_t bl = strlen(COSTS_BUILD_ROOT);
 		if (strncmp(exe, COSTS_BUILD_ROOT, bl) == 0 && exe[bl] == '/') {
-			snprintf(buf, len, "%s/providers", COSTS_SOURCE_ROOT);
+			snprintf(buf, len, "%s/%s", COSTS_SOURCE_ROOT, name);
 			return buf;
 		}
 	}
+#else
+	(void)name;
 #endif
-	snprintf(buf, len, "%s", COSTS_PROVIDERS_DIR);
+	snprintf(buf, len, "%s", installed);
 	return buf;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"config", required_argument, NULL, 'c'},
-		{"providers", required_argument, NULL, 'p'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"db", required_argument, NULL, 'd'},        {"config", required_argument, NULL, 'c'},
+	    {"providers", required_argument, NULL, 'p'}, {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
 	};
-	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX];
+	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX], repbuf[PATH_MAX];
 	struct cli cli = {0};
 	const char *env;
 	int opt, status;
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 			if (optopt)
 				return cli_usage(NULL, "unknown option '-%c'", optopt);
 			return cli_usage(NULL, "unknown or incomplete option '%s'",
-					 argv[optind - 1]);
+			                 argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
@@ -141,15 +141,20 @@ int main(int argc, char **argv)
 	}
 	if (!cli.db_path || !*cli.db_path)
 		cli.db_path = geteuid() == 0 ? "/var/lib/costs/costs.db"
-					     : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
-							".local/share", "costs.db");
+		                             : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
+		                                        ".local/share", "costs.db");
 	if (!cli.config_path)
-		cli.config_path = geteuid() == 0 ? "/etc/costs/costs.conf"
-						 : xdg_path(cfgbuf, sizeof(cfgbuf),
-							    "XDG_CONFIG_HOME", ".config",
-							    "costs.conf");
+		cli.config_path = geteuid() == 0
+		                      ? "/etc/costs/costs.conf"
+		                      : xdg_path(cfgbuf, sizeof(cfgbuf), "XDG_CONFIG_HOME",
+		                                 ".config", "costs.conf");
 	if (!cli.providers_dir || !*cli.providers_dir)
-		cli.providers_dir = default_providers(provbuf, sizeof(provbuf));
+		cli.providers_dir =
+			default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);
+	cli.reports_dir = getenv("COSTS_REPORTS");
+	if (!cli.reports_dir || !*cli.reports_dir)
+		cli.reports_dir =
+			default_share_dir(repbuf, sizeof(repbuf), "reports", COSTS_REPORTS_DIR);
 
 	for (const struct cmd *const *c = cli_commands; *c; c++) {
 		if (strcmp((*c)->name, argv[optind]) != 0)

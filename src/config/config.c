@@ -27,12 +27,12 @@ struct parse {
 	struct err *e;
 	const char *name;
 	FILE *f;
-	unsigned line;      /* number of the line last handed to inih */
+	unsigned line;         /* number of the line last handed to inih */
 	unsigned section_line; /* line of the last section header read */
 	unsigned entered_line; /* section_line of the section entered last */
 	bool at_line_start;
-	char text[256];     /* start of the line last read, for messages */
-	char section[256];  /* current section as written */
+	char text[256];    /* start of the line last read, for messages */
+	char section[256]; /* current section as written */
 	enum section_kind kind;
 	bool failed;
 };
@@ -177,8 +177,8 @@ static int parse_addr(const char *v, struct config_term *t, struct err *e)
 }
 
 static const char *const detect_names[] = {"tls", "http", "websocket", "mcp", "quic"};
-static const char *const kind_names[] = {"port", "addr", "sni", "host",
-					 "path", "detect", "cgroup", "uid"};
+static const char *const kind_names[] = {"port", "addr",   "sni",    "host",
+                                         "path", "detect", "cgroup", "uid"};
 
 const char *config_term_kind_name(enum config_term_kind k)
 {
@@ -198,8 +198,10 @@ static int parse_term(const char *key, const char *v, struct config_term *t, str
 		if (strcmp(key, kind_names[k]) == 0)
 			break;
 	if (k == sizeof(kind_names) / sizeof(kind_names[0]))
-		return err_set(e, "unknown match term '%s' (port, addr, sni, host, path, detect, "
-				  "cgroup, uid)", key);
+		return err_set(e,
+		               "unknown match term '%s' (port, addr, sni, host, path, detect, "
+		               "cgroup, uid)",
+		               key);
 	t->kind = (enum config_term_kind)k;
 	if (!*v)
 		return err_set(e, "empty value for '%s'", key);
@@ -339,12 +341,16 @@ static int enter_section(struct parse *p, const char *section)
 		return 1;
 	}
 	if (sscanf(section, "%31s %255s%n", kind, name, &n) != 2 || section[n] != '\0')
-		return fail(p, "bad section '[%s]' (expected [costs], [service NAME] or "
-			       "[provider NAME])", section);
+		return fail(p,
+		            "bad section '[%s]' (expected [costs], [service NAME] or "
+		            "[provider NAME])",
+		            section);
 	if (strcmp(kind, "service") == 0) {
 		if (!config_valid_service_name(name))
-			return fail(p, "bad service name '%s' (a letter, then letters, digits, "
-				       "'_', '.' or '-', at most 64)", name);
+			return fail(p,
+			            "bad service name '%s' (a letter, then letters, digits, "
+			            "'_', '.' or '-', at most 64)",
+			            name);
 		for (size_t i = 0; i < p->c->nservices; i++)
 			if (strcmp(p->c->services[i].name, name) == 0)
 				return fail(p, "duplicate section '[service %s]'", name);
@@ -361,8 +367,7 @@ static int enter_section(struct parse *p, const char *section)
 		for (size_t i = 0; i < p->c->nproviders; i++)
 			if (strcmp(p->c->providers[i].name, name) == 0)
 				return fail(p, "duplicate section '[provider %s]'", name);
-		p->c->providers =
-			grow(p->c->providers, p->c->nproviders, sizeof(*p->c->providers));
+		p->c->providers = grow(p->c->providers, p->c->nproviders, sizeof(*p->c->providers));
 		struct config_provider *pr = &p->c->providers[p->c->nproviders++];
 		pr->name = xstrdup(name);
 		pr->line = p->line;
@@ -371,7 +376,7 @@ static int enter_section(struct parse *p, const char *section)
 		return 1;
 	}
 	return fail(p, "unknown section kind '[%s]' (expected costs, service or provider)",
-		    section);
+	            section);
 }
 
 static int handler(void *user, const char *section, const char *key, const char *value)
@@ -396,18 +401,20 @@ static int handler(void *user, const char *section, const char *key, const char 
 			p->c->host = xstrdup(value);
 		} else if (strcmp(key, "timezone") == 0) {
 			if (!*value || strstr(value, "..") || value[0] == '/')
-				return fail(p, "bad timezone '%s' (an IANA name like Europe/Berlin)",
-					    value);
+				return fail(p,
+				            "bad timezone '%s' (an IANA name like Europe/Berlin)",
+				            value);
 			free(p->c->timezone);
 			p->c->timezone = xstrdup(value);
 		} else if (strcmp(key, "sample_gap") == 0) {
 			uint64_t v;
 			if (num_parse_u64(value, 1, 86400 * 31, &v, NULL))
-				return fail(p, "bad sample_gap '%s' (seconds, 1 to 2678400)", value);
+				return fail(p, "bad sample_gap '%s' (seconds, 1 to 2678400)",
+				            value);
 			p->c->sample_gap = (unsigned)v;
 		} else {
 			return fail(p, "unknown key '%s' in [costs] (host, timezone, sample_gap)",
-				    key);
+			            key);
 		}
 		return 1;
 	case SEC_SERVICE: {
@@ -424,8 +431,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 			if (parse_bool(value, &s->billable))
 				return fail(p, "bad billable '%s' (yes or no)", value);
 		} else if (strcmp(key, "description") != 0) {
-			return fail(p, "unknown key '%s' in a service (match, billable, "
-				       "description)", key);
+			return fail(p,
+			            "unknown key '%s' in a service (match, billable, "
+			            "description)",
+			            key);
 		}
 		return 1;
 	}
@@ -477,8 +486,7 @@ static int parse_file(FILE *f, const char *name, struct config **out, struct err
 	return 0;
 }
 
-int config_parse(const char *text, size_t len, const char *name, struct config **out,
-		 struct err *e)
+int config_parse(const char *text, size_t len, const char *name, struct config **out, struct err *e)
 {
 	FILE *f;
 	int rc;

@@ -89,9 +89,9 @@ struct config_provider {
 };
 
 struct config {
-	char *path;     /* the file read, or NULL for the built-in defaults */
-	char *host;     /* [costs] host, or NULL: the caller uses the host name */
-	char *timezone; /* [costs] timezone (an IANA name), or NULL for UTC */
+	char *path;          /* the file read, or NULL for the built-in defaults */
+	char *host;          /* [costs] host, or NULL: the caller uses the host name */
+	char *timezone;      /* [costs] timezone (an IANA name), or NULL for UTC */
 	unsigned sample_gap; /* [costs] sample_gap seconds: longer gaps are reported */
 	struct config_service *services;
 	size_t nservices;
@@ -111,7 +111,7 @@ int config_load(const char *path, bool must_exist, struct config **out, struct e
 
 /* Parses config text held in memory; `name` is used in messages. */
 int config_parse(const char *text, size_t len, const char *name, struct config **out,
-		 struct err *e);
+                 struct err *e);
 
 /* Frees a config; NULL is a no-op. */
 void config_free(struct config *c);

@@ -62,8 +62,7 @@ int report_table_rule(struct report_table *t)
 	return push(t, NULL);
 }
 
-struct report_table *report_table_new(size_t ncols, const char *const *headers,
-				      const char *align)
+struct report_table *report_table_new(size_t ncols, const char *const *headers, const char *align)
 {
 	struct report_table *t = calloc(1, sizeof(*t));
 

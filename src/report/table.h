@@ -14,8 +14,7 @@ struct report_table;
  * Creates a table with ncols columns.  align holds one character per column,
  * 'l' or 'r'.  headers are copied.  Returns NULL when out of memory.
  */
-struct report_table *report_table_new(size_t ncols, const char *const *headers,
-				      const char *align);
+struct report_table *report_table_new(size_t ncols, const char *const *headers, const char *align);
 
 /* Appends a row of ncols cells (copied); a NULL cell prints empty. */
 int report_table_add(struct report_table *t, const char *const *cells);

@@ -12,9 +12,9 @@
 #include "num.h"
 #include "table.h"
 
-const char *const report_daily_header[8] = {"day",          "host",          "service",
-					    "source",       "egress_bytes",  "ingress_bytes",
-					    "egress_packets", "ingress_packets"};
+const char *const report_daily_header[8] = {
+    "day",          "host",          "service",        "source",
+    "egress_bytes", "ingress_bytes", "egress_packets", "ingress_packets"};
 
 int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly)
 {
@@ -30,8 +30,8 @@ int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool mo
 		snprintf(ib, sizeof(ib), "%" PRIu64, rows[i].ingress_bytes);
 		snprintf(ep, sizeof(ep), "%" PRIu64, rows[i].egress_packets);
 		snprintf(ip, sizeof(ip), "%" PRIu64, rows[i].ingress_packets);
-		const char *cells[8] = {rows[i].period, rows[i].host, rows[i].service,
-					rows[i].source, eb, ib, ep, ip};
+		const char *cells[8] = {
+		    rows[i].period, rows[i].host, rows[i].service, rows[i].source, eb, ib, ep, ip};
 		if (csvio_write_row(f, cells, 8))
 			return -1;
 	}
@@ -47,13 +47,13 @@ int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool m
 	if (!doc || !arr || !tot)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
-				      monthly ? "month" : "day", rows[i].period, "host",
-				      rows[i].host, "service", rows[i].service, "source",
-				      rows[i].source, "egress_bytes", (json_int_t)rows[i].egress_bytes,
-				      "ingress_bytes", (json_int_t)rows[i].ingress_bytes,
-				      "egress_packets", (json_int_t)rows[i].egress_packets,
-				      "ingress_packets", (json_int_t)rows[i].ingress_packets);
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", monthly ? "month" : "day",
+		    rows[i].period, "host", rows[i].host, "service", rows[i].service, "source",
+		    rows[i].source, "egress_bytes", (json_int_t)rows[i].egress_bytes,
+		    "ingress_bytes", (json_int_t)rows[i].ingress_bytes, "egress_packets",
+		    (json_int_t)rows[i].egress_packets, "ingress_packets",
+		    (json_int_t)rows[i].ingress_packets);
 		if (!o || json_array_append_new(arr, o))
 			goto out;
 		te += rows[i].egress_bytes;
@@ -75,8 +75,8 @@ out:
 
 int report_totals_table(FILE *f, const struct store_total *rows, size_t n, bool monthly)
 {
-	static const char *const head[] = {"day",    "host",   "service",    "source",
-					   "egress", "ingress", "egress pkts", "ingress pkts"};
+	static const char *const head[] = {"day",    "host",    "service",     "source",
+	                                   "egress", "ingress", "egress pkts", "ingress pkts"};
 	const char *h[8];
 	struct report_table *t;
 	uint64_t te = 0, ti = 0, tep = 0, tip = 0;
@@ -90,13 +90,13 @@ int report_totals_table(FILE *f, const struct store_total *rows, size_t n, bool 
 	for (size_t i = 0; i < n; i++) {
 		char eb[32], ib[32], ep[24], ip[24];
 		const char *cells[8] = {rows[i].period,
-					rows[i].host,
-					rows[i].service,
-					rows[i].source,
-					num_format_bytes(rows[i].egress_bytes, eb, sizeof(eb)),
-					num_format_bytes(rows[i].ingress_bytes, ib, sizeof(ib)),
-					ep,
-					ip};
+		                        rows[i].host,
+		                        rows[i].service,
+		                        rows[i].source,
+		                        num_format_bytes(rows[i].egress_bytes, eb, sizeof(eb)),
+		                        num_format_bytes(rows[i].ingress_bytes, ib, sizeof(ib)),
+		                        ep,
+		                        ip};
 		snprintf(ep, sizeof(ep), "%" PRIu64, rows[i].egress_packets);
 		snprintf(ip, sizeof(ip), "%" PRIu64, rows[i].ingress_packets);
 		if (report_table_add(t, cells))
@@ -108,9 +108,14 @@ int report_totals_table(FILE *f, const struct store_total *rows, size_t n, bool 
 	}
 	{
 		char eb[32], ib[32], ep[24], ip[24];
-		const char *cells[8] = {"total", "", "", "",
-					num_format_bytes(te, eb, sizeof(eb)),
-					num_format_bytes(ti, ib, sizeof(ib)), ep, ip};
+		const char *cells[8] = {"total",
+		                        "",
+		                        "",
+		                        "",
+		                        num_format_bytes(te, eb, sizeof(eb)),
+		                        num_format_bytes(ti, ib, sizeof(ib)),
+		                        ep,
+		                        ip};
 		snprintf(ep, sizeof(ep), "%" PRIu64, tep);
 		snprintf(ip, sizeof(ip), "%" PRIu64, tip);
 		if (report_table_rule(t) || report_table_add(t, cells))

@@ -35,30 +35,30 @@ enum stmt_id {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_ADD_DAILY] = "INSERT INTO daily(host, day, service, direction, source, bytes, packets) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-			 "ON CONFLICT(host, day, service, direction, source) DO UPDATE SET "
-			 "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
-	[ST_DEL_IMPORT] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND service = ?3 "
-			  "AND source = 'import'",
-	[ST_ADD_COVERAGE] =
-		"INSERT INTO coverage(host, day, source, seconds, packets, malformed, drops, "
-		"resets, samples, gaps, gap_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11) ON CONFLICT(host, day, source) DO UPDATE SET "
-		"seconds = seconds + excluded.seconds, packets = packets + excluded.packets, "
-		"malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
-		"resets = resets + excluded.resets, samples = samples + excluded.samples, "
-		"gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
-	[ST_GET_COVERAGE] = "SELECT seconds, packets, malformed, drops, resets, samples, gaps, "
-			    "gap_seconds FROM coverage WHERE host = ?1 AND day = ?2 AND source = ?3",
-	[ST_COUNTER_GET] = "SELECT boot_id, handle, value, time_us FROM counters WHERE name = ?1",
-	[ST_COUNTER_PUT] = "INSERT INTO counters(name, boot_id, handle, value, time_us) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET "
-			   "boot_id = excluded.boot_id, handle = excluded.handle, "
-			   "value = excluded.value, time_us = excluded.time_us",
-	[ST_RUN_START] = "INSERT INTO runs(command, started_us, pid) VALUES (?1, ?2, ?3)",
-	[ST_RUN_FINISH] = "UPDATE runs SET finished_us = ?2, status = ?3, detail = ?4 "
-			  "WHERE id = ?1",
+    [ST_ADD_DAILY] = "INSERT INTO daily(host, day, service, direction, source, bytes, packets) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                     "ON CONFLICT(host, day, service, direction, source) DO UPDATE SET "
+                     "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
+    [ST_DEL_IMPORT] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND service = ?3 "
+                      "AND source = 'import'",
+    [ST_ADD_COVERAGE] =
+        "INSERT INTO coverage(host, day, source, seconds, packets, malformed, drops, "
+        "resets, samples, gaps, gap_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11) ON CONFLICT(host, day, source) DO UPDATE SET "
+        "seconds = seconds + excluded.seconds, packets = packets + excluded.packets, "
+        "malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
+        "resets = resets + excluded.resets, samples = samples + excluded.samples, "
+        "gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
+    [ST_GET_COVERAGE] = "SELECT seconds, packets, malformed, drops, resets, samples, gaps, "
+                        "gap_seconds FROM coverage WHERE host = ?1 AND day = ?2 AND source = ?3",
+    [ST_COUNTER_GET] = "SELECT boot_id, handle, value, time_us FROM counters WHERE name = ?1",
+    [ST_COUNTER_PUT] = "INSERT INTO counters(name, boot_id, handle, value, time_us) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(name) DO UPDATE SET "
+                       "boot_id = excluded.boot_id, handle = excluded.handle, "
+                       "value = excluded.value, time_us = excluded.time_us",
+    [ST_RUN_START] = "INSERT INTO runs(command, started_us, pid) VALUES (?1, ?2, ?3)",
+    [ST_RUN_FINISH] = "UPDATE runs SET finished_us = ?2, status = ?3, detail = ?4 "
+                      "WHERE id = ?1",
 };
 
 /*
@@ -66,29 +66,29 @@ static const char *const stmt_sql[ST_COUNT] = {
  * runs in one transaction together with the user_version bump.
  */
 static const char *const migrations[] = {
-	"CREATE TABLE daily ("
-	" host TEXT NOT NULL,"
-	" day TEXT NOT NULL CHECK (length(day) = 10),"
-	" service TEXT NOT NULL CHECK (length(service) > 0),"
-	" direction TEXT NOT NULL CHECK (direction IN ('egress', 'ingress')),"
-	" source TEXT NOT NULL CHECK (source IN ('pcap', 'nft', 'iface', 'import')),"
-	" bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
-	" packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
-	" PRIMARY KEY (host, day, service, direction, source)) WITHOUT ROWID;"
-	"CREATE INDEX daily_by_day ON daily(day);"
-	"CREATE TABLE coverage ("
-	" host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL,"
-	" seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0,"
-	" malformed INTEGER NOT NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0,"
-	" resets INTEGER NOT NULL DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0,"
-	" gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (host, day, source)) WITHOUT ROWID;"
-	"CREATE TABLE counters ("
-	" name TEXT PRIMARY KEY, boot_id TEXT NOT NULL, handle INTEGER NOT NULL,"
-	" value INTEGER NOT NULL, time_us INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE runs ("
-	" id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER NOT NULL,"
-	" started_us INTEGER NOT NULL, finished_us INTEGER, status INTEGER, detail TEXT);",
+    "CREATE TABLE daily ("
+    " host TEXT NOT NULL,"
+    " day TEXT NOT NULL CHECK (length(day) = 10),"
+    " service TEXT NOT NULL CHECK (length(service) > 0),"
+    " direction TEXT NOT NULL CHECK (direction IN ('egress', 'ingress')),"
+    " source TEXT NOT NULL CHECK (source IN ('pcap', 'nft', 'iface', 'import')),"
+    " bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
+    " packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
+    " PRIMARY KEY (host, day, service, direction, source)) WITHOUT ROWID;"
+    "CREATE INDEX daily_by_day ON daily(day);"
+    "CREATE TABLE coverage ("
+    " host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL,"
+    " seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0,"
+    " malformed INTEGER NOT NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0,"
+    " resets INTEGER NOT NULL DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0,"
+    " gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (host, day, source)) WITHOUT ROWID;"
+    "CREATE TABLE counters ("
+    " name TEXT PRIMARY KEY, boot_id TEXT NOT NULL, handle INTEGER NOT NULL,"
+    " value INTEGER NOT NULL, time_us INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE runs ("
+    " id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER NOT NULL,"
+    " started_us INTEGER NOT NULL, finished_us INTEGER, status INTEGER, detail TEXT);",
 };
 
 struct store {
@@ -173,15 +173,18 @@ static int check_and_migrate(struct store *s, struct err *e)
 	if (pragma_int(s, "PRAGMA user_version", &version, e))
 		return -1;
 	if (version > latest)
-		return err_set(e, "database '%s' has schema version %d, newer than this costs "
-				  "understands (%d): upgrade costs",
-			       s->path, version, latest);
+		return err_set(e,
+		               "database '%s' has schema version %d, newer than this costs "
+		               "understands (%d): upgrade costs",
+		               s->path, version, latest);
 	if (version == latest) {
 		if (pragma_int(s, "PRAGMA application_id", &appid, e))
 			return -1;
 		if (appid != STORE_APPLICATION_ID)
-			return err_set(e, "'%s' is an SQLite database of another program, not "
-					  "a costs database", s->path);
+			return err_set(e,
+			               "'%s' is an SQLite database of another program, not "
+			               "a costs database",
+			               s->path);
 		return 0;
 	}
 	if (store_begin(s, e))
@@ -193,8 +196,10 @@ static int check_and_migrate(struct store *s, struct err *e)
 		if (pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables, e))
 			goto fail;
 		if (tables > 0) {
-			err_set(e, "'%s' is an SQLite database of another program, not a costs "
-				   "database", s->path);
+			err_set(e,
+			        "'%s' is an SQLite database of another program, not a costs "
+			        "database",
+			        s->path);
 			goto fail;
 		}
 		if (exec_sql(s, "PRAGMA application_id = 1668248436", e))
@@ -203,8 +208,10 @@ static int check_and_migrate(struct store *s, struct err *e)
 		if (pragma_int(s, "PRAGMA application_id", &appid, e))
 			goto fail;
 		if (appid != STORE_APPLICATION_ID) {
-			err_set(e, "'%s' is an SQLite database of another program, not a costs "
-				   "database", s->path);
+			err_set(e,
+			        "'%s' is an SQLite database of another program, not a costs "
+			        "database",
+			        s->path);
 			goto fail;
 		}
 	}
@@ -231,11 +238,13 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	if (!path || !*path)
 		return err_set(e, "empty database path");
 	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT && errno != ENOTDIR)
 			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
 		if (!create)
-			return err_set(e, "no database at '%s' (nothing has been recorded yet: run "
-					  "'costs import', 'costs capture' or 'costs sample')", path);
+			return err_set(e,
+			               "no database at '%s' (nothing has been recorded yet: run "
+			               "'costs import', 'costs capture' or 'costs sample')",
+			               path);
 		if (mkdirs(path, e))
 			return -1;
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -256,7 +265,7 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	}
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		err_set(e, "cannot open database '%s': %s", path,
-			s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		        s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		store_close(s);
 		return -1;
 	}
@@ -270,7 +279,7 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	if (pragma_int(s, "PRAGMA user_version", &version, e)) {
 		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
 			err_set(e, "'%s' is not a costs database (not an SQLite file, or corrupt)",
-				path);
+			        path);
 		store_close(s);
 		return -1;
 	}
@@ -342,7 +351,7 @@ static int step_done(struct store *s, sqlite3_stmt *st, struct err *e, const cha
 	if (rc != SQLITE_DONE) {
 		if ((rc & 0xff) == SQLITE_CONSTRAINT)
 			return err_set(e, "database '%s': %s: total out of range (beyond 2^63-1?)",
-				       s->path, what);
+			               s->path, what);
 		return db_err(s, e, what);
 	}
 	return 0;
@@ -357,8 +366,8 @@ static int bind_u64(sqlite3_stmt *st, int i, uint64_t v)
 }
 
 int store_add_daily(struct store *s, const char *host, int32_t day, const char *service,
-		    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
-		    struct err *e)
+                    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
+                    struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_ADD_DAILY];
 	char d[11];
@@ -368,7 +377,7 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
 	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 4, dir == STORE_EGRESS ? "egress" : "ingress", -1,
-			      SQLITE_STATIC) ||
+	                      SQLITE_STATIC) ||
 	    sqlite3_bind_text(st, 5, source, -1, SQLITE_TRANSIENT) || bind_u64(st, 6, bytes) ||
 	    bind_u64(st, 7, packets)) {
 		sqlite3_reset(st);
@@ -378,8 +387,8 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
 }
 
 int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
-		     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
-		     uint64_t ingress_packets, struct err *e)
+                     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
+                     uint64_t ingress_packets, struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_DEL_IMPORT];
 	char d[11];
@@ -394,14 +403,14 @@ int store_set_import(struct store *s, const char *host, int32_t day, const char 
 	if (step_done(s, st, e, "cannot replace imported totals"))
 		return -1;
 	if (store_add_daily(s, host, day, service, STORE_EGRESS, STORE_SOURCE_IMPORT, egress_bytes,
-			    egress_packets, e))
+	                    egress_packets, e))
 		return -1;
 	return store_add_daily(s, host, day, service, STORE_INGRESS, STORE_SOURCE_IMPORT,
-			       ingress_bytes, ingress_packets, e);
+	                       ingress_bytes, ingress_packets, e);
 }
 
 int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
-		       const struct store_coverage *c, struct err *e)
+                       const struct store_coverage *c, struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_ADD_COVERAGE];
 	char d[11];
@@ -409,11 +418,11 @@ int store_add_coverage(struct store *s, const char *host, int32_t day, const cha
 	date_format_day(day, d);
 	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
-	    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT) ||
-	    bind_u64(st, 4, c->seconds) || bind_u64(st, 5, c->packets) ||
-	    bind_u64(st, 6, c->malformed) || bind_u64(st, 7, c->drops) ||
-	    bind_u64(st, 8, c->resets) || bind_u64(st, 9, c->samples) ||
-	    bind_u64(st, 10, c->gaps) || bind_u64(st, 11, c->gap_seconds)) {
+	    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT) || bind_u64(st, 4, c->seconds) ||
+	    bind_u64(st, 5, c->packets) || bind_u64(st, 6, c->malformed) ||
+	    bind_u64(st, 7, c->drops) || bind_u64(st, 8, c->resets) ||
+	    bind_u64(st, 9, c->samples) || bind_u64(st, 10, c->gaps) ||
+	    bind_u64(st, 11, c->gap_seconds)) {
 		sqlite3_reset(st);
 		return db_err(s, e, "cannot bind");
 	}
@@ -421,7 +430,7 @@ int store_add_coverage(struct store *s, const char *host, int32_t day, const cha
 }
 
 int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
-		       struct store_coverage *c, bool *found, struct err *e)
+                       struct store_coverage *c, bool *found, struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_GET_COVERAGE];
 	char d[11];
@@ -439,7 +448,7 @@ int store_get_coverage(struct store *s, const char *host, int32_t day, const cha
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		uint64_t *f[] = {&c->seconds, &c->packets, &c->malformed, &c->drops,
-				 &c->resets,  &c->samples, &c->gaps,      &c->gap_seconds};
+		                 &c->resets,  &c->samples, &c->gaps,      &c->gap_seconds};
 		for (int i = 0; i < 8; i++)
 			*f[i] = (uint64_t)sqlite3_column_int64(st, i);
 		*found = true;
@@ -448,6 +457,52 @@ int store_get_coverage(struct store *s, const char *host, int32_t day, const cha
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read coverage");
+}
+
+int store_coverage_each(struct store *s, int32_t from, int32_t to, const char *host,
+                        int (*fn)(void *ctx, const char *host, int32_t day, const char *source,
+                                  const struct store_coverage *c),
+                        void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char f[11] = "0000-00-00", t[11] = "9999-99-99";
+	int rc;
+
+	if (from <= to) {
+		date_format_day(from, f);
+		date_format_day(to, t);
+	}
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT host, day, source, seconds, packets, malformed, drops, resets,"
+	        " samples, gaps, gap_seconds FROM coverage WHERE day >= ?1 AND"
+	        " day <= ?2 AND (?3 IS NULL OR host = ?3) ORDER BY day, host, source",
+	        -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot query coverage");
+	if (sqlite3_bind_text(st, 1, f, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT) ||
+	    (host ? sqlite3_bind_text(st, 3, host, -1, SQLITE_TRANSIENT)
+	          : sqlite3_bind_null(st, 3))) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_coverage c = {0};
+		int32_t day;
+		uint64_t *fld[] = {&c.seconds, &c.packets, &c.malformed, &c.drops,
+		                   &c.resets,  &c.samples, &c.gaps,      &c.gap_seconds};
+		for (int i = 0; i < 8; i++)
+			*fld[i] = (uint64_t)sqlite3_column_int64(st, 3 + i);
+		if (date_parse_day((const char *)sqlite3_column_text(st, 1), &day, NULL))
+			continue;
+		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), day,
+		       (const char *)sqlite3_column_text(st, 2), &c)) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot query coverage");
 }
 
 static void read_counter(sqlite3_stmt *st, int col, struct store_counter *c)
@@ -460,7 +515,7 @@ static void read_counter(sqlite3_stmt *st, int col, struct store_counter *c)
 }
 
 int store_counter_get(struct store *s, const char *name, struct store_counter *c, bool *found,
-		      struct err *e)
+                      struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_COUNTER_GET];
 	int rc;
@@ -483,7 +538,7 @@ int store_counter_get(struct store *s, const char *name, struct store_counter *c
 }
 
 int store_counter_put(struct store *s, const char *name, const struct store_counter *c,
-		      struct err *e)
+                      struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_COUNTER_PUT];
 
@@ -500,19 +555,19 @@ int store_counter_put(struct store *s, const char *name, const struct store_coun
 }
 
 int store_counter_each(struct store *s,
-		       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
-		       void *ctx, struct err *e)
+                       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
+                       void *ctx, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT name, boot_id, handle, value, time_us FROM counters "
-			       "ORDER BY name",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT name, boot_id, handle, value, time_us FROM counters "
+	                       "ORDER BY name",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot list counters");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_counter c;
+		struct store_counter c = {0};
 		read_counter(st, 1, &c);
 		if (fn(ctx, (const char *)sqlite3_column_text(st, 0), &c)) {
 			sqlite3_finalize(st);
@@ -538,15 +593,14 @@ int store_run_start(struct store *s, const char *command, int64_t *id, struct er
 	return 0;
 }
 
-int store_run_finish(struct store *s, int64_t id, int status, const char *detail,
-		     struct err *e)
+int store_run_finish(struct store *s, int64_t id, int status, const char *detail, struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_RUN_FINISH];
 
 	if (sqlite3_bind_int64(st, 1, id) || sqlite3_bind_int64(st, 2, now_us()) ||
 	    sqlite3_bind_int(st, 3, status) ||
 	    (detail ? sqlite3_bind_text(st, 4, detail, -1, SQLITE_TRANSIENT)
-		    : sqlite3_bind_null(st, 4))) {
+	            : sqlite3_bind_null(st, 4))) {
 		sqlite3_reset(st);
 		return db_err(s, e, "cannot bind");
 	}
@@ -569,27 +623,30 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return strdup(t ? (const char *)t : "");
 }
 
-int store_totals(struct store *s, const struct store_query *q, struct store_total **rows,
-		 size_t *n, struct err *e)
+int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
+                 struct err *e)
 {
 	static const char *const sql_fmt =
-		"SELECT %s AS period, host, service, %s AS src,"
-		" sum(CASE direction WHEN 'egress' THEN bytes ELSE 0 END),"
-		" sum(CASE direction WHEN 'ingress' THEN bytes ELSE 0 END),"
-		" sum(CASE direction WHEN 'egress' THEN packets ELSE 0 END),"
-		" sum(CASE direction WHEN 'ingress' THEN packets ELSE 0 END)"
-		" FROM daily WHERE day >= ?1 AND day <= ?2"
-		" AND (?3 IS NULL OR host = ?3) AND (?4 IS NULL OR service = ?4)"
-		" AND (?5 IS NULL OR source = ?5)"
-		" GROUP BY period, host, service, src ORDER BY period, host, service, src";
-	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99";
+	    "SELECT %s AS period, host, service, %s AS src,"
+	    " sum(CASE direction WHEN 'egress' THEN bytes ELSE 0 END),"
+	    " sum(CASE direction WHEN 'ingress' THEN bytes ELSE 0 END),"
+	    " sum(CASE direction WHEN 'egress' THEN packets ELSE 0 END),"
+	    " sum(CASE direction WHEN 'ingress' THEN packets ELSE 0 END)"
+	    " FROM daily WHERE day >= ?1 AND day <= ?2"
+	    " AND (?3 IS NULL OR host = ?3) AND (?4 IS NULL OR service = ?4)"
+	    " AND (?5 IS NULL OR source = ?5)"
+	    " AND (?6 = 0 OR source = (SELECT b.source FROM daily b WHERE b.host = daily.host"
+	    "  AND b.day = daily.day ORDER BY CASE b.source WHEN 'nft' THEN 0 WHEN 'pcap'"
+	    "  THEN 1 WHEN 'import' THEN 2 ELSE 3 END LIMIT 1))"
+	    " GROUP BY period, host, service, src ORDER BY period, host, service, src";
+	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99";
 	sqlite3_stmt *st = NULL;
 	struct store_total *out = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc;
 
 	snprintf(sql, sizeof(sql), sql_fmt, q->by_month ? "substr(day, 1, 7)" : "day",
-		 q->all_sources ? "'all'" : "source");
+	         q->all_sources ? "'all'" : "source");
 	if (q->from <= q->to) {
 		date_format_day(q->from, from);
 		date_format_day(q->to, to);
@@ -599,11 +656,12 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	if (sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT) ||
 	    (q->host ? sqlite3_bind_text(st, 3, q->host, -1, SQLITE_TRANSIENT)
-		     : sqlite3_bind_null(st, 3)) ||
+	             : sqlite3_bind_null(st, 3)) ||
 	    (q->service ? sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT)
-			: sqlite3_bind_null(st, 4)) ||
+	                : sqlite3_bind_null(st, 4)) ||
 	    (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
-		       : sqlite3_bind_null(st, 5))) {
+	               : sqlite3_bind_null(st, 5)) ||
+	    sqlite3_bind_int(st, 6, q->best_source)) {
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}
@@ -621,7 +679,7 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 		struct store_total *t = &out[cnt++];
 		memset(t, 0, sizeof(*t));
 		snprintf(t->period, sizeof(t->period), "%s",
-			 (const char *)sqlite3_column_text(st, 0));
+		         (const char *)sqlite3_column_text(st, 0));
 		t->host = dup_col(st, 1);
 		t->service = dup_col(st, 2);
 		t->source = dup_col(st, 3);
@@ -646,7 +704,7 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 		if (rc == SQLITE_RANGE)
 			return err_set(e, "database '%s': a total exceeds 2^63-1 bytes", s->path);
 		return rc == SQLITE_NOMEM ? err_set(e, "out of memory")
-					  : db_err(s, e, "cannot query totals");
+		                          : db_err(s, e, "cannot query totals");
 	}
 	*rows = out;
 	*n = cnt;

@@ -51,16 +51,16 @@ void store_rollback(struct store *s);
  * creating the row at zero first.  A sum beyond 2^63-1 is an error.
  */
 int store_add_daily(struct store *s, const char *host, int32_t day, const char *service,
-		    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
-		    struct err *e);
+                    enum store_dir dir, const char *source, uint64_t bytes, uint64_t packets,
+                    struct err *e);
 
 /*
  * Replaces the source "import" totals of (host, day, service) by the given
  * values, both directions, so importing the same rows again changes nothing.
  */
 int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
-		     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
-		     uint64_t ingress_packets, struct err *e);
+                     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
+                     uint64_t ingress_packets, struct err *e);
 
 /* Coverage of one (host, day, source); store_add_coverage adds field by field. */
 struct store_coverage {
@@ -75,11 +75,20 @@ struct store_coverage {
 };
 
 int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
-		       const struct store_coverage *c, struct err *e);
+                       const struct store_coverage *c, struct err *e);
 
 /* Reads coverage; a missing row reads as zeros with *found false. */
 int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
-		       struct store_coverage *c, bool *found, struct err *e);
+                       struct store_coverage *c, bool *found, struct err *e);
+
+/*
+ * Calls fn for every coverage row with day in [from, to] (all days when
+ * from > to), optionally of one host, ordered by day, host, source.
+ */
+int store_coverage_each(struct store *s, int32_t from, int32_t to, const char *host,
+                        int (*fn)(void *ctx, const char *host, int32_t day, const char *source,
+                                  const struct store_coverage *c),
+                        void *ctx, struct err *e);
 
 /* State of one kernel counter as last sampled. */
 struct store_counter {
@@ -90,19 +99,18 @@ struct store_counter {
 };
 
 int store_counter_get(struct store *s, const char *name, struct store_counter *c, bool *found,
-		      struct err *e);
+                      struct err *e);
 int store_counter_put(struct store *s, const char *name, const struct store_counter *c,
-		      struct err *e);
+                      struct err *e);
 
 /* Calls fn for every stored counter, in name order. */
 int store_counter_each(struct store *s,
-		       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
-		       void *ctx, struct err *e);
+                       int (*fn)(void *ctx, const char *name, const struct store_counter *c),
+                       void *ctx, struct err *e);
 
 /* Runs: a row per command that wrote to the store. */
 int store_run_start(struct store *s, const char *command, int64_t *id, struct err *e);
-int store_run_finish(struct store *s, int64_t id, int status, const char *detail,
-		     struct err *e);
+int store_run_finish(struct store *s, int64_t id, int status, const char *detail, struct err *e);
 
 /* Selection for store_totals; zero-initialise, then set what matters. */
 struct store_query {
@@ -112,6 +120,9 @@ struct store_query {
 	const char *source;  /* NULL: all sources */
 	bool by_month;       /* group by month instead of day */
 	bool all_sources;    /* merge sources into one row, source "all" */
+	bool best_source;    /* per host and day, only the most trusted source
+	                        present: nft, else pcap, else import, else iface,
+	                        so traffic measured twice counts once */
 };
 
 struct store_total {
@@ -127,8 +138,8 @@ struct store_total {
  * Totals matching q, ordered by period, host, service, source.  *rows is
  * allocated; free with store_totals_free.
  */
-int store_totals(struct store *s, const struct store_query *q, struct store_total **rows,
-		 size_t *n, struct err *e);
+int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
+                 struct err *e);
 void store_totals_free(struct store_total *rows, size_t n);
 
 /* The first and last day holding any total, or -1 when the store is empty. */

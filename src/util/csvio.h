@@ -16,8 +16,7 @@
  * owned by the reader and valid only during the call.  Return 0 to go on or
  * -1 with e set to stop; the reader then prefixes "name:line: ".
  */
-typedef int (*csvio_row_fn)(void *ctx, size_t line, char **fields, size_t nfields,
-			    struct err *e);
+typedef int (*csvio_row_fn)(void *ctx, size_t line, char **fields, size_t nfields, struct err *e);
 
 /*
  * Reads all of f (named `name` in messages) strictly: an unterminated quote,

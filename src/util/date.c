@@ -85,7 +85,7 @@ char *date_format_day(int32_t day, char buf[static 11])
 	int y, m, d;
 	date_to_civil(day, &y, &m, &d);
 	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	         (unsigned)d % 100u);
 	return buf;
 }
 

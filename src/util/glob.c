@@ -15,7 +15,8 @@ bool glob_match_ci(const char *p, const char *t, size_t len)
 		if (*p == '*') {
 			star = ++p;
 			mark = i;
-		} else if (*p && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)t[i]))) {
+		} else if (*p && (*p == '?' ||
+		                  tolower((unsigned char)*p) == tolower((unsigned char)t[i]))) {
 			p++;
 			i++;
 		} else if (star) {

@@ -93,7 +93,8 @@ int num_parse_fixed(const char *s, int scale_digits, int64_t *out, struct err *e
 		if (frac >= 0) {
 			if (frac == scale_digits) {
 				if (*p != '0')
-					return err_set(e, "'%s' has more than %d decimals", s, scale_digits);
+					return err_set(e, "'%s' has more than %d decimals", s,
+					               scale_digits);
 				continue;
 			}
 			frac++;
@@ -114,18 +115,18 @@ static const struct {
 	const char *name;
 	uint64_t mult;
 } units[] = {
-	{"B", 1},
-	{"kB", 1000ULL},
-	{"KB", 1000ULL},
-	{"MB", 1000000ULL},
-	{"GB", 1000000000ULL},
-	{"TB", 1000000000000ULL},
-	{"PB", 1000000000000000ULL},
-	{"KiB", 1ULL << 10},
-	{"MiB", 1ULL << 20},
-	{"GiB", 1ULL << 30},
-	{"TiB", 1ULL << 40},
-	{"PiB", 1ULL << 50},
+    {"B", 1},
+    {"kB", 1000ULL},
+    {"KB", 1000ULL},
+    {"MB", 1000000ULL},
+    {"GB", 1000000000ULL},
+    {"TB", 1000000000000ULL},
+    {"PB", 1000000000000000ULL},
+    {"KiB", 1ULL << 10},
+    {"MiB", 1ULL << 20},
+    {"GiB", 1ULL << 30},
+    {"TiB", 1ULL << 40},
+    {"PiB", 1ULL << 50},
 };
 
 int num_parse_size(const char *s, uint64_t *out, struct err *e)
@@ -154,7 +155,9 @@ int num_parse_size(const char *s, uint64_t *out, struct err *e)
 			if (strcmp(u, units[i].name) == 0)
 				break;
 		if (i == sizeof(units) / sizeof(units[0]))
-			return err_set(e, "'%s': unknown unit '%s' (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", s, u);
+			return err_set(
+			    e, "'%s': unknown unit '%s' (B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)", s,
+			    u);
 		mult = units[i].mult;
 	}
 	if (num_parse_fixed(num, 6, &fixed, NULL) || fixed < 0)
@@ -200,5 +203,15 @@ char *num_format_fixed(int64_t v, int scale_digits, int min_frac, char *buf, siz
 		nfrac--;
 	frac[nfrac] = '\0';
 	snprintf(buf, len, "%s%" PRIu64 "%s%s", v < 0 ? "-" : "", ip, nfrac ? "." : "", frac);
+	return buf;
+}
+
+char *num_format_cents(int64_t micro, char *buf, size_t len)
+{
+	/* In unsigned magnitude, so INT64_MIN rounds without overflow. */
+	uint64_t mag = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
+	uint64_t c = (mag + 5000) / 10000;
+
+	snprintf(buf, len, "%s%" PRIu64 ".%02" PRIu64, micro < 0 && c ? "-" : "", c / 100, c % 100);
 	return buf;
 }

@@ -52,4 +52,10 @@ char *num_format_bytes(uint64_t bytes, char *buf, size_t len);
  */
 char *num_format_fixed(int64_t v, int scale_digits, int min_frac, char *buf, size_t len);
 
+/*
+ * Formats micro-units rounded half away from zero to whole cents ("25.69"),
+ * for tables; CSV and JSON keep the exact amount (num_format_fixed).
+ */
+char *num_format_cents(int64_t micro, char *buf, size_t len);
+
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Capture benchmark (not a test).  Usage: tests/bench/capture.sh [BUILDDIR]
-# Generates (once, in ${BENCH_DIR:-/tmp/costs-bench}) a synthetic Ethernet
+# Generates (once, in ${BENCH_DIR:-BUILDDIR/bench-data}) a synthetic Ethernet
 # capture of 1M packets (500 interleaved flows: handshakes, TLS
 # ClientHellos, 1448-byte segments, ACKs, FINs) and one with a million
 # concurrent two-packet flows, then reports in one run:
@@ -15,7 +15,7 @@ B=${1:-$SRC/build}
 COSTS_BIN=$B/src/cli/costs
 RAW=$B/tests/bench/rawloop
 RUNS=${RUNS:-5}
-DIR=${BENCH_DIR:-/tmp/costs-bench}
+DIR=${BENCH_DIR:-$B/bench-data}
 PY=$(command -v python3 || echo /usr/bin/python3)
 [ -x "$COSTS_BIN" ] && [ -x "$RAW" ] || { echo "build first: ninja -C $B" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }

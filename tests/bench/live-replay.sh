@@ -8,7 +8,7 @@
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 B=${1:-$SRC/build}
-DIR=${BENCH_DIR:-/tmp/costs-bench}
+DIR=${BENCH_DIR:-$B/bench-data}
 F=${FILE:-$DIR/bench-1m.pcap}
 PPS=${PPS:-150000}
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }

@@ -49,14 +49,14 @@ uint16_t classify_other(const struct classify *c)
 }
 
 void classify_each_unsupported(const struct classify *c,
-			       void (*fn)(void *ctx, const char *service, unsigned line,
-					  const char *term),
-			       void *ctx)
+                               void (*fn)(void *ctx, const char *service, unsigned line,
+                                          const char *term),
+                               void *ctx)
 {
 }
 
 enum classify_status classify_flow_start(const struct classify *c, const struct classify_pkt *p,
-					 struct classify_flow **state, uint16_t *service)
+                                         struct classify_flow **state, uint16_t *service)
 {
 	if (p->local_port == 1) {
 		*state = NULL;
@@ -68,7 +68,7 @@ enum classify_status classify_flow_start(const struct classify *c, const struct 
 }
 
 enum classify_status classify_flow_feed(const struct classify *c, struct classify_flow *state,
-					const struct classify_pkt *p, uint16_t *service)
+                                        const struct classify_pkt *p, uint16_t *service)
 {
 	if (state)
 		state->fed++;

@@ -127,6 +127,21 @@ check_eq "file before the offset is whole" "" "$(grep -v "Running as user" "$T/t
 got=$("$COSTS" export daily | awk -F, 'NR > 1 { s += $5 + $6 } END { print s + 0 }')
 check_eq "truncated file bytes" "$want" "$got"
 
+# Days follow the config's time zone: 2026-05-28 20:26 UTC is the 29th in Tokyo.
+python3 "$SRCDIR/tests/bench/gen_capture.py" "$T/tz.pcap" --one-shot --flows 10 >/dev/null
+rm -f "$COSTS_DB"*
+printf '[costs]\ntimezone = Asia/Tokyo\n' >"$T/tz.conf"
+COSTS_CONFIG="$T/tz.conf" run_costs -q capture -r "$T/tz.pcap"
+check_rc 0 "capture with a time zone"
+check_eq "day in Tokyo" "2026-05-29" "$("$COSTS" export daily | awk -F, 'NR == 2 { print $1 }')"
+rm -f "$COSTS_DB"*
+run_costs -q capture -r "$T/tz.pcap"
+check_eq "day in UTC" "2026-05-28" "$("$COSTS" export daily | awk -F, 'NR == 2 { print $1 }')"
+printf '[costs]\ntimezone = Mars/Olympus\n' >"$T/tz.conf"
+COSTS_CONFIG="$T/tz.conf" run_costs -q capture -r "$T/tz.pcap"
+check_rc 1 "unknown time zone"
+check_grep "unknown time zone 'Mars/Olympus'" "$T/err" "time zone message"
+
 # Usage errors.
 run_costs capture
 check_rc 2 "no source"

@@ -136,7 +136,20 @@ web=$(eg web)
 [ "$web" -gt 300000 ] && [ "$web" -lt 330000 ] && pass || fail "web after the reload: $web"
 : >"$T/empty.conf"
 
-# 5. --user drops privileges after opening the device and the database.
+# 5. Address changes are picked up while capturing (netlink).
+ip netns exec "$NS_S" "$COSTS" -v capture -i veth-s --seconds 2 >"$T/out" 2>"$T/err" &
+cap=$!
+sleep 0.7
+ip -n "$NS_S" addr add 192.0.2.9/24 dev veth-s
+RC=0
+wait $cap || RC=$?
+check_rc 0 "capture across an address change"
+first=$(sed -n "s/.*'veth-s' has \([0-9]*\) local address.*/\1/p" "$T/err" | head -1)
+last=$(sed -n "s/.*'veth-s' has \([0-9]*\) local address.*/\1/p" "$T/err" | tail -1)
+check_eq "new address seen" "$((first + 1))" "$last"
+ip -n "$NS_S" addr del 192.0.2.9/24 dev veth-s
+
+# 6. --user drops privileges after opening the device and the database.
 if id nobody >/dev/null 2>&1; then
 	mkdir -p "$T/dbdir"
 	chmod 777 "$T/dbdir"
@@ -155,7 +168,7 @@ if id nobody >/dev/null 2>&1; then
 	check_grep "unknown user 'no-such-user-xyz'" "$T/err" "unknown user message"
 fi
 
-# 6. A missing interface: error naming it.
+# 7. A missing interface: error naming it.
 run_costs capture -i no-such-if0 --seconds 1
 check_rc 1 "missing interface"
 check_grep "cannot capture on 'no-such-if0'" "$T/err" "message names the interface"

@@ -60,7 +60,7 @@ static inline void eth(struct pkt *p, uint16_t type)
 
 /* IPv4 header with optional options; total = whole IP packet length. */
 static inline void ip4(struct pkt *p, uint8_t proto, uint16_t total, const uint8_t src[4],
-		       const uint8_t dst[4], size_t optlen, uint16_t id, uint16_t frag)
+                       const uint8_t dst[4], size_t optlen, uint16_t id, uint16_t frag)
 {
 	put8(p, (uint8_t)(0x40 | ((20 + optlen) / 4)));
 	put8(p, 0);
@@ -77,7 +77,7 @@ static inline void ip4(struct pkt *p, uint8_t proto, uint16_t total, const uint8
 }
 
 static inline void ip6(struct pkt *p, uint8_t nh, uint16_t plen, const uint8_t src[16],
-		       const uint8_t dst[16])
+                       const uint8_t dst[16])
 {
 	put32(p, 0x60000000);
 	put16(p, plen);
@@ -87,8 +87,7 @@ static inline void ip6(struct pkt *p, uint8_t nh, uint16_t plen, const uint8_t s
 	putn(p, dst, 16);
 }
 
-static inline void tcp(struct pkt *p, uint16_t sport, uint16_t dport, uint8_t flags,
-		       size_t optlen)
+static inline void tcp(struct pkt *p, uint16_t sport, uint16_t dport, uint8_t flags, size_t optlen)
 {
 	put16(p, sport);
 	put16(p, dport);

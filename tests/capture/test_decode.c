@@ -354,19 +354,19 @@ static void every_prefix_of_a_packet_is_safe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(ethernet_ipv4_tcp_reads_ports_and_ip_length),
-		cmocka_unit_test(vlan_and_qinq_tags_are_skipped),
-		cmocka_unit_test(pppoe_session_carries_ipv4_and_ipv6),
-		cmocka_unit_test(linux_cooked_v1_and_v2),
-		cmocka_unit_test(raw_ip_by_version_nibble),
-		cmocka_unit_test(bsd_null_in_either_byte_order_and_loop),
-		cmocka_unit_test(ipv4_options_shift_the_ports),
-		cmocka_unit_test(ipv4_fragments),
-		cmocka_unit_test(ipv6_extension_headers_are_walked),
-		cmocka_unit_test(snaplen_cut_counts_the_whole_packet),
-		cmocka_unit_test(malformed_headers),
-		cmocka_unit_test(non_ip_frames_and_unknown_link_types),
-		cmocka_unit_test(every_prefix_of_a_packet_is_safe),
+	    cmocka_unit_test(ethernet_ipv4_tcp_reads_ports_and_ip_length),
+	    cmocka_unit_test(vlan_and_qinq_tags_are_skipped),
+	    cmocka_unit_test(pppoe_session_carries_ipv4_and_ipv6),
+	    cmocka_unit_test(linux_cooked_v1_and_v2),
+	    cmocka_unit_test(raw_ip_by_version_nibble),
+	    cmocka_unit_test(bsd_null_in_either_byte_order_and_loop),
+	    cmocka_unit_test(ipv4_options_shift_the_ports),
+	    cmocka_unit_test(ipv4_fragments),
+	    cmocka_unit_test(ipv6_extension_headers_are_walked),
+	    cmocka_unit_test(snaplen_cut_counts_the_whole_packet),
+	    cmocka_unit_test(malformed_headers),
+	    cmocka_unit_test(non_ip_frames_and_unknown_link_types),
+	    cmocka_unit_test(every_prefix_of_a_packet_is_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,8 +69,8 @@ static int teardown(void **state)
 
 /* Sends one TCP packet of `total` layer-3 bytes; payload starts with text. */
 static void send_tcp(struct fx *f, int64_t t, const uint8_t *src, uint16_t sport,
-		     const uint8_t *dst, uint16_t dport, uint8_t flags, uint16_t total,
-		     const char *text)
+                     const uint8_t *dst, uint16_t dport, uint8_t flags, uint16_t total,
+                     const char *text)
 {
 	struct pkt p = {0};
 	ip4(&p, IPPROTO_TCP, total, src, dst, 0, 1, 0);
@@ -213,6 +213,28 @@ static void later_fragments_follow_the_first(void **state)
 	assert_int_equal(totals(f, "other", -1).in, 700);
 }
 
+static void later_ipv6_fragments_follow_the_first(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	struct pkt a = {0}, b = {0};
+	ip6(&a, 44, 8 + 8 + 1000, c6, s6);
+	put8(&a, IPPROTO_UDP);
+	put8(&a, 0);
+	put16(&a, 0x0001); /* offset 0, more */
+	put32(&a, 4242);
+	udp(&a, 5000, 1, 3000);
+	ip6(&b, 44, 8 + 500, c6, s6);
+	put8(&b, IPPROTO_UDP);
+	put8(&b, 0);
+	put16(&b, (1008 / 8) << 3); /* offset 1008, last */
+	put32(&b, 4242);
+	capture_packet(f->cap, T0, 0, a.b, a.n, 40 + 1016);
+	capture_packet(f->cap, T0, 0, b.b, b.n, 40 + 508);
+	assert_int_equal(totals(f, "alpha", -1).in, 40 + 1016 + 40 + 508);
+}
+
 static void days_split_by_packet_time(void **state)
 {
 	struct fx *f = *state;
@@ -267,8 +289,8 @@ static void malformed_packets_count_in_other(void **state)
 	struct store_coverage cov;
 	bool found;
 	struct err e;
-	assert_int_equal(store_get_coverage(f->st, "h", date_utc_day(T0), "pcap", &cov, &found,
-					    &e), 0);
+	assert_int_equal(store_get_coverage(f->st, "h", date_utc_day(T0), "pcap", &cov, &found, &e),
+	                 0);
 	assert_int_equal(cov.malformed, 1);
 }
 
@@ -302,22 +324,22 @@ int main(void)
 {
 	setenv("TZ", "UTC", 1);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(bytes_before_the_decision_go_to_the_decided_service,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(a_flow_ending_undecided_takes_the_fallback, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(undecided_flows_are_decided_at_the_end, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(too_many_undecided_packets_fall_back, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(direction_auto_uses_the_syn_then_the_lower_port,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
-		cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
-		cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
-		cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
-		cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
+	    cmocka_unit_test_setup_teardown(bytes_before_the_decision_go_to_the_decided_service,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_flow_ending_undecided_takes_the_fallback, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(undecided_flows_are_decided_at_the_end, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(too_many_undecided_packets_fall_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(direction_auto_uses_the_syn_then_the_lower_port, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_ipv6_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
+	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

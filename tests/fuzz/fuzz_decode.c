@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int linktypes[] = {DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,
-				DLT_IPV4,   DLT_IPV6,      DLT_NULL,       DLT_LOOP};
+                                DLT_IPV4,   DLT_IPV6,      DLT_NULL,       DLT_LOOP};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -31,15 +31,15 @@ static void parse_err(const char *text, const char *expect)
 static void services_keep_file_order_and_terms(void **state)
 {
 	struct config *c = parse_ok("[costs]\nhost = web1\ntimezone = Europe/Berlin\n"
-				    "\n[service game]\n"
-				    "match = sni=WS.Example.com ; comment\n"
-				    "match = port=9000-9100\n"
-				    "[service mcp]\nmatch = port=80 path=/mcp\nmatch = detect=mcp\n"
-				    "[service api]\nmatch = addr=172.18.0.5/32\n"
-				    "match = addr=2001:db8::1/48 port=udp/443\n"
-				    "match = uid=33\nmatch = cgroup=/system.slice/api.service\n"
-				    "billable = no\n"
-				    "[provider hetzner]\nplan = ex44\nregion = eu\n");
+	                            "\n[service game]\n"
+	                            "match = sni=WS.Example.com ; comment\n"
+	                            "match = port=9000-9100\n"
+	                            "[service mcp]\nmatch = port=80 path=/mcp\nmatch = detect=mcp\n"
+	                            "[service api]\nmatch = addr=172.18.0.5/32\n"
+	                            "match = addr=2001:db8::1/48 port=udp/443\n"
+	                            "match = uid=33\nmatch = cgroup=/system.slice/api.service\n"
+	                            "billable = no\n"
+	                            "[provider hetzner]\nplan = ex44\nregion = eu\n");
 	(void)state;
 	assert_string_equal(c->host, "web1");
 	assert_string_equal(c->timezone, "Europe/Berlin");
@@ -82,7 +82,7 @@ static void errors_name_file_line_and_text(void **state)
 	parse_err("[service a]\nmatch = \n", "empty match");
 	parse_err("[service 9x]\nmatch = port=1\n", "t.conf:1: bad service name '9x'");
 	parse_err("[service a]\nmatch = port=1\n[service a]\nmatch = port=2\n",
-		  "t.conf:3: duplicate section");
+	          "t.conf:3: duplicate section");
 	parse_err("[thing x]\nkey = 1\n", "unknown section kind");
 	parse_err("[service a]\ncolour = red\n", "t.conf:2: unknown key 'colour'");
 	parse_err("[costs]\nsample_gap = soon\n", "bad sample_gap 'soon'");
@@ -122,10 +122,10 @@ static void long_lines_keep_line_numbers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(services_keep_file_order_and_terms),
-		cmocka_unit_test(errors_name_file_line_and_text),
-		cmocka_unit_test(missing_file_means_builtins_unless_required),
-		cmocka_unit_test(long_lines_keep_line_numbers),
+	    cmocka_unit_test(services_keep_file_order_and_terms),
+	    cmocka_unit_test(errors_name_file_line_and_text),
+	    cmocka_unit_test(missing_file_means_builtins_unless_required),
+	    cmocka_unit_test(long_lines_keep_line_numbers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

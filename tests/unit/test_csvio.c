@@ -43,7 +43,8 @@ static void reader_handles_quotes_and_reports_lines(void **state)
 	struct rows r;
 	struct err e;
 	(void)state;
-	assert_int_equal(read_text("a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"multi\nline\",z\n", &r, &e), 0);
+	assert_int_equal(read_text("a,b\n\"x,y\",\"say \"\"hi\"\"\"\n\"multi\nline\",z\n", &r, &e),
+	                 0);
 	assert_string_equal(r.out, "a|b\nx,y|say \"hi\"\nmulti\nline|z\n");
 	assert_int_equal(r.n, 3);
 	assert_int_equal(r.lines[0], 1);
@@ -97,10 +98,10 @@ static void writer_quotes_only_when_needed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(reader_handles_quotes_and_reports_lines),
-		cmocka_unit_test(reader_rejects_unterminated_quote_with_line),
-		cmocka_unit_test(callback_errors_get_file_and_line),
-		cmocka_unit_test(writer_quotes_only_when_needed),
+	    cmocka_unit_test(reader_handles_quotes_and_reports_lines),
+	    cmocka_unit_test(reader_rejects_unterminated_quote_with_line),
+	    cmocka_unit_test(callback_errors_get_file_and_line),
+	    cmocka_unit_test(writer_quotes_only_when_needed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

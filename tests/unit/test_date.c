@@ -64,10 +64,10 @@ static void weekdays_and_utc_days(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(civil_round_trips_over_centuries),
-		cmocka_unit_test(parse_day_is_strict),
-		cmocka_unit_test(months_know_their_length),
-		cmocka_unit_test(weekdays_and_utc_days),
+	    cmocka_unit_test(civil_round_trips_over_centuries),
+	    cmocka_unit_test(parse_day_is_strict),
+	    cmocka_unit_test(months_know_their_length),
+	    cmocka_unit_test(weekdays_and_utc_days),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,8 +88,13 @@ static void formatting_is_human_and_exact(void **state)
 	assert_string_equal(num_format_fixed(120000000, 6, 2, b, sizeof(b)), "120.00");
 	assert_string_equal(num_format_fixed(2500, 6, 2, b, sizeof(b)), "0.0025");
 	assert_string_equal(num_format_fixed(-1500000, 6, 2, b, sizeof(b)), "-1.50");
+	assert_string_equal(num_format_cents(25692886, b, sizeof(b)), "25.69");
+	assert_string_equal(num_format_cents(5000, b, sizeof(b)), "0.01");
+	assert_string_equal(num_format_cents(4999, b, sizeof(b)), "0.00");
+	assert_string_equal(num_format_cents(-5000, b, sizeof(b)), "-0.01");
+	assert_string_equal(num_format_cents(INT64_MIN, b, sizeof(b)), "-9223372036854.78");
 	assert_string_equal(num_format_fixed(INT64_MIN, 6, 2, b, sizeof(b)),
-			    "-9223372036854.775808");
+	                    "-9223372036854.775808");
 }
 
 static void checked_arithmetic_detects_overflow(void **state)
@@ -107,12 +112,12 @@ static void checked_arithmetic_detects_overflow(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_u64_accepts_whole_range_and_rejects_junk),
-		cmocka_unit_test(parse_i64_handles_signs_and_limits),
-		cmocka_unit_test(fixed_point_scales_and_refuses_extra_precision),
-		cmocka_unit_test(sizes_use_decimal_and_binary_units),
-		cmocka_unit_test(formatting_is_human_and_exact),
-		cmocka_unit_test(checked_arithmetic_detects_overflow),
+	    cmocka_unit_test(parse_u64_accepts_whole_range_and_rejects_junk),
+	    cmocka_unit_test(parse_i64_handles_signs_and_limits),
+	    cmocka_unit_test(fixed_point_scales_and_refuses_extra_precision),
+	    cmocka_unit_test(sizes_use_decimal_and_binary_units),
+	    cmocka_unit_test(formatting_is_human_and_exact),
+	    cmocka_unit_test(checked_arithmetic_detects_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

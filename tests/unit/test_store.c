@@ -20,7 +20,8 @@ static char dir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/costs-store-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/costs-store-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	return mkdtemp(dir) ? 0 : -1;
 }
 
@@ -98,16 +99,51 @@ static void add_daily_upserts_by_adding(void **state)
 	store_close(s);
 }
 
+static void best_source_picks_one_source_per_host_and_day(void **state)
+{
+	struct store *s;
+	struct err e;
+	struct store_total *rows;
+	size_t n;
+	struct store_query q = {.from = 1, .to = 0, .best_source = true};
+	(void)state;
+	assert_int_equal(store_open(path("best.db"), true, 1000, &s, &e), 0);
+	/* Day 10: a capture only.  Day 11: nft and a capture of the same traffic. */
+	assert_int_equal(store_add_daily(s, "h", 10, "https", STORE_EGRESS, "pcap", 10, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "https", STORE_EGRESS, "pcap", 19, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "https", STORE_EGRESS, "nft", 20, 1, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 11, "mcp", STORE_EGRESS, "import", 99, 1, &e), 0);
+	/* Another host's sources are its own. */
+	assert_int_equal(store_add_daily(s, "g", 11, "https", STORE_EGRESS, "import", 7, 1, &e), 0);
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].source, "pcap");
+	assert_true(rows[0].egress_bytes == 10);
+	assert_string_equal(rows[1].host, "g");
+	assert_string_equal(rows[2].source, "nft");
+	assert_true(rows[2].egress_bytes == 20);
+	store_totals_free(rows, n);
+	q.by_month = true;
+	q.all_sources = true;
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(rows[1].egress_bytes == 30); /* host h: 10 (pcap) + 20 (nft) */
+	store_totals_free(rows, n);
+	store_close(s);
+}
+
 static void totals_beyond_int64_are_refused_not_wrapped(void **state)
 {
 	struct store *s;
 	struct err e;
 	(void)state;
 	assert_int_equal(store_open(path("big.db"), true, 1000, &s, &e), 0);
-	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", INT64_MAX, 0, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", INT64_MAX, 0, &e),
+	                 0);
 	assert_int_equal(store_add_daily(s, "h", 1, "x", STORE_EGRESS, "pcap", 1, 0, &e), -1);
 	assert_non_null(strstr(e.msg, "out of range"));
-	assert_int_equal(store_add_daily(s, "h", 2, "x", STORE_EGRESS, "pcap", UINT64_MAX, 0, &e), -1);
+	assert_int_equal(store_add_daily(s, "h", 2, "x", STORE_EGRESS, "pcap", UINT64_MAX, 0, &e),
+	                 -1);
 	store_close(s);
 }
 
@@ -212,14 +248,15 @@ static void counters_and_coverage_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_creates_directories_and_file_0640),
-		cmocka_unit_test(open_without_create_refuses_missing_file),
-		cmocka_unit_test(add_daily_upserts_by_adding),
-		cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
-		cmocka_unit_test(import_replaces_instead_of_adding),
-		cmocka_unit_test(empty_file_is_migrated_to_current_schema),
-		cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
-		cmocka_unit_test(counters_and_coverage_round_trip),
+	    cmocka_unit_test(open_creates_directories_and_file_0640),
+	    cmocka_unit_test(open_without_create_refuses_missing_file),
+	    cmocka_unit_test(add_daily_upserts_by_adding),
+	    cmocka_unit_test(best_source_picks_one_source_per_host_and_day),
+	    cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
+	    cmocka_unit_test(import_replaces_instead_of_adding),
+	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
+	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
+	    cmocka_unit_test(counters_and_coverage_round_trip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

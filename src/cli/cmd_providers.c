@@ -1,0 +1,319 @@
+/*
+ * costs providers list|show NAME|check [FILE...]: lists the provider tables,
+ * prints one table's rows with their sources, and validates tables, printing
+ * every problem as file:line:column: message.
+ */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csvio.h"
+#include "date.h"
+#include "pricing.h"
+#include "table.h"
+
+extern const struct cmd cmd_providers;
+
+static int load(struct cli *cli, struct pricing_tables **t)
+{
+	struct err e;
+
+	if (pricing_load_dir(cli->providers_dir, t, &e))
+		return cli_error("%s", e.msg);
+	return 0;
+}
+
+static int do_list(struct cli *cli, enum cli_format fmt)
+{
+	static const char *const hdr[] = {"provider", "currency", "plans", "file"};
+	struct pricing_tables *t;
+	struct report_table *tab = NULL;
+	json_t *arr = NULL;
+	int rc = 0;
+
+	if (load(cli, &t))
+		return 1;
+	if (fmt == CLI_FORMAT_CSV)
+		rc = csvio_write_row(stdout, hdr, 4);
+	else if (fmt == CLI_FORMAT_JSON)
+		arr = json_array();
+	else if (!(tab = report_table_new(4, hdr, "llll")))
+		rc = -1;
+	for (size_t i = 0; i < pricing_provider_count(t) && !rc; i++) {
+		char plans[1024];
+		const char *cells[] = {pricing_provider_name(t, i), pricing_provider_currency(t, i),
+		                       pricing_provider_plans(t, i, plans, sizeof(plans)),
+		                       pricing_provider_path(t, i)};
+		if (fmt == CLI_FORMAT_CSV)
+			rc = csvio_write_row(stdout, cells, 4);
+		else if (fmt == CLI_FORMAT_JSON)
+			rc = json_array_append_new(
+			    arr, json_pack("{s:s,s:s,s:s,s:s}", "provider", cells[0], "currency",
+			                   cells[1], "plans", cells[2], "file", cells[3]));
+		else
+			rc = report_table_add(tab, cells);
+	}
+	if (!rc && fmt == CLI_FORMAT_JSON)
+		rc = json_dumpf(arr, stdout, JSON_INDENT(2)) || putchar('\n') == EOF;
+	else if (!rc && tab)
+		rc = report_table_print(tab, stdout);
+	json_decref(arr);
+	report_table_free(tab);
+	pricing_tables_free(t);
+	return rc ? cli_error("cannot write the list") : 0;
+}
+
+/* Column positions in pricing_columns, looked up once by name. */
+struct show {
+	enum cli_format fmt;
+	struct report_table *tab;
+	json_t *arr;
+	json_t *seen;   /* sources already printed, as a set */
+	size_t col[16]; /* by S_*; col[S_NCOLS] is the source column */
+};
+
+enum {
+	S_KIND,
+	S_PLAN,
+	S_ITEM,
+	S_REGION,
+	S_FROM,
+	S_TO,
+	S_CURRENCY,
+	S_PRICE,
+	S_PER,
+	S_BLOCK,
+	S_INCLUDED,
+	S_VCPU,
+	S_RAM,
+	S_SOURCE_DATE,
+	S_NOTES,
+	S_NCOLS
+};
+
+static const char *const show_names[S_NCOLS] = {
+    "kind", "plan",  "item",     "region", "from", "to",          "currency", "price",
+    "per",  "block", "included", "vcpu",   "ram",  "source_date", "notes"};
+
+static int show_row(void *ctx, size_t line, const char *const *v)
+{
+	struct show *s = ctx;
+	char price[64], specs[64];
+
+	if (s->fmt == CLI_FORMAT_CSV)
+		return csvio_write_row(stdout, v, pricing_ncolumns);
+	if (s->fmt == CLI_FORMAT_JSON) {
+		json_t *o = json_object();
+		for (size_t i = 0; i < pricing_ncolumns; i++)
+			if (*v[i])
+				json_object_set_new(o, pricing_columns[i], json_string(v[i]));
+		json_object_set_new(o, "line", json_integer((json_int_t)line));
+		return json_array_append_new(s->arr, o);
+	}
+#define F(x) v[s->col[x]]
+	snprintf(price, sizeof(price), "%s%s%s", F(S_PRICE), *F(S_PRICE) ? " " : "",
+	         *F(S_PRICE) ? F(S_CURRENCY) : "");
+	snprintf(specs, sizeof(specs), "%s%s%s", F(S_VCPU), *F(S_VCPU) ? " vCPU " : "", F(S_RAM));
+	{
+		const char *cells[] = {F(S_KIND),     F(S_PLAN),  F(S_ITEM), F(S_REGION),
+		                       F(S_FROM),     F(S_TO),    price,     F(S_PER),
+		                       F(S_INCLUDED), F(S_BLOCK), specs,     F(S_SOURCE_DATE),
+		                       F(S_NOTES)};
+		return report_table_add(s->tab, cells);
+	}
+#undef F
+}
+
+static int show_source(void *ctx, size_t line, const char *const *v)
+{
+	struct show *s = ctx;
+	const char *src = v[s->col[S_NCOLS]];
+
+	(void)line;
+	/* Each source once, in the order of its first row. */
+	if (!*src || json_object_get(s->seen, src))
+		return 0;
+	json_object_set_new(s->seen, src, json_true());
+	return printf("  %s\n", src) < 0;
+}
+
+static int do_show(struct cli *cli, const char *name, enum cli_format fmt)
+{
+	static const char *const hdr[] = {"kind",  "plan",        "item", "region",   "from",
+	                                  "to",    "price",       "per",  "included", "block",
+	                                  "specs", "source date", "notes"};
+	struct pricing_tables *t;
+	struct show s = {.fmt = fmt};
+	size_t idx = SIZE_MAX, n;
+	int rc = 0;
+
+	if (load(cli, &t))
+		return 1;
+	n = pricing_provider_count(t);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(pricing_provider_name(t, i), name) == 0)
+			idx = i;
+	if (idx == SIZE_MAX) {
+		char known[512];
+		size_t o = 0;
+		known[0] = '\0';
+		for (size_t i = 0; i < n && o < sizeof(known); i++)
+			o += (size_t)snprintf(known + o, sizeof(known) - o, "%s%s", o ? ", " : "",
+			                      pricing_provider_name(t, i));
+		pricing_tables_free(t);
+		return cli_error("unknown provider '%s' (known: %s)", name, known);
+	}
+	for (size_t k = 0; k < S_NCOLS; k++)
+		for (size_t i = 0; i < pricing_ncolumns; i++)
+			if (strcmp(pricing_columns[i], show_names[k]) == 0)
+				s.col[k] = i;
+	for (size_t i = 0; i < pricing_ncolumns; i++)
+		if (strcmp(pricing_columns[i], "source") == 0)
+			s.col[S_NCOLS] = i;
+	if (fmt == CLI_FORMAT_CSV) {
+		rc = csvio_write_row(stdout, pricing_columns, pricing_ncolumns) ||
+		     pricing_provider_rows(t, idx, show_row, &s);
+	} else if (fmt == CLI_FORMAT_JSON) {
+		s.arr = json_array();
+		rc = pricing_provider_rows(t, idx, show_row, &s) ||
+		     json_dumpf(s.arr, stdout, JSON_INDENT(2)) || putchar('\n') == EOF;
+		json_decref(s.arr);
+	} else {
+		printf("%s (%s): %s\n\n", name, pricing_provider_currency(t, idx),
+		       pricing_provider_path(t, idx));
+		if (!(s.tab = report_table_new(13, hdr, "lllllllrrrlll")))
+			rc = -1;
+		rc = rc || pricing_provider_rows(t, idx, show_row, &s) ||
+		     report_table_print(s.tab, stdout) || printf("\nsources:\n") < 0;
+		report_table_free(s.tab);
+		s.seen = json_object();
+		rc = rc || pricing_provider_rows(t, idx, show_source, &s);
+		json_decref(s.seen);
+	}
+	pricing_tables_free(t);
+	return rc ? cli_error("cannot write the table") : 0;
+}
+
+static int check_one(const char *path, size_t *total)
+{
+	struct pricing_problem *probs = NULL;
+	size_t n = 0;
+	struct err e;
+
+	if (pricing_check_file(path, &probs, &n, &e)) {
+		cli_error("%s", e.msg);
+		(*total)++;
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (probs[i].line)
+			printf("%s:%zu:%zu: %s\n", path, probs[i].line, probs[i].column,
+			       probs[i].msg);
+		else
+			printf("%s: %s\n", path, probs[i].msg);
+	}
+	*total += n;
+	free(probs);
+	return n ? 1 : 0;
+}
+
+static int filter_csv(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
+}
+
+static int do_check(struct cli *cli, int argc, char **argv)
+{
+	size_t total = 0, files = 0;
+	int bad = 0;
+
+	if (argc > 0) {
+		for (int i = 0; i < argc; i++, files++)
+			bad |= check_one(argv[i], &total);
+	} else {
+		struct dirent **list;
+		int n = scandir(cli->providers_dir, &list, filter_csv, alphasort);
+		if (n < 0)
+			return cli_error("cannot open provider tables '%s': %m",
+			                 cli->providers_dir);
+		for (int i = 0; i < n; i++, files++) {
+			char *path;
+			if (asprintf(&path, "%s/%s", cli->providers_dir, list[i]->d_name) < 0) {
+				bad = 1;
+				break;
+			}
+			bad |= check_one(path, &total);
+			free(path);
+		}
+		for (int i = 0; i < n; i++)
+			free(list[i]);
+		free(list);
+		if (n == 0)
+			return cli_error("no provider tables (*.csv) in '%s'", cli->providers_dir);
+	}
+	if (total)
+		cli_error("%zu problem%s in %zu file%s", total, total == 1 ? "" : "s", files,
+		          files == 1 ? "" : "s");
+	else if (cli->verbosity >= 0)
+		printf("%zu file%s ok\n", files, files == 1 ? "" : "s");
+	return bad ? 1 : 0;
+}
+
+static int exec_providers(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	enum cli_format fmt = CLI_FORMAT_TABLE;
+	const char *sub;
+	int opt, rc;
+
+	/* Options may follow the subcommand ("providers list --format csv"). */
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			cli_print_help(&cmd_providers);
+			return 0;
+		}
+		if (opt == CLI_OPT_FORMAT) {
+			if ((rc = cli_parse_format(&cmd_providers, optarg, &fmt)))
+				return rc;
+			continue;
+		}
+		return cli_usage(&cmd_providers, "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return cli_usage(&cmd_providers, "missing subcommand (list, show or check)");
+	sub = argv[optind++];
+	if (strcmp(sub, "list") == 0) {
+		if (optind < argc)
+			return cli_usage(&cmd_providers, "unexpected argument '%s'", argv[optind]);
+		return do_list(cli, fmt);
+	}
+	if (strcmp(sub, "show") == 0) {
+		if (optind + 1 != argc)
+			return cli_usage(&cmd_providers, "show takes one provider name");
+		return do_show(cli, argv[optind], fmt);
+	}
+	if (strcmp(sub, "check") == 0)
+		return do_check(cli, argc - optind, argv + optind);
+	return cli_usage(&cmd_providers, "unknown subcommand '%s' (list, show or check)", sub);
+}
+
+const struct cmd cmd_providers = {
+    .name = "providers",
+    .synopsis = "list | show NAME | check [FILE...] [--format table|csv|json]",
+    .summary = "list, show and validate the provider price tables",
+    .help = "  list                the tables found, their currency and plans\n"
+            "  show NAME           every row of one table with its source date and notes\n"
+            "  check [FILE...]     validate tables (default: every *.csv of the providers\n"
+            "                      directory); prints each problem as file:line:column:\n"
+            "                      message and exits 1 when there is any\n"
+            "  --format FMT        table (default), csv or json (list and show)\n",
+    .exec = exec_providers,
+};

@@ -1,0 +1,501 @@
+/*
+ * The generic plot core: output paths, escaping for gnuplot scripts and data
+ * files, writing the data file and the script, and running gnuplot through
+ * posix_spawnp.  It knows nothing about services or bills; the kinds in
+ * kinds.c supply a data writer and variables.
+ */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "outfile.h"
+
+extern char **environ;
+
+/* At most this much of gnuplot's output is kept for messages. */
+#define LOG_MAX 65536
+
+int plot_format_of(const char *path, enum plot_format *fmt)
+{
+	size_t n = path ? strlen(path) : 0;
+	const char *base;
+
+	if (n < 5)
+		return -1;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	if (strlen(base) < 5) /* ".png" alone is a hidden file, not an image name */
+		return -1;
+	if (strcasecmp(path + n - 4, ".png") == 0)
+		*fmt = PLOT_PNG;
+	else if (strcasecmp(path + n - 4, ".svg") == 0)
+		*fmt = PLOT_SVG;
+	else
+		return -1;
+	return 0;
+}
+
+int plot_files_init(struct plot_files *f, const char *image, struct err *e)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash, *base;
+	size_t stem;
+
+	memset(f, 0, sizeof(*f));
+	if (plot_format_of(image, &f->format))
+		return err_set(e, "bad output name '%s' (FILE.png or FILE.svg)", image);
+	slash = strrchr(image, '/');
+	if (slash) {
+		size_t dl = (size_t)(slash - image);
+		if (dl >= sizeof(dir))
+			return err_set(e, "output path too long '%s'", image);
+		memcpy(dir, image, dl);
+		dir[dl] = '\0';
+		if (dl == 0)
+			strcpy(dir, "/");
+		base = slash + 1;
+	} else {
+		strcpy(dir, ".");
+		base = image;
+	}
+	if (!realpath(dir, real))
+		return err_set(e, "cannot use the output folder '%s': %s", dir, strerror(errno));
+	stem = strlen(base) - 4;
+	const char *sep = strcmp(real, "/") == 0 ? "" : "/";
+	if (asprintf(&f->image, "%s%s%s", real, sep, base) < 0)
+		f->image = NULL;
+	if (asprintf(&f->data, "%s%s%.*s.dat", real, sep, (int)stem, base) < 0)
+		f->data = NULL;
+	if (asprintf(&f->script, "%s%s%.*s.gp", real, sep, (int)stem, base) < 0)
+		f->script = NULL;
+	if (!f->image || !f->data || !f->script) {
+		plot_files_release(f);
+		return err_set(e, "out of memory");
+	}
+	return 0;
+}
+
+void plot_files_release(struct plot_files *f)
+{
+	free(f->image);
+	free(f->data);
+	free(f->script);
+	memset(f, 0, sizeof(*f));
+}
+
+int plot_put_string(FILE *f, const char *text)
+{
+	if (fputc('\'', f) == EOF)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		int rc;
+		if (*p == '\'')
+			rc = fputs("''", f);
+		else if (*p < 0x20 || *p == 0x7f)
+			rc = fputc(' ', f);
+		else
+			rc = fputc(*p, f);
+		if (rc == EOF)
+			return -1;
+	}
+	return fputc('\'', f) == EOF ? -1 : 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not valid. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+int plot_put_name(FILE *f, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+
+	if (!*p)
+		p = (const unsigned char *)"(empty)";
+	if (fputc('"', f) == EOF)
+		return -1;
+	while (*p) {
+		size_t n = utf8_len(p);
+		int rc;
+		if (n == 0) {
+			rc = fputc('?', f);
+			n = 1;
+		} else if (*p == '"') {
+			rc = fputc('\'', f);
+		} else if (*p == '\\') {
+			rc = fputs("\\\\", f);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			rc = fputc(' ', f);
+		} else {
+			rc = fwrite(p, 1, n, f) == n ? 0 : EOF;
+		}
+		if (rc == EOF)
+			return -1;
+		p += n;
+	}
+	return fputc('"', f) == EOF ? -1 : 0;
+}
+
+static bool var_name_ok(const char *s)
+{
+	if (!s || !((*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+/* Writes `NAME = value` for one variable. */
+static int put_var(FILE *f, const struct plot_var *v, struct err *e)
+{
+	if (!var_name_ok(v->name))
+		return err_set(e, "bad plot variable name '%s'", v->name ? v->name : "(null)");
+	if (fprintf(f, "%s = ", v->name) < 0)
+		return -1;
+	switch (v->kind) {
+	case PLOT_VAR_STRING:
+		if (plot_put_string(f, v->s ? v->s : ""))
+			return -1;
+		break;
+	case PLOT_VAR_NUMBER:
+		if (!isfinite(v->num))
+			return err_set(e, "plot variable %s is not a finite number", v->name);
+		/* A decimal point or exponent keeps gnuplot from integer division. */
+		if (fprintf(f, "%.17g", v->num) < 0)
+			return -1;
+		if (v->num == floor(v->num) && fabs(v->num) < 1e17 && fputs(".0", f) == EOF)
+			return -1;
+		break;
+	case PLOT_VAR_INT:
+		if (fprintf(f, "%" PRId64, v->i) < 0)
+			return -1;
+		break;
+	default:
+		return err_set(e, "bad kind of plot variable %s", v->name);
+	}
+	return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+/* Copies the template into the script; it must be text without NUL bytes. */
+static int copy_template(FILE *out, const char *path, struct err *e)
+{
+	FILE *in = fopen(path, "r");
+	char buf[8192];
+	size_t n, total = 0;
+
+	if (!in)
+		return err_set(e, "cannot open the plot template '%s': %s", path, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		if (memchr(buf, '\0', n)) {
+			fclose(in);
+			return err_set(e, "plot template '%s' is not a text file", path);
+		}
+		total += n;
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	}
+	if (ferror(in)) {
+		int saved = errno;
+		fclose(in);
+		return err_set(e, "cannot read the plot template '%s': %s", path, strerror(saved));
+	}
+	fclose(in);
+	if (total == 0)
+		return err_set(e, "plot template '%s' is empty", path);
+	if (fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}
+
+static int write_script(const struct plot_job *job, FILE *f, struct err *e)
+{
+	const struct plot_files *pf = job->files;
+	const struct plot_var common[] = {
+	    {.name = "KIND", .kind = PLOT_VAR_STRING, .s = job->kind},
+	    {.name = "DATA", .kind = PLOT_VAR_STRING, .s = pf->data},
+	    {.name = "FORMAT",
+	     .kind = PLOT_VAR_STRING,
+	     .s = pf->format == PLOT_SVG ? "svg" : "png"},
+	};
+
+	if (fprintf(f,
+	            "# Generated by costs plot %s from the template\n"
+	            "# %s\n"
+	            "# Rerun with: gnuplot FILE.gp (it reads the data file named by DATA and\n"
+	            "# writes OUTPUT).  Edit a copy of the template to change the look.\n",
+	            job->kind, job->template_path) < 0)
+		return -1;
+	/* Comment lines never hold controls: a newline would end the comment. */
+	for (const char *p = job->template_path; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return err_set(e, "bad character in the template path");
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
+		if (put_var(f, &common[i], e))
+			return -1;
+	if (fputs("if (!exists(\"OUTPUT\")) OUTPUT = ", f) == EOF ||
+	    plot_put_string(f, pf->image) || fputc('\n', f) == EOF)
+		return -1;
+	for (size_t i = 0; i < job->nvars; i++)
+		if (put_var(f, &job->vars[i], e))
+			return -1;
+	if (fputs("\n# ---- template ----\n", f) == EOF)
+		return -1;
+	return copy_template(f, job->template_path, e);
+}
+
+/* Writes one file atomically through fn. */
+static int write_file(const char *path, int (*fn)(const void *arg, FILE *f, struct err *e),
+                      const void *arg, struct err *e)
+{
+	struct outfile o;
+
+	if (outfile_open(&o, path, e))
+		return -1;
+	e->msg[0] = '\0';
+	if (fn(arg, o.f, e)) {
+		int saved = errno;
+		if (!e->msg[0])
+			err_set(e, "cannot write '%s': %s", path, strerror(saved ? saved : EIO));
+		outfile_abort(&o);
+		return -1;
+	}
+	return outfile_commit(&o, e);
+}
+
+static int data_thunk(const void *arg, FILE *f, struct err *e)
+{
+	const struct plot_job *job = arg;
+	return job->write_data(job->ctx, f, e);
+}
+
+static int script_thunk(const void *arg, FILE *f, struct err *e)
+{
+	return write_script(arg, f, e);
+}
+
+/* The last few lines of gnuplot's output, for an error message. */
+static const char *log_tail(const char *log)
+{
+	const char *p;
+	int lines = 0;
+
+	if (!log)
+		return "";
+	p = log + strlen(log);
+	while (p > log && (p[-1] == '\n' || p[-1] == ' '))
+		p--;
+	while (p > log) {
+		if (p[-1] == '\n' && ++lines == 4)
+			break;
+		p--;
+	}
+	return p;
+}
+
+/*
+ * Runs gnuplot on the script with OUTPUT set to tmp.  Returns 0 when it
+ * exited 0, PLOT_NO_GNUPLOT when it is not on PATH, or -1.
+ */
+static int run_gnuplot(const char *script, const char *tmp, char **log, struct err *e)
+{
+	posix_spawn_file_actions_t fa;
+	char *setout = NULL, *buf = NULL;
+	size_t len = 0, cap = 0;
+	int pfd[2] = {-1, -1}, status, rc;
+	pid_t pid;
+	FILE *mem;
+
+	/* The temporary name goes through the same escaping as the script's strings. */
+	mem = open_memstream(&setout, &len);
+	if (!mem)
+		return err_set(e, "out of memory");
+	fputs("OUTPUT = ", mem);
+	plot_put_string(mem, tmp);
+	if (fclose(mem) != 0 || !setout) {
+		free(setout);
+		return err_set(e, "out of memory");
+	}
+	len = 0;
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		free(setout);
+		return err_set(e, "cannot create a pipe: %s", strerror(errno));
+	}
+	/* posix_spawnp takes char *const argv[]: writable copies of the constants. */
+	char arg0[] = "gnuplot", arg1[] = "-e";
+	char *const argv[] = {arg0, arg1, setout, (char *)script, NULL};
+	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
+		if ((rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ||
+		    (rc = posix_spawn_file_actions_adddup2(&fa, pfd[1], 1)) ||
+		    (rc = posix_spawn_file_actions_adddup2(&fa, pfd[1], 2)))
+			;
+		else
+			rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(pfd[1]);
+	free(setout);
+	if (rc != 0) {
+		close(pfd[0]);
+		if (rc == ENOENT) {
+			err_set(e, "gnuplot not found");
+			return PLOT_NO_GNUPLOT;
+		}
+		return err_set(e, "cannot run gnuplot: %s", strerror(rc));
+	}
+	for (;;) {
+		char chunk[4096];
+		ssize_t n = read(pfd[0], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		size_t keep = (size_t)n;
+		if (len + keep > LOG_MAX)
+			keep = LOG_MAX - len; /* read on so gnuplot never blocks on a full pipe */
+		if (keep == 0)
+			continue;
+		if (len + keep + 1 > cap) {
+			size_t nc = cap ? cap * 2 : 4096;
+			while (nc < len + keep + 1)
+				nc *= 2;
+			char *nb = realloc(buf, nc);
+			if (!nb)
+				continue;
+			buf = nb;
+			cap = nc;
+		}
+		memcpy(buf + len, chunk, keep);
+		len += keep;
+		buf[len] = '\0';
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			free(buf);
+			return err_set(e, "cannot wait for gnuplot: %s", strerror(errno));
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		err_set(e, "gnuplot was killed by signal %d%s%s", WTERMSIG(status), buf ? ": " : "",
+		        log_tail(buf));
+		free(buf);
+		return -1;
+	}
+	if (WEXITSTATUS(status) != 0) {
+		err_set(e, "gnuplot failed (exit %d)%s%s", WEXITSTATUS(status), buf ? ": " : "",
+		        log_tail(buf));
+		free(buf);
+		return -1;
+	}
+	if (log)
+		*log = buf;
+	else
+		free(buf);
+	return 0;
+}
+
+/* Checks that gnuplot wrote a plausible image into tmp. */
+static int check_image(const char *tmp, const char *image, enum plot_format fmt, struct err *e)
+{
+	static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	unsigned char head[8] = {0};
+	struct stat sb;
+	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, "gnuplot did not write '%s': %s", image, strerror(saved));
+	}
+	if (sb.st_size == 0) {
+		close(fd);
+		return err_set(e, "gnuplot wrote an empty '%s' (does the template set output?)",
+		               image);
+	}
+	if (fmt == PLOT_PNG &&
+	    (read(fd, head, sizeof(head)) != (ssize_t)sizeof(head) || memcmp(head, png_sig, 8))) {
+		close(fd);
+		return err_set(e, "gnuplot did not write a PNG image to '%s'", image);
+	}
+	close(fd);
+	return 0;
+}
+
+int plot_render(const struct plot_job *job, char **log, struct err *e)
+{
+	const struct plot_files *pf = job->files;
+	char *tmp = NULL;
+	int fd, rc;
+
+	if (log)
+		*log = NULL;
+	if (write_file(pf->data, data_thunk, job, e) ||
+	    write_file(pf->script, script_thunk, job, e))
+		return -1;
+	/*
+	 * gnuplot writes to a temporary file beside the image, renamed into
+	 * place once checked: a failed run leaves the previous image alone and
+	 * can never pass the check with a stale file.
+	 */
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", pf->image) < 0)
+		return err_set(e, "out of memory");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err_set(e, "cannot create '%s': %s", pf->image, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	(void)fchmod(fd, 0644);
+	close(fd);
+	rc = run_gnuplot(pf->script, tmp, log, e);
+	if (rc == 0)
+		rc = check_image(tmp, pf->image, pf->format, e);
+	if (rc == 0 && rename(tmp, pf->image) != 0)
+		rc = err_set(e, "cannot write '%s': %s", pf->image, strerror(errno));
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	if (rc != 0 && log) {
+		free(*log);
+		*log = NULL;
+	}
+	return rc;
+}

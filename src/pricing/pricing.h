@@ -1,0 +1,228 @@
+/*
+ * Provider price tables and the bill engine.  Tables are CSV files (one per
+ * provider, format in providers/README.md) loaded into an opaque
+ * pricing_tables; pricing_select turns "this month, these providers/plans,
+ * this usage" into a list of priced plans whose fixed parts (base, seats,
+ * compute, fees) are already computed, and pricing_bill adds the egress of a
+ * given byte count.  Money is int64_t micro-units (1 USD = 1,000,000) with
+ * checked arithmetic; nothing here uses floating point.
+ *
+ * Two callers: `costs compare` (one egress figure per plan) and a forecast
+ * such as `costs project`, which selects once and then calls pricing_bill
+ * for each of its p10/p50/p90 egress figures.  pricing_bill is cheap and
+ * pure, so a caller may also search over egress (break-even, invoices).
+ * In outline, with the same selection options as compare:
+ *
+ *	struct pricing_tables *t;
+ *	struct pricing_plan *plans;
+ *	struct pricing_select sel = {.month = today, .config = cfg,
+ *	                             .provider = opt_provider, .plan = opt_plan};
+ *	pricing_load_dir(cli->providers_dir, &t, &e);
+ *	pricing_select(t, &sel, &plans, &n, &e);
+ *	for (i = 0; i < n; i++) {
+ *		pricing_bill(&plans[i], egress_p50, &bill, &e);
+ *		// overage: bill.egress; allowance: plans[i].included, unless
+ *		// plans[i].unlimited (the day cumulative egress passes it is
+ *		// the day the allowance runs out)
+ *		pricing_convert(&bill, "USD", rate, &e);   // optional, --rate
+ *		pricing_add_vat(&bill, vat, &e);           // optional, --vat
+ *	}
+ *	free(plans);
+ *	pricing_tables_free(t);
+ */
+#ifndef COSTS_PRICING_H
+#define COSTS_PRICING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "store.h"
+
+#define PRICING_MICRO 1000000 /* micro-units per currency unit */
+
+struct pricing_tables;
+
+/*
+ * Loads every *.csv in dir (sorted by name; the provider is named after the
+ * file, "render.csv" is "render").  A table with problems is refused: the
+ * error names the first problem as "file:line:column: message" and says how
+ * many there were.  The caller frees *out with pricing_tables_free.
+ */
+int pricing_load_dir(const char *dir, struct pricing_tables **out, struct err *e);
+
+/* Loads the given files instead of a directory (same rules). */
+int pricing_load_files(const char *const *paths, size_t n, struct pricing_tables **out,
+                       struct err *e);
+
+/* Frees tables; NULL is a no-op. */
+void pricing_tables_free(struct pricing_tables *t);
+
+/*
+ * Number of providers loaded, and the name, file and currency of the i-th
+ * one (strings owned by the tables).
+ */
+size_t pricing_provider_count(const struct pricing_tables *t);
+const char *pricing_provider_name(const struct pricing_tables *t, size_t i);
+const char *pricing_provider_path(const struct pricing_tables *t, size_t i);
+const char *pricing_provider_currency(const struct pricing_tables *t, size_t i);
+
+/*
+ * Writes the names of provider i's plans, each once in table order and
+ * separated by spaces, into buf (truncated to len).  Returns buf.
+ */
+char *pricing_provider_plans(const struct pricing_tables *t, size_t i, char *buf, size_t len);
+
+/* The column names of a table, in the order pricing_provider_rows uses. */
+extern const char *const pricing_columns[];
+extern const size_t pricing_ncolumns;
+
+/* One problem found in a table; column is the 1-based field position. */
+struct pricing_problem {
+	size_t line, column;
+	char msg[256];
+};
+
+/*
+ * Validates one table file and collects every problem (at most 1000) into
+ * *probs (caller frees with free()).  Returns 0 when the file could be read
+ * (problems or not), -1 with e set when it could not be opened at all.
+ */
+int pricing_check_file(const char *path, struct pricing_problem **probs, size_t *n, struct err *e);
+
+/*
+ * Calls fn once per table row of provider i, in file order, with its line
+ * and every field in pricing_columns order (absent columns read as ""), for
+ * `providers show`.  Returns 0, or fn's non-zero value.
+ */
+typedef int (*pricing_row_fn)(void *ctx, size_t line, const char *const *values);
+int pricing_provider_rows(const struct pricing_tables *t, size_t i, pricing_row_fn fn, void *ctx);
+
+/* A sizing request: the smallest machines with ram and cpu, count of them. */
+struct pricing_need {
+	bool set;
+	uint64_t ram;      /* bytes */
+	int64_t cpu_milli; /* vCPU x 1000 */
+	unsigned count;    /* at least 1 */
+};
+
+/*
+ * Parses "ram=4GB,cpu=2,count=2" (any subset, any order; cpu may be
+ * fractional: 0.5).  Returns 0 or -1 with a message.
+ */
+int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e);
+
+/*
+ * Parses running time in hours ("100", "0.5"; at most 744) into seconds.
+ * Returns 0 or -1 with a message.
+ */
+int pricing_hours_parse(const char *s, uint64_t *seconds, struct err *e);
+
+/* What to price.  Zero-initialise, then set month and what matters. */
+struct pricing_select {
+	int32_t month;               /* any day of the month billed */
+	const char *provider;        /* NULL: every provider */
+	const char *plan;            /* NULL: every plan in force (or the config's) */
+	const char *region;          /* NULL: the config's, else the table's first */
+	struct pricing_need need;    /* when set, overrides the config's usage */
+	const struct config *config; /* [provider NAME] sections; may be NULL */
+	unsigned seats;              /* 0: the config's, else 1 */
+	bool first_month;            /* include one-off (setup) fees */
+	uint64_t seconds;            /* seconds each instance runs; 0: the config's
+	                                `hours`, else the whole month */
+};
+
+/*
+ * A plan selected for a month with its fixed charges worked out.  Strings
+ * point into the tables (valid until pricing_tables_free) or into the
+ * struct itself.  `rule` is the resolved egress rule, for pricing_bill.
+ */
+struct pricing_plan {
+	const char *provider, *plan, *region;
+	int32_t month; /* first day of the month */
+	int days;      /* days in that month */
+	char currency[4];
+	const char *instance; /* instance type priced, or NULL; with several
+	                         types, the config's list (instance_list) */
+	bool instance_list;
+	unsigned count; /* instances (servers for server plans) */
+	unsigned seats;
+	bool server_plan;    /* the plan is itself a machine (Hetzner) */
+	bool compute_priced; /* false: no usage given, compute is zero */
+	bool uncertain;      /* a row used is marked uncertain */
+	int64_t base, seat_fees, compute, other;
+	/* egress rule */
+	bool unlimited;
+	uint64_t included; /* bytes, already multiplied by count */
+	int64_t price;     /* per `per_bytes`, in pico-units (10^-12) */
+	uint64_t per_bytes, block;
+	int rounding; /* 0 none (exact), 1 up, 2 down */
+};
+
+/*
+ * Selects the plans in force in sel->month (a row is in force when its
+ * effective range meets the month; where several rows of one item do, the
+ * one that started last wins) and prices their fixed parts.  Unknown
+ * provider, plan or region, bad [provider] keys (as "file:line: ...") and
+ * "nothing fits" are errors.  *out is sorted by provider, then plan file
+ * order; the caller frees it with free().  The plans point into t and
+ * sel->config, which must outlive them.
+ */
+int pricing_select(const struct pricing_tables *t, const struct pricing_select *sel,
+                   struct pricing_plan **out, size_t *n, struct err *e);
+
+/* A month's bill, every amount in micro-units of `currency`. */
+struct pricing_bill {
+	char currency[4];
+	uint64_t egress_bytes, included_bytes, billable_bytes;
+	bool unlimited;
+	int64_t base, seats, compute, egress, other, vat, total;
+};
+
+/*
+ * Prices egress_bytes on plan p: billable bytes beyond the included amount,
+ * rounded to the block (up, down or exact), times the price per unit,
+ * rounded up to a micro-unit; plus the fixed parts.  Returns 0, or -1 on
+ * arithmetic overflow.
+ */
+int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pricing_bill *b,
+                 struct err *e);
+
+/*
+ * Converts every amount of b into `to` at `rate` (micro-units of `to` per
+ * unit of b's currency, e.g. EUR=1.08 is 1080000), rounding half up.
+ */
+int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct err *e);
+
+/*
+ * Adds VAT at `pct_micro` percent (19% is 19000000) of the total, rounded
+ * half up, and raises the total.
+ */
+int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e);
+
+/* A month's measured egress as a provider would bill it. */
+struct pricing_measured {
+	uint64_t bytes;     /* billable egress, summed over hosts */
+	const char *source; /* the source used ("nft", "pcap", ...), "mixed" when days
+	                       or hosts differ, NULL when nothing was found */
+	size_t hosts;       /* hosts counted */
+	bool found;         /* the store holds any total for the selection */
+};
+
+/*
+ * Sums the egress of [first, last] (inclusive days) for host (NULL: every
+ * host): services that config marks `billable = no` are left out (cfg may be
+ * NULL: all billable), and for each host and day one source is used, the
+ * first of nft, pcap, import, iface that has data that day; sources are never
+ * added together since they measure the same traffic ("mixed" when the
+ * source differs between days or hosts).  Returns 0 or -1.
+ */
+int pricing_month_egress(struct store *st, const struct config *cfg, const char *host,
+                         int32_t first, int32_t last, struct pricing_measured *out, struct err *e);
+
+/* True when code is a currency the tables accept (ISO 4217, upper case). */
+bool pricing_currency_known(const char *code);
+
+#endif

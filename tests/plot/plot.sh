@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# costs plot with real gnuplot: PNG and SVG from imported data are well
+# formed, names that try to run commands through gnuplot are inert, and the
+# error paths (gnuplot missing, bad --out, unwritable folder) behave.
+. "$SRCDIR/tests/lib.sh"
+
+# png_size FILE: "WIDTHxHEIGHT" from the IHDR chunk, or "bad" when FILE is no PNG.
+png_size() {
+	local sig
+	sig=$(od -An -tx1 -N16 "$1" | tr -d ' \n')
+	if [ "$sig" != 89504e470d0a1a0a0000000d49484452 ]; then
+		echo bad
+		return
+	fi
+	echo "$(od -An -tu4 --endian=big -j16 -N4 "$1" | tr -d ' ')x$(od -An -tu4 --endian=big -j20 -N4 "$1" | tr -d ' ')"
+}
+
+# svg_ok FILE: parses as XML with an <svg> root; prints its text content.
+svg_ok() {
+	/usr/bin/python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag.endswith('svg'), root.tag
+print('\n'.join(t for t in root.itertext() if t.strip()))
+PY
+}
+
+# --- errors that need no gnuplot ---
+run_costs import "$SRCDIR/data/demo-2026-05.csv"
+check_rc 0 "import the demo month"
+
+run_costs plot daily --out "$T/p.pdf"
+check_rc 2 "an --out that is neither .png nor .svg"
+check_grep "bad --out '$T/p.pdf': the name must end in .png or .svg" "$T/err" "bad extension message"
+run_costs plot daily
+check_rc 2 "no --out"
+run_costs plot weekly --out "$T/p.png"
+check_rc 2 "unknown kind"
+run_costs plot daily --by month --out "$T/p.png"
+check_rc 2 "--by does not apply"
+run_costs plot daily --allowance lots --out "$T/p.png"
+check_rc 2 "bad --allowance"
+run_costs plot daily --size 10x10 --out "$T/p.png"
+check_rc 2 "bad --size"
+
+run_costs plot daily --out "$T/missing/p.png"
+check_rc 1 "a folder that does not exist"
+check_grep "costs: cannot use the output folder '$T/missing': No such file or directory" "$T/err" \
+	"missing folder message"
+# Root writes through permission bits, so use sysfs there.
+if [ "$(id -u)" = 0 ]; then
+	ro=/sys
+else
+	ro="$T/ro"
+	mkdir "$ro" && chmod 555 "$ro"
+fi
+run_costs plot daily --out "$ro/costs-plot-test.png"
+check_rc 1 "an unwritable folder"
+check_grep "costs: cannot create '$ro/costs-plot-test.dat': " "$T/err" \
+	"unwritable folder message"
+
+run_costs plot daily --month 2020-01 --out "$T/empty.png"
+check_rc 1 "nothing to plot"
+check_grep "no traffic recorded for this selection" "$T/err" "empty selection message"
+
+# gnuplot not on PATH: a clear message, exit 1, and the data and script stay.
+mkdir "$T/nogp"
+RC=0
+PATH=/nonexistent "$COSTS" plot daily --out "$T/nogp/may.png" >"$T/out" 2>"$T/err" || RC=$?
+check_rc 1 "gnuplot missing"
+check_eq "gnuplot missing message" \
+	"costs: gnuplot not found: install gnuplot-nox (the data and the script are in $T/nogp/may.dat and $T/nogp/may.gp)" \
+	"$(cat "$T/err")"
+check_eq "data kept without gnuplot" yes "$([ -s "$T/nogp/may.dat" ] && echo yes)"
+check_eq "script kept without gnuplot" yes "$([ -s "$T/nogp/may.gp" ] && echo yes)"
+check_eq "no image without gnuplot" no "$([ -e "$T/nogp/may.png" ] && echo yes || echo no)"
+check_eq "no temporary image left" "may.dat may.gp" "$(cd "$T/nogp" && echo *)"
+
+command -v gnuplot >/dev/null || { finish_partial=1; }
+if [ "${finish_partial:-0}" = 1 ]; then
+	[ "$FAILS" -gt 0 ] && finish
+	skip "gnuplot not installed (Debian: gnuplot-nox): $CHECKS checks passed before the rendering part"
+fi
+
+# --- rendering ---
+run_costs plot daily --month 2026-05 --allowance 1.3TB --out "$T/daily.png"
+check_rc 0 "daily PNG"
+check_eq "daily PNG is a 1280x720 PNG" 1280x720 "$(png_size "$T/daily.png")"
+check_eq "daily PNG has no warnings" "" "$(cat "$T/err")"
+check_grep '^"day" "allowance" "total" "mcp" "websocket" "https"$' "$T/daily.dat" "daily data header"
+check_grep '^2026-05-01 41935483871 35641587802 16555004243 13418962995 5667620564$' "$T/daily.dat" \
+	"daily data row: 1.3 TB / 31 days, total, services largest first"
+check_grep "^DATA = '$T/daily.dat'$" "$T/daily.gp" "script names the data file"
+check_eq "the script reruns by itself" 0 "$(cd / && gnuplot "$T/daily.gp" >/dev/null 2>&1; echo $?)"
+check_eq "rerun writes the same size" 1280x720 "$(png_size "$T/daily.png")"
+
+run_costs plot monthly --size 800x600 --out "$T/monthly.svg"
+check_rc 0 "monthly SVG"
+if svg_ok "$T/monthly.svg" >"$T/svgtext" 2>"$T/svgerr"; then pass; else fail "monthly SVG is not XML: $(cat "$T/svgerr")"; fi
+check_grep '^websocket$' "$T/svgtext" "the SVG names the services"
+check_grep '^1.30 TB$' "$T/svgtext" "the SVG labels the month's total"
+check_grep 'Egress per month by service' "$T/svgtext" "the SVG has its title"
+
+run_costs plot monthly --size 800x600 --out "$T/monthly.PNG"
+check_rc 0 "PNG by an upper-case extension"
+check_eq "--size sets the PNG's size" 800x600 "$(png_size "$T/monthly.PNG")"
+
+# A folder name with quotes and a command substitution: paths are escaped too.
+# (Relative commands, run from $T: a slash cannot be part of a folder name.)
+cd "$T"
+odd="$T/it's \"odd\" \$(touch pwned-dir) \`touch pwned-dir2\` @X"
+mkdir "$odd"
+run_costs plot daily --out "$odd/d.png"
+check_rc 0 "a folder name with quotes"
+check_eq "PNG in the odd folder" 1280x720 "$(png_size "$odd/d.png")"
+check_grep "^DATA = '$T/it''s \"odd\" \\\$(touch pwned-dir) \`touch pwned-dir2\` @X/d.dat'\$" "$odd/d.gp" \
+	"the path is a single-quoted string with the quote doubled"
+check_eq "no command ran from the folder name" absent \
+	"$([ -e "$T/pwned-dir" ] || [ -e "$T/pwned-dir2" ] && echo present || echo absent)"
+
+# gnuplot pipes output to '|cmd' and reads data from '<cmd': relative names
+# like these must stay file names (costs makes every path absolute).
+run_costs plot daily --out "|touch pwned6.png"
+check_rc 0 "an output named like a gnuplot pipe"
+check_eq "the pipe-like name is a PNG file" 1280x720 "$(png_size "$T/|touch pwned6.png")"
+run_costs plot daily --out "<touch pwned7.png"
+check_rc 0 "an output named like a gnuplot input command"
+check_eq "its data file is a file" yes "$([ -s "$T/<touch pwned7.dat" ] && echo yes)"
+check_eq "no pipe ran" absent \
+	"$([ -e "$T/pwned6.png" ] || [ -e "$T/pwned7.png" ] || [ -e "$T/pwned7.dat" ] && echo present || echo absent)"
+
+# Templates: COSTS_REPORTS names the folder, --template one file.
+mkdir "$T/tpl"
+sed 's/^set title .*/set title "custom template"/' "$SRCDIR/reports/monthly.gp" >"$T/tpl/monthly.gp"
+COSTS_REPORTS="$T/tpl" run_costs plot monthly --out "$T/custom.svg"
+check_rc 0 "COSTS_REPORTS template"
+check_grep "custom template" "$T/custom.svg" "COSTS_REPORTS picks the folder"
+run_costs plot monthly --template "$T/tpl/nope.gp" --out "$T/custom.svg"
+check_rc 1 "a missing template"
+check_grep "costs: cannot open the plot template '$T/tpl/nope.gp': No such file or directory" \
+	"$T/err" "missing template message"
+run_costs plot monthly --template "$T/tpl/monthly.gp" --out "$T/custom2.png"
+check_rc 0 "--template"
+check_grep "^# $T/tpl/monthly.gp\$" "$T/custom2.gp" "the script names its template"
+
+# tests/data/small.csv: two hosts, sizes from bytes to GB.
+run_costs import "$SRCDIR/tests/data/small.csv"
+check_rc 0 "import small.csv"
+run_costs plot daily --from 2026-05-01 --to 2026-05-02 --service https --out "$T/small.png"
+check_rc 0 "daily of one service"
+check_eq "small PNG" 1280x720 "$(png_size "$T/small.png")"
+
+# One source per host and day, as project and compare count: nft over pcap
+# over import, interface counters never; --source picks one explicitly.
+if command -v sqlite3 >/dev/null; then
+	export COSTS_DB="$T/sources.db"
+	printf '%s\n' 'day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets' \
+		'2026-07-01,h,web,import,1000,0,1,0' '2026-07-02,h,web,import,2000,0,1,0' \
+		'2026-07-02,g,web,import,5,0,1,0' >"$T/sources.csv"
+	run_costs import "$T/sources.csv"
+	check_rc 0 "import for the source test"
+	sqlite3 "$COSTS_DB" "INSERT INTO daily VALUES
+		('h', '2026-07-02', 'web', 'egress', 'pcap', 300, 1),
+		('h', '2026-07-02', 'game', 'egress', 'pcap', 400, 1),
+		('h', '2026-07-02', 'web', 'egress', 'nft', 30, 1),
+		('h', '2026-07-02', 'game', 'egress', 'nft', 40, 1),
+		('h', '2026-07-01', 'iface', 'egress', 'iface', 99999, 1)"
+	run_costs plot daily --out "$T/sources.png"
+	check_rc 0 "daily with several sources"
+	check_eq "nft wins on the 2nd, import on the 1st, other hosts add up" \
+		"2026-07-01 0 1000 1000 0|2026-07-02 0 75 35 40" \
+		"$(grep '^2026' "$T/sources.dat" | paste -sd'|')"
+	run_costs plot monthly --out "$T/sources-m.png"
+	check_rc 0 "monthly with several sources"
+	check_grep '^2026-07 0 1075 1035 40$' "$T/sources-m.dat" "monthly chooses per day too"
+	run_costs plot daily --source pcap --out "$T/sources-p.png"
+	check_rc 0 "--source pcap"
+	check_grep '^2026-07-02 0 700 400 300$' "$T/sources-p.dat" "--source picks pcap"
+	export COSTS_DB="$T/costs.db"
+fi
+
+# --- names that try to run commands through gnuplot ---
+export COSTS_DB="$T/evil.db"
+{
+	echo 'day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets'
+	echo '2026-06-01,h,"sys ""x"" system(""touch '"$T"'/pwned"")",import,5000,0,1,0'
+	echo '2026-06-01,h,`touch '"$T"'/pwned2`,import,4000,0,1,0'
+	echo '2026-06-01,h,'"'"'); system('"'"'touch '"$T"'/pwned3'"'"') #,import,3000,0,1,0'
+	echo '2026-06-01,h,"@TITLE $(touch '"$T"'/pwned4) \`touch '"$T"'/pwned5\`",import,2000,0,1,0'
+	echo '2026-06-02,h,"new'
+	echo 'line	tab <b>&amp; back\\slash",import,1000,0,1,0'
+} >"$T/evil.csv"
+run_costs import "$T/evil.csv"
+check_rc 0 "import the hostile names"
+run_costs plot daily --out "$T/evil.png" --allowance 100kB
+check_rc 0 "daily PNG of hostile names"
+check_eq "hostile PNG" 1280x720 "$(png_size "$T/evil.png")"
+run_costs plot monthly --out "$T/evil-m.svg"
+check_rc 0 "monthly SVG of hostile names"
+if svg_ok "$T/evil-m.svg" >"$T/svgtext" 2>"$T/svgerr"; then pass; else fail "hostile SVG is not XML: $(cat "$T/svgerr")"; fi
+check_grep "^sys 'x' system('touch $T/pwned')\$" "$T/svgtext" "the name is shown as text, quotes as apostrophes"
+check_grep "^\`touch $T/pwned2\`\$" "$T/svgtext" "the backquoted name is shown as text"
+check_grep '^new line tab <b>&amp; back\\\\slash$' "$T/svgtext" "controls flattened, markup escaped, backslashes kept"
+# The canary: the same kind of name in a double-quoted gnuplot string does run.
+echo "print \"\`touch $T/canary\`\"" >"$T/canary.gp"
+gnuplot "$T/canary.gp" >/dev/null 2>&1
+check_eq "gnuplot substitutes backquotes in double quotes (the danger is real)" present \
+	"$([ -e "$T/canary" ] && echo present || echo absent)"
+for f in pwned pwned2 pwned3 pwned4 pwned5; do
+	check_eq "no command ran ($f)" absent "$([ -e "$T/$f" ] && echo present || echo absent)"
+done
+check_eq "no name reaches a script" 0 "$(cat "$T/evil.gp" "$T/evil-m.gp" | grep -c pwned)"
+check_eq "the data file has one line per day plus the header" 3 "$(grep -vc '^#' "$T/evil.dat")"
+
+finish

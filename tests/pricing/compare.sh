@@ -1,0 +1,200 @@
+#!/bin/bash
+# costs compare end to end: the seed month from the store, given volumes,
+# the CSV contract, config [provider] sections, --need, --rate, --vat,
+# --breakeven, --invoice, and every bad-input path with its exit status.
+. "$SRCDIR/tests/lib.sh"
+# lib.sh points COSTS_CONFIG at a missing file, which an explicit config may
+# not be.  Unsetting it would make root read /etc/costs/costs.conf, which
+# other tests on this machine may create: use an empty config of our own.
+: >"$T/empty.conf"
+export COSTS_CONFIG="$T/empty.conf"
+
+# check_pgolden NAME FILE: compares FILE with tests/pricing/golden/NAME
+check_pgolden() {
+	local g="$SRCDIR/tests/pricing/golden/$1"
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then cp "$2" "$g"; fi
+	if diff -u "$g" "$2" >"$T/diff"; then pass; else fail "golden $1 differs:"; cat "$T/diff" >&2; fi
+}
+
+# The seed month: 1.3 TB imported, priced from the store.
+run_costs import "$SRCDIR/data/demo-2026-05.csv"
+check_rc 0 "import the seed month"
+run_costs compare --month 2026-05
+check_rc 0 "compare the seed month"
+check_pgolden compare-2026-05.txt "$T/out"
+check_grep '1.30 TB egress in 2026-05 (import)' "$T/out" "measured egress and its source"
+
+# The same volume given on the command line, as CSV (the contract header).
+run_costs compare --egress 1.3TB --month 2026-05 --format csv
+check_rc 0 "compare --egress as csv"
+check_pgolden compare-1.3TB-2026-05.csv "$T/out"
+check_eq "csv contract header" \
+	"provider,plan,region,month,currency,egress_bytes,included_bytes,billable_bytes,base,compute,egress,other,total" \
+	"$(head -1 "$T/out" | cut -d, -f1-13)"
+check_eq "render professional 2026-05" "render,professional,global,2026-05,USD,1300000000000,500000000000,800000000000,19.00,0.00,120.00,0.00,139.00" \
+	"$(grep '^render,professional,' "$T/out" | cut -d, -f1-13)"
+check_eq "render pro egress" "191.25" "$(grep '^render,pro,' "$T/out" | cut -d, -f11)"
+check_eq "fly na-eu egress" "26.00" "$(grep '^fly,payg,' "$T/out" | cut -d, -f11)"
+check_eq "hetzner ex44 egress" "0.00" "$(grep '^hetzner,ex44,' "$T/out" | cut -d, -f11)"
+
+# Prices in force in June 2025: $30 blocks, no 2026 plans.
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --format csv
+check_rc 0 "compare 2025-06"
+check_eq "render professional 2025-06 egress" "240.00" "$(grep '^render,professional,' "$T/out" | cut -d, -f11)"
+check_eq "three legacy plans in 2025-06" "3" "$(($(wc -l <"$T/out") - 1))"
+
+# Cheapest first within a currency.
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --format csv
+check_eq "render order" "organization professional hobby-legacy hobby pro scale" \
+	"$(tail -n +2 "$T/out" | cut -d, -f2 | tr '\n' ' ' | sed 's/ $//')"
+
+# JSON carries the same bill.
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --format json
+check_rc 0 "json"
+check_grep '"egress": "191.25"' "$T/out" "json egress"
+check_grep '"total": "216.25"' "$T/out" "json total"
+
+run_costs compare --egress 1.3TB --month 2026-05 --format json
+check_eq "json rows, cheapest first in USD" "fly/payg 26.00" \
+	"$(/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["provider"]+"/"+r["plan"], r["total"])' <"$T/out")"
+
+# A billable = no service is left out of the measured egress.
+cat >"$T/costs.conf" <<'CONF'
+[service websocket]
+match = port=9001
+billable = no
+
+[provider render]
+plan = professional
+seats = 2
+instances = standard:2
+
+[provider fly]
+instances = shared-cpu-1x-1gb:3
+ipv4 = 1
+CONF
+run_costs --config "$T/costs.conf" compare --month 2026-05 --format csv
+check_rc 0 "compare with a config"
+check_pgolden compare-config.csv "$T/out"
+# 1,300,000,000,000 total minus websocket 494,256,363,365 (report --format csv)
+check_eq "egress without websocket" "805743636635" "$(grep '^render,' "$T/out" | cut -d, -f6)"
+check_eq "config plan, seats and instances" "render,professional,38.00,50.00,60.00,0.00,148.00" \
+	"$(grep '^render,' "$T/out" | cut -d, -f1,2,9-13)"
+# render: 2 seats x 19; 2 x standard 25; 305.7 GB over 500 GB = 4 blocks x 15
+# fly: 3 x 0.0000022/s x 2,678,400 s = 17.67744; 805.743636635 GB x 0.02 =
+# 16.114873 (rounded up); IPv4 2.00
+check_eq "fly from config" "fly,payg,17.67744,16.114873,2.00,35.792313" \
+	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,10-13)"
+
+# --need: the cheapest fitting instance on every provider.
+run_costs compare --egress 1.3TB --month 2026-05 --need ram=4GB,cpu=2,count=2 --provider render --plan professional --format csv
+check_rc 0 "--need"
+check_eq "need on render" "309.00,pro,2" "$(tail -1 "$T/out" | cut -d, -f16,17,13)"
+
+# Without usage the table says compute is not priced.
+run_costs compare --egress 1.3TB --month 2026-05 --provider fly
+check_grep 'compute not priced' "$T/out" "compute note"
+
+# Conversion, VAT and first-month setup fees.
+run_costs compare --egress 1.3TB --month 2026-05 --provider hetzner --plan ex44 --rate EUR=1.08 --vat 19 --first-month --format csv
+check_rc 0 "rate, vat, first month"
+# (39 + 99) x 1.08 = 149.04; VAT 19% = 28.3176
+check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.3576,28.3176" \
+	"$(tail -1 "$T/out" | cut -d, -f5,10,12,15,13)"
+
+# Part of a month: Hetzner bills started hours up to the monthly price.
+run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 100.01 --format csv
+check_rc 0 "--hours"
+check_eq "101 of 744 hours of EUR 3.99" "0.541654" "$(tail -1 "$T/out" | cut -d, -f10)"
+run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 745
+check_rc 2 "more hours than a month has"
+run_costs compare --egress 0 --month 2026-05 --provider render --plan organization --seats 4 --format csv
+check_eq "--seats" "116.00" "$(tail -1 "$T/out" | cut -d, -f14)"
+
+# Lists of providers and plans.
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --plan professional,ex44 --format csv
+check_rc 0 "a plan list"
+check_eq "story's two options, cheapest first" "hetzner,ex44,42.12 render,professional,139.00" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1,2,13 | tr '\n' ' ' | sed 's/ $//')"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render,fly --plan pro,payg --format csv
+check_eq "provider and plan lists" "fly,payg render,pro" "$(tail -n +2 "$T/out" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+run_costs compare --egress 1.3TB --month 2026-05 --plan pro,gold
+check_rc 1 "a listed plan nobody has"
+check_grep "no selected provider has a plan 'gold'" "$T/err" "unknown listed plan"
+
+# Break-even and invoice.
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan ex44 --provider hetzner
+check_grep 'only one provider selected' "$T/out" "breakeven with one provider"
+run_costs compare --egress 1.3TB --month 2026-05 --breakeven --provider render
+check_grep 'only one provider' "$T/out" "breakeven within one provider"
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven
+check_rc 0 "breakeven"
+check_grep 'hetzner/cax11 and fly/payg: 205 GB (204659950001 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan professional,ex44
+check_grep 'hetzner/ex44 and render/professional: 600 GB (600000000001 bytes); below it render/professional is cheaper' "$T/out" "the story's break-even"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --invoice 216.40
+check_rc 0 "invoice"
+check_grep 'difference +0.15' "$T/out" "invoice difference"
+check_grep 'implies 1.30 TB to 1.30 TB of egress (1300000000001 to 1301000000000 bytes)' "$T/out" "invoice implied egress"
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --plan professional --invoice 495
+check_grep 'no egress volume gives exactly this amount' "$T/out" "the story's invoice is not a whole number of blocks"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --invoice 10
+check_grep 'below the fixed charges' "$T/out" "invoice below fixed fees"
+
+# Bad input.
+run_costs compare --egress 1.3XB
+check_rc 2 "bad size"
+check_grep "unknown unit 'XB'" "$T/err" "bad size message"
+run_costs compare --egress 1TB --provider linode
+check_rc 1 "unknown provider"
+check_grep "unknown provider 'linode' (known: fly, hetzner, render)" "$T/err" "known providers"
+run_costs compare --egress 1TB --month 2026-05 --provider render --plan gold
+check_rc 1 "unknown plan"
+check_grep "unknown plan 'gold' for render in 2026-05 (known: hobby-legacy, professional, organization, hobby, pro, scale)" "$T/err" "known plans"
+run_costs compare --egress 1TB --region mars
+check_rc 1 "unknown region"
+check_grep "unknown region 'mars' (known: fly: na-eu, apac-oc-sa, africa-india; hetzner: eu, us, sin; render: global)" "$T/err" "known regions"
+run_costs compare --egress 1.3TB --month 2026-05 --region sin --format csv
+check_rc 0 "a region of one provider"
+# Only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB included,
+# 1,913 started 100 MiB blocks at EUR 7.40 per TiB.
+check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.350041" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11)"
+run_costs compare --egress 1TB --rate EUR=-1
+check_rc 2 "negative rate"
+check_grep "a rate must be positive" "$T/err" "negative rate message"
+run_costs compare --egress 1TB --vat -5
+check_rc 2 "negative vat"
+run_costs compare --month 2026-04
+check_rc 1 "month with no data"
+check_grep "no traffic recorded for 2026-04" "$T/err" "no data message"
+run_costs compare --month 2026-04 --allow-empty --provider fly --format csv
+check_rc 0 "--allow-empty"
+check_eq "zero egress" "0" "$(tail -1 "$T/out" | cut -d, -f6)"
+run_costs compare
+check_rc 2 "neither --month nor --egress"
+run_costs compare --egress 1TB --breakeven --format csv
+check_rc 2 "--breakeven with csv"
+run_costs compare --egress 1TB --invoice 10
+check_rc 2 "--invoice without a plan"
+run_costs compare --egress 1TB --provider render --plan pro,scale --invoice 10
+check_rc 2 "--invoice with two plans"
+run_costs compare --egress 1TB --need ram=lots
+check_rc 2 "bad need"
+printf '[provider render]\nflavour = vanilla\n' >"$T/bad.conf"
+run_costs --config "$T/bad.conf" compare --egress 1TB
+check_rc 1 "bad provider key"
+check_grep "bad.conf:2: unknown key 'flavour' in \[provider render\]" "$T/err" "config error with file:line"
+printf '[provider linode]\nplan = nano\n' >"$T/bad.conf"
+run_costs --config "$T/bad.conf" compare --egress 1TB
+check_rc 1 "config section for an unknown provider"
+check_grep "bad.conf:1: \[provider linode\]: no provider table 'linode' (known: fly, hetzner, render)" "$T/err" "unknown provider section"
+printf '[provider render]\ninstances = huge:2\n' >"$T/bad.conf"
+run_costs --config "$T/bad.conf" compare --egress 1TB --month 2026-05
+check_rc 1 "unknown instance"
+check_grep "bad.conf:2: unknown instance type 'huge' for render (known: starter," "$T/err" "known instances"
+run_costs --providers "$T/nowhere" compare --egress 1TB
+check_rc 1 "missing providers dir"
+check_grep "cannot open provider tables" "$T/err" "providers dir message"
+
+finish

@@ -1,0 +1,70 @@
+#!/bin/bash
+# costs providers list|show|check: the shipped tables are clean, a table with
+# every kind of error reports each as file:line:column: message with exit 1.
+. "$SRCDIR/tests/lib.sh"
+# lib.sh points COSTS_CONFIG at a missing file, which an explicit config may
+# not be.  Unsetting it would make root read /etc/costs/costs.conf, which
+# other tests on this machine may create: use an empty config of our own.
+: >"$T/empty.conf"
+export COSTS_CONFIG="$T/empty.conf"
+
+run_costs providers check
+check_rc 0 "shipped tables check clean"
+check_grep '3 files ok' "$T/out" "three tables"
+
+cp "$SRCDIR/tests/pricing/data/bad.csv" "$T/bad.csv"
+run_costs providers check "$T/bad.csv"
+check_rc 1 "bad table"
+sed "s|$T/||" "$T/out" >"$T/problems"
+check_eq "every problem reported" "$(cat "$SRCDIR/tests/pricing/data/bad.expected")" "$(cat "$T/problems")"
+check_grep '17 problems in 1 file' "$T/err" "summary"
+
+run_costs providers check "$T/missing.csv"
+check_rc 1 "missing file"
+check_grep "cannot open '$T/missing.csv'" "$T/err" "missing file message"
+
+printf 'kind,plan\nplan,"unterminated\n' >"$T/broken.csv"
+run_costs providers check "$T/broken.csv"
+check_rc 1 "malformed csv"
+check_grep 'broken.csv:2:1: malformed CSV' "$T/out" "malformed csv location"
+
+run_costs providers list --format csv
+check_rc 0 "list"
+check_eq "list header" "provider,currency,plans,file" "$(head -1 "$T/out")"
+check_grep '^hetzner,EUR,' "$T/out" "hetzner listed"
+check_eq "three providers" "3" "$(($(wc -l <"$T/out") - 1))"
+
+run_costs providers show render
+check_rc 0 "show"
+check_grep 'https://render.com/docs/outbound-bandwidth' "$T/out" "sources listed"
+check_grep '^egress  *professional .*2025-08-01  *2026-07-31  *15 USD' "$T/out" "dated rows shown"
+run_costs providers show render --format csv
+# The writer quotes only fields that need it, so compare without quotes.
+check_eq "show csv round-trips the table" "$(tr -d '"' <"$SRCDIR/providers/render.csv")" "$(tr -d '"' <"$T/out")"
+run_costs providers show hetzner --format json
+check_rc 0 "show json"
+check_eq "show json parses, one object per row" "$(grep -c . "$SRCDIR/providers/hetzner.csv" | awk '{print $1 - 1}')" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/out")"
+run_costs providers list --format json
+check_eq "list json" "fly hetzner render" \
+	"$(/usr/bin/python3 -c 'import json,sys; print(" ".join(p["provider"] for p in json.load(sys.stdin)))' <"$T/out")"
+run_costs providers show nope
+check_rc 1 "unknown provider"
+check_grep "unknown provider 'nope' (known: fly, hetzner, render)" "$T/err" "known providers"
+run_costs providers frobnicate
+check_rc 2 "unknown subcommand"
+
+# A user's own table is used once it checks clean.
+mkdir "$T/prov"
+cat >"$T/prov/acme.csv" <<'CSV'
+kind,plan,region,currency,price,per,block,included,source,source_date
+region,,dc1,,,,,,,
+plan,small,,USD,10,month,,,https://acme.example/pricing,2026-01-01
+egress,,,USD,0.05,GB,GB,100GB,https://acme.example/pricing,2026-01-01
+CSV
+run_costs --providers "$T/prov" compare --egress 1.3TB --month 2026-05 --format csv
+check_rc 0 "a user's table"
+check_eq "acme bill" "acme,small,dc1,2026-05,USD,1300000000000,100000000000,1200000000000,10.00,0.00,60.00,0.00,70.00" \
+	"$(tail -1 "$T/out" | cut -d, -f1-13)"
+
+finish
