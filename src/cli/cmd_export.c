@@ -2,14 +2,86 @@
  * costs export: the CSV contracts of DESIGN §2 on stdout or, atomically, in
  * a file.  This file holds `daily` and `monthly`; later contracts add kinds.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "outfile.h"
 #include "totals.h"
 
+extern const struct cmd cmd_export;
+
+/*
+ * export compare|project: the command's own CSV (--format csv) with its own
+ * options, written to --out atomically.  Standard output is pointed at the
+ * temporary file for the call, so the CSV is produced in one place only.
+ */
+static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 3, sizeof(*args));
+	const char *out = NULL;
+	struct outfile of;
+	struct err e;
+	int n = 0, rc, saved;
+
+	if (!args)
+		return cli_error("out of memory");
+	args[n++] = (char *)cmd->name;
+	args[n++] = (char *)"--format";
+	args[n++] = (char *)"csv";
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strncmp(argv[i], "--out=", 6) == 0)
+			out = argv[i] + 6;
+		else if (strcmp(argv[i], "--format") == 0 || strncmp(argv[i], "--format=", 9) == 0) {
+			free(args);
+			return cli_usage(&cmd_export, "export writes CSV: --format does not apply");
+		} else
+			args[n++] = argv[i];
+	}
+	if (strcmp(argv[argc - 1], "--out") == 0) {
+		free(args);
+		return cli_usage(&cmd_export, "option '--out' needs a value");
+	}
+	if (outfile_open(&of, out, &e)) {
+		free(args);
+		return cli_error("%s", e.msg);
+	}
+	fflush(stdout);
+	saved = out ? dup(STDOUT_FILENO) : -1;
+	if (out && (saved < 0 || dup2(fileno(of.f), STDOUT_FILENO) < 0)) {
+		outfile_abort(&of);
+		free(args);
+		return cli_error("cannot write '%s': %s", out, strerror(errno));
+	}
+	optind = 0;
+	rc = cmd->exec(cli, n, args);
+	fflush(stdout);
+	if (out) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	free(args);
+	if (rc != 0 && rc != EXIT_BUDGET) {
+		outfile_abort(&of);
+		return rc;
+	}
+	if (outfile_commit(&of, &e))
+		return cli_error("%s", e.msg);
+	return rc;
+}
+
 static int exec_export(struct cli *cli, int argc, char **argv)
 {
+	extern const struct cmd cmd_compare, cmd_project;
+
+	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
+		return export_delegate(cli, &cmd_compare, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "project") == 0)
+		return export_delegate(cli, &cmd_project, argc, argv);
 	static const struct option opts[] = {
 	    CLI_PERIOD_LONGOPTS,
 	    {"out", required_argument, NULL, CLI_OPT_OUT},
@@ -44,14 +116,16 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 			return rc;
 	}
 	if (argc - optind != 1)
-		return cli_usage(&cmd_export, "expected what to export: daily or monthly");
+		return cli_usage(&cmd_export,
+		                 "expected what to export: daily, monthly, compare or project");
 	kind = argv[optind];
 	if (strcmp(kind, "daily") == 0)
 		p.by_month = false;
 	else if (strcmp(kind, "monthly") == 0)
 		p.by_month = true;
 	else
-		return cli_usage(&cmd_export, "unknown export '%s' (daily or monthly)", kind);
+		return cli_usage(&cmd_export,
+		                 "unknown export '%s' (daily, monthly, compare or project)", kind);
 	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
 		return 1;
 	cli_period_query(&p, &q);
@@ -76,12 +150,20 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_export = {
     .name = "export",
-    .synopsis = "daily|monthly [--from DAY] [--to DAY] [--month YYYY-MM] [--out FILE]",
-    .summary = "write daily or monthly totals as CSV (RFC 4180)",
+    .synopsis = "daily|monthly|compare|project [period options] [--out FILE]",
+    .summary = "write the CSV contracts (RFC 4180): totals, bills, projections",
     .help = "Kinds:\n"
             "  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
             "            ingress_packets\n"
             "  monthly   the same with month (YYYY-MM) in the first column\n"
+            "  compare   'costs compare --format csv' with compare's options (--month,\n"
+            "            --egress, --provider, --plan, ...): provider,plan,region,month,\n"
+            "            currency,egress_bytes,included_bytes,billable_bytes,base,compute,\n"
+            "            egress,other,total\n"
+            "  project   'costs project --format csv' with project's options (--month,\n"
+            "            --as-of, --provider, --plan, ...): month,as_of,provider,plan,\n"
+            "            currency,egress_p10,egress_p50,egress_p90,total_p10,total_p50,\n"
+            "            total_p90,allowance_exhausted_on\n"
             "\nOptions:\n" CLI_PERIOD_HELP
             "  --out FILE          write FILE (replaced atomically) instead of stdout\n",
     .exec = exec_export,

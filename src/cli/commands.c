@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+extern const struct cmd cmd_capture;
 extern const struct cmd cmd_import;
 extern const struct cmd cmd_export;
 extern const struct cmd cmd_report;
@@ -11,8 +12,11 @@ extern const struct cmd cmd_project;
 extern const struct cmd cmd_plot;
 extern const struct cmd cmd_compare;
 extern const struct cmd cmd_providers;
+extern const struct cmd cmd_nft;
+extern const struct cmd cmd_sample;
 
 const struct cmd *const cli_commands[] = {
+	&cmd_capture,
 	&cmd_report,
 	&cmd_compare,
 	&cmd_project,
@@ -20,5 +24,7 @@ const struct cmd *const cli_commands[] = {
 	&cmd_export,
 	&cmd_import,
 	&cmd_providers,
+	&cmd_nft,
+	&cmd_sample,
 	NULL,
 };

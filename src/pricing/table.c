@@ -459,7 +459,7 @@ int table_parse(FILE *f, const char *path, struct table *t, struct pricing_probl
 	} else {
 		check_rows(&l);
 	}
-	if (l.nprobs > 1) /* qsort(NULL, 0, ...) is undefined */
+	if (l.nprobs)
 		qsort(l.probs, l.nprobs, sizeof(*l.probs), cmp_problem);
 	*probs = l.probs;
 	*nprobs = l.nprobs;

@@ -96,6 +96,7 @@ struct store {
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_tx;
+	int busy_ms;
 };
 
 static int db_err(struct store *s, struct err *e, const char *what)
@@ -133,6 +134,24 @@ static int mkdirs(const char *path, struct err *e)
 	if (mkdir(buf, 0750) != 0 && errno != EEXIST)
 		return err_set(e, "cannot create directory '%s': %s", buf, strerror(errno));
 	return 0;
+}
+
+/*
+ * Runs sql, retrying for up to the busy timeout when SQLite answers BUSY
+ * without calling the busy handler, as it does for a journal mode change
+ * or a write lock while another process is opening or recovering the file.
+ */
+static int exec_retry(struct store *s, const char *sql, struct err *e)
+{
+	for (int waited = 0;; waited += 10) {
+		int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		    waited >= s->busy_ms)
+			return err_set(e, "database '%s': %s", s->path, sqlite3_errmsg(s->db));
+		usleep(10000);
+	}
 }
 
 static int exec_sql(struct store *s, const char *sql, struct err *e)
@@ -271,6 +290,7 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, busy_ms);
+	s->busy_ms = busy_ms;
 	/*
 	 * Reading the schema version first makes a non-SQLite file fail here,
 	 * before the journal mode change could write anything.
@@ -283,7 +303,7 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 		store_close(s);
 		return -1;
 	}
-	if (exec_sql(s, "PRAGMA journal_mode = WAL", e) ||
+	if (exec_retry(s, "PRAGMA journal_mode = WAL", e) ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL", e) ||
 	    exec_sql(s, "PRAGMA foreign_keys = ON", e) || check_and_migrate(s, e)) {
 		store_close(s);
@@ -317,9 +337,17 @@ const char *store_path(const struct store *s)
 	return s->path;
 }
 
+int store_set_checkpoint_on_close(struct store *s, bool on, struct err *e)
+{
+	if (sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, (int *)NULL) !=
+	    SQLITE_OK)
+		return db_err(s, e, "cannot set the checkpoint on close");
+	return 0;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
-	if (exec_sql(s, "BEGIN IMMEDIATE", e))
+	if (exec_retry(s, "BEGIN IMMEDIATE", e))
 		return -1;
 	s->in_tx = true;
 	return 0;

@@ -41,6 +41,15 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 /* Closes the store; NULL is a no-op.  Rolls back an open transaction. */
 void store_close(struct store *s);
 
+/*
+ * Whether closing the store checkpoints the write-ahead log into the
+ * database (SQLite's default, on).  Off, a short-lived writer such as
+ * `costs sample` from cron skips the checkpoint, its fsyncs and the removal
+ * of the log at close; SQLite still checkpoints automatically as the log
+ * grows, and the next store that closes with it on folds it in.
+ */
+int store_set_checkpoint_on_close(struct store *s, bool on, struct err *e);
+
 /* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE). */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);

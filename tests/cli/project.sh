@@ -52,6 +52,26 @@ run_costs project --as-of 2026-05-14 --provider nosuch
 check_rc 1 "unknown provider"
 check_grep "nosuch" "$T/err" "unknown provider named"
 
+# export compare|project: the same contracts, atomically into a file.
+run_costs export compare --month 2026-05 --provider render --out "$T/compare.csv"
+check_rc 0 "export compare"
+check_golden export-compare.csv "$T/compare.csv"
+run_costs export project --as-of 2026-05-14 --provider render --out "$T/project.csv"
+check_rc 0 "export project"
+check_golden export-project.csv "$T/project.csv"
+run_costs export project --as-of 2026-05-14 --provider render
+check_eq "export project to stdout" "$(cat "$T/project.csv")" "$(cat "$T/out")"
+cp "$T/project.csv" "$T/keep.csv"
+run_costs export project --as-of 2026-05-14 --provider nosuch --out "$T/project.csv"
+check_rc 1 "failed export"
+check_eq "a failed export leaves the old file" "$(cat "$T/keep.csv")" "$(cat "$T/project.csv")"
+check_eq "no temporary file left" "" "$(ls "$T" | grep '\.tmp\.' || true)"
+run_costs export project --format json
+check_rc 2 "export takes no --format"
+run_costs export project --as-of 2026-05-14 --provider render --plan professional --budget 100 --out "$T/b.csv"
+check_rc 3 "export project keeps the budget status"
+check_grep "^2026-05,2026-05-14,render,professional," "$T/b.csv" "written despite the budget"
+
 run_costs project --backtest
 check_rc 0 "backtest"
 check_golden project-backtest.txt "$T/out"

@@ -26,6 +26,20 @@ expected=$(( 4 * (2000 * 1000 + 1999 * 2000 / 2) ))
 got=$(sqlite3 "$COSTS_DB" "SELECT sum(bytes) FROM daily WHERE direction = 'egress'")
 check_eq "concurrent imports lose nothing" "$expected" "$got"
 
+# Several processes creating the same new database at once all succeed
+# (the journal mode change and the first write lock wait their turn).
+for round in 1 2 3 4 5; do
+	rm -f "$T/fresh.db" "$T/fresh.db-wal" "$T/fresh.db-shm"
+	pids=()
+	for h in a b c d; do
+		"$COSTS" -q --db "$T/fresh.db" import "$T/$h.csv" 2>>"$T/fresh-errors" &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p" || echo "round $round: an import failed" >>"$T/fresh-errors"; done
+done
+check_eq "concurrent first opens" "" "$(cat "$T/fresh-errors" 2>/dev/null)"
+check_eq "all four imports stored" "$((4 * 2000 * 2))" "$(sqlite3 "$T/fresh.db" 'SELECT count(*) FROM daily')"
+
 # Concurrent readers do not block or fail while a writer works.
 ( for i in 1 2 3 4 5; do "$COSTS" -q import "$T/b.csv"; done ) &
 w=$!

@@ -245,6 +245,31 @@ static void counters_and_coverage_round_trip(void **state)
 	store_close(s);
 }
 
+static void without_checkpoint_on_close_the_log_stays_and_still_reads(void **state)
+{
+	struct store *s;
+	struct err e;
+	struct stat sb;
+	struct store_counter c = {.boot_id = "b", .handle = 1, .value = 42, .time_us = 7}, got;
+	bool found;
+	char wal[600];
+	(void)state;
+	snprintf(wal, sizeof(wal), "%s-wal", path("ckpt.db"));
+	assert_int_equal(store_open(path("ckpt.db"), true, 1000, &s, &e), 0);
+	assert_int_equal(store_set_checkpoint_on_close(s, false, &e), 0);
+	assert_int_equal(store_counter_put(s, "x", &c, &e), 0);
+	store_close(s);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_true(sb.st_size > 0);
+	/* Another connection reads through the log; closing with the default folds it in. */
+	assert_int_equal(store_open(path("ckpt.db"), false, 1000, &s, &e), 0);
+	assert_int_equal(store_counter_get(s, "x", &got, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(got.value, 42);
+	store_close(s);
+	assert_int_not_equal(stat(wal, &sb), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +282,7 @@ int main(void)
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
+	    cmocka_unit_test(without_checkpoint_on_close_the_log_stays_and_still_reads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

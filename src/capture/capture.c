@@ -1,0 +1,1026 @@
+/*
+ * The flow table and the per-day accumulators.  Decided flows add each
+ * packet's bytes straight to the day's totals; undecided flows keep their
+ * bytes in a pending slot (per day and direction) until the classifier
+ * decides or the flow must be decided (ended, evicted, too many packets),
+ * so no byte is lost and each byte counts once.  Memory is fixed up front
+ * from the configured limit; pages are touched only as flows arrive.
+ */
+#include "capture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "date.h"
+#include "decode.h"
+
+#define DEFAULT_MAX_MEMORY   (64ull << 20)
+#define NONE                 UINT32_MAX
+#define MAX_UNDECIDED_PKTS   48    /* packets fed before the fallback decides */
+#define PENDING_STATE_BUDGET 16384 /* bytes of classifier state assumed per undecided flow */
+#define FRAG_SLOTS           4096  /* 256 below 16 MiB */
+#define FRAG_TIMEOUT         30
+#define TIMEOUT_TCP          600
+#define TIMEOUT_TCP_CLOSED   10
+#define TIMEOUT_OTHER        120
+
+enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
+
+#define F_LOCAL_IS_A 0x01
+#define F_DECIDED    0x02
+#define F_FIN_A      0x04
+#define F_FIN_B      0x08
+#define F_RST        0x10
+
+/* 64 bytes: keep it that way, the table's capacity depends on it. */
+struct flow {
+	uint8_t a[16], b[16]; /* the two addresses, a <= b */
+	uint16_t pa, pb;
+	uint8_t proto, family, flags;
+	uint16_t service;   /* valid with F_DECIDED */
+	uint32_t last_seen; /* seconds since c->time_base */
+	uint32_t next;      /* bucket chain, or the free list */
+	uint32_t lru_prev, lru_next;
+	uint32_t pend; /* pending slot of an undecided flow, or NONE */
+};
+
+struct pending {
+	struct classify_flow *state;
+	uint32_t npkts;
+	uint32_t next_free;
+	struct {
+		int32_t day;
+		bool used;
+		uint64_t v[V_N];
+	} days[2];
+};
+
+struct frag {
+	int family;
+	uint8_t proto;
+	uint32_t id;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	int64_t sec;
+};
+
+struct day_acc {
+	int32_t day;
+	bool dirty;
+	uint64_t *v; /* nsvc * V_N */
+	struct store_coverage cov;
+};
+
+struct total {
+	char *name;
+	uint64_t egress, ingress;
+};
+
+struct capture {
+	const struct classify *cls;
+	size_t nsvc;
+	uint16_t other;
+	int dlt;
+	bool local_time, observe_by_packets;
+	struct capture_cidr *local;
+	size_t nlocal;
+
+	struct flow *flows;
+	uint32_t capacity, used, free_head;
+	uint32_t *buckets;
+	uint32_t bucket_mask, bucket_max; /* grows by doubling up to bucket_max */
+	uint32_t lru_head, lru_tail;      /* head: most recently seen */
+	int64_t time_base;
+	bool have_base;
+
+	struct pending *pend;
+	uint32_t pend_cap, pend_free;
+
+	struct frag *frags;
+	uint32_t frag_mask;
+
+	struct day_acc *days;
+	size_t ndays, cur_idx;
+
+	int64_t cached_sec;
+	int32_t cached_day;
+	bool have_cached;
+	int64_t obs_last;
+	bool obs_started;
+	int64_t last_expire;
+
+	struct total *totals;
+	size_t ntotals;
+	struct capture_stats st;
+};
+
+/* Day numbers, converted once per distinct second (localtime is not cheap). */
+static int32_t day_of(struct capture *c, int64_t sec)
+{
+	if (c->have_cached && sec == c->cached_sec)
+		return c->cached_day;
+	int32_t day;
+	if (c->local_time) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			day = date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+		else
+			day = date_utc_day(t);
+	} else {
+		int64_t d = sec / 86400;
+		if (sec % 86400 < 0)
+			d--;
+		day = (int32_t)d;
+	}
+	c->cached_sec = sec;
+	c->cached_day = day;
+	c->have_cached = true;
+	return day;
+}
+
+static struct day_acc *day_acc_get(struct capture *c, int32_t day)
+{
+	if (c->ndays && c->days[c->cur_idx].day == day)
+		return &c->days[c->cur_idx];
+	for (size_t i = 0; i < c->ndays; i++)
+		if (c->days[i].day == day) {
+			c->cur_idx = i;
+			return &c->days[i];
+		}
+	struct day_acc *n = realloc(c->days, (c->ndays + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	c->days = n;
+	struct day_acc *d = &c->days[c->ndays];
+	memset(d, 0, sizeof(*d));
+	d->day = day;
+	d->v = calloc(c->nsvc * V_N, sizeof(uint64_t));
+	if (!d->v)
+		return NULL;
+	c->cur_idx = c->ndays++;
+	return d;
+}
+
+/*
+ * Adds to a day's totals.  Allocation failure here (a few hundred bytes per
+ * day) is not recoverable in the packet path; the bytes are dropped rather
+ * than crashing, which cannot happen with overcommit in practice.
+ */
+static void acc_add(struct capture *c, int32_t day, uint16_t svc, const uint64_t v[V_N])
+{
+	struct day_acc *d = day_acc_get(c, day);
+	if (!d)
+		return;
+	uint64_t *row = &d->v[(size_t)svc * V_N];
+	for (int i = 0; i < V_N; i++)
+		row[i] += v[i];
+	d->dirty = true;
+}
+
+static void acc_packet(struct capture *c, int32_t day, uint16_t svc, bool egress, uint64_t bytes)
+{
+	struct day_acc *d = day_acc_get(c, day);
+	if (!d)
+		return;
+	uint64_t *row = &d->v[(size_t)svc * V_N];
+	row[egress ? V_EG_BYTES : V_IN_BYTES] += bytes;
+	row[egress ? V_EG_PKTS : V_IN_PKTS] += 1;
+	d->dirty = true;
+}
+
+int capture_parse_cidrs(const char *text, struct capture_cidr **out, size_t *n, struct err *e)
+{
+	struct capture_cidr *v = NULL;
+	size_t count = 0;
+	char *copy, *save = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if (strcmp(text, "auto") == 0)
+		return 0;
+	if (!(copy = strdup(text)))
+		return err_set(e, "out of memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct capture_cidr cidr = {0};
+		char *slash = strchr(tok, '/');
+		long prefix = -1;
+		if (slash) {
+			char *end;
+			*slash = '\0';
+			prefix = strtol(slash + 1, &end, 10);
+			if (!slash[1] || *end || prefix < 0)
+				goto bad;
+		}
+		if (inet_pton(AF_INET, tok, cidr.addr) == 1) {
+			cidr.family = AF_INET;
+			if (prefix > 32)
+				goto bad;
+			cidr.prefix = (uint8_t)(prefix < 0 ? 32 : prefix);
+		} else if (inet_pton(AF_INET6, tok, cidr.addr) == 1) {
+			cidr.family = AF_INET6;
+			if (prefix > 128)
+				goto bad;
+			cidr.prefix = (uint8_t)(prefix < 0 ? 128 : prefix);
+		} else {
+			goto bad;
+		}
+		struct capture_cidr *nv = realloc(v, (count + 1) * sizeof(*nv));
+		if (!nv) {
+			free(v);
+			free(copy);
+			return err_set(e, "out of memory");
+		}
+		v = nv;
+		v[count++] = cidr;
+		continue;
+	bad:
+		if (slash)
+			*slash = '/';
+		err_set(e, "bad address or network '%s' (want ADDR[/PREFIX] or auto)", tok);
+		free(v);
+		free(copy);
+		return -1;
+	}
+	free(copy);
+	if (count == 0)
+		return err_set(e, "empty --local list");
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+static bool cidr_match(const struct capture_cidr *n, int family, const uint8_t *addr)
+{
+	if (n->family != family)
+		return false;
+	int bytes = family == AF_INET ? 4 : 16;
+	for (int i = 0; i < bytes; i++) {
+		int bits = (int)n->prefix - i * 8;
+		if (bits <= 0)
+			return true;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+		if ((addr[i] & mask) != (n->addr[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+static bool is_local(const struct capture *c, int family, const uint8_t *addr)
+{
+	for (size_t i = 0; i < c->nlocal; i++)
+		if (cidr_match(&c->local[i], family, addr))
+			return true;
+	return false;
+}
+
+int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n, struct err *e)
+{
+	struct capture_cidr *copy = NULL;
+
+	if (n) {
+		if (!(copy = malloc(n * sizeof(*copy))))
+			return err_set(e, "out of memory");
+		memcpy(copy, nets, n * sizeof(*copy));
+	}
+	free(c->local);
+	c->local = copy;
+	c->nlocal = n;
+	return 0;
+}
+
+void capture_set_linktype(struct capture *c, int dlt)
+{
+	c->dlt = dlt;
+}
+
+int capture_new(const struct capture_config *cfg, const struct classify *cls, struct capture **out,
+                struct err *e)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	uint64_t mem = cfg->max_memory ? cfg->max_memory : DEFAULT_MAX_MEMORY;
+
+	if (!c)
+		return err_set(e, "out of memory");
+	if (mem < (64u << 10)) {
+		free(c);
+		return err_set(e, "memory limit too small (at least 64 KiB)");
+	}
+	c->cls = cls;
+	c->nsvc = classify_service_count(cls);
+	c->other = classify_other(cls);
+	c->local_time = cfg->local_time;
+	c->observe_by_packets = cfg->observe_by_packets;
+	c->dlt = 1;
+
+	/* A quarter for undecided flows' state, the rest for the table. */
+	uint64_t pend_cap = mem / 4 / PENDING_STATE_BUDGET;
+	uint32_t nfrag = mem >= (16u << 20) ? FRAG_SLOTS : 256;
+	uint64_t frag_bytes = nfrag * sizeof(struct frag);
+	uint64_t table = mem - mem / 4;
+	table = table > 2 * frag_bytes ? table - frag_bytes : table / 2;
+	uint64_t cap = table / (sizeof(struct flow) + 2 * sizeof(uint32_t));
+	if (cap < 16)
+		cap = 16;
+	if (cap > UINT32_MAX / 4)
+		cap = UINT32_MAX / 4;
+	uint32_t nb = 1;
+	while (nb < cap)
+		nb <<= 1;
+	c->capacity = (uint32_t)cap;
+	c->bucket_max = nb;
+	/*
+	 * Start small and double with the number of flows: a few hundred
+	 * flows then hash into a few pages instead of megabytes (TLB misses).
+	 */
+	if (nb > 1024)
+		nb = 1024;
+	c->bucket_mask = nb - 1;
+	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
+	c->flows = calloc(c->capacity, sizeof(*c->flows));
+	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
+	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
+	c->frags = calloc(nfrag, sizeof(*c->frags));
+	c->frag_mask = nfrag - 1;
+	if (!c->flows || !c->buckets || !c->pend || !c->frags) {
+		capture_free(c);
+		return err_set(e, "out of memory for a flow table of %u entries", (unsigned)cap);
+	}
+	memset(c->buckets, 0xff, (size_t)nb * sizeof(*c->buckets));
+	/* Free lists are threaded lazily: entries beyond `used` are fresh. */
+	c->free_head = NONE;
+	c->lru_head = c->lru_tail = NONE;
+	for (uint32_t i = 0; i < c->pend_cap; i++)
+		c->pend[i].next_free = i + 1 < c->pend_cap ? i + 1 : NONE;
+	c->pend_free = 0;
+	c->st.flow_capacity = c->capacity;
+	*out = c;
+	return 0;
+}
+
+/* ---- pending slots ---- */
+
+static void pending_release(struct capture *c, uint32_t idx)
+{
+	struct pending *p = &c->pend[idx];
+	classify_flow_free(p->state);
+	memset(p, 0, sizeof(*p));
+	p->next_free = c->pend_free;
+	c->pend_free = idx;
+}
+
+/* Moves an undecided flow's pending bytes to service svc and frees its slot. */
+static void flow_settle(struct capture *c, struct flow *f, uint16_t svc)
+{
+	if (f->pend != NONE) {
+		struct pending *p = &c->pend[f->pend];
+		for (int i = 0; i < 2; i++)
+			if (p->days[i].used)
+				acc_add(c, p->days[i].day, svc, p->days[i].v);
+		pending_release(c, f->pend);
+		f->pend = NONE;
+	}
+	f->service = svc;
+	f->flags |= F_DECIDED;
+}
+
+static void flow_fallback(struct capture *c, struct flow *f)
+{
+	if (f->flags & F_DECIDED)
+		return;
+	uint16_t svc = f->pend != NONE ? classify_flow_fallback(c->cls, c->pend[f->pend].state)
+	                               : classify_flow_fallback(c->cls, NULL);
+	if (svc >= c->nsvc)
+		svc = c->other;
+	flow_settle(c, f, svc);
+}
+
+/* ---- the table ---- */
+
+struct key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t proto, family;
+};
+
+static uint32_t key_hash(const struct key *k)
+{
+	uint64_t w[4], h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)k->proto << 40) ^
+	                   ((uint64_t)k->pa << 16) ^ k->pb;
+	memcpy(w, k->a, 16);
+	memcpy(w + 2, k->b, 16);
+	for (int i = 0; i < 4; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	return (uint32_t)h;
+}
+
+static bool key_eq(const struct flow *f, const struct key *k)
+{
+	uint64_t x[4], y[4];
+	if (f->pa != k->pa || f->pb != k->pb || f->proto != k->proto || f->family != k->family)
+		return false;
+	memcpy(x, f->a, 16);
+	memcpy(x + 2, f->b, 16);
+	memcpy(y, k->a, 16);
+	memcpy(y + 2, k->b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+}
+
+static void flow_key(const struct flow *f, struct key *k)
+{
+	memcpy(k->a, f->a, 16);
+	memcpy(k->b, f->b, 16);
+	k->pa = f->pa;
+	k->pb = f->pb;
+	k->proto = f->proto;
+	k->family = f->family;
+}
+
+/* Doubles the bucket array and rehashes every flow (in LRU order). */
+static void buckets_grow(struct capture *c)
+{
+	uint32_t nb = (c->bucket_mask + 1) * 2;
+	uint32_t *b = realloc(c->buckets, (size_t)nb * sizeof(*b));
+	struct key k;
+
+	if (!b)
+		return; /* longer chains, still correct */
+	memset(b, 0xff, (size_t)nb * sizeof(*b));
+	c->buckets = b;
+	c->bucket_mask = nb - 1;
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		flow_key(&c->flows[i], &k);
+		uint32_t h = key_hash(&k) & c->bucket_mask;
+		c->flows[i].next = b[h];
+		b[h] = i;
+	}
+}
+
+static void lru_unlink(struct capture *c, uint32_t i)
+{
+	struct flow *f = &c->flows[i];
+	if (f->lru_prev != NONE)
+		c->flows[f->lru_prev].lru_next = f->lru_next;
+	else
+		c->lru_head = f->lru_next;
+	if (f->lru_next != NONE)
+		c->flows[f->lru_next].lru_prev = f->lru_prev;
+	else
+		c->lru_tail = f->lru_prev;
+}
+
+static void lru_push_head(struct capture *c, uint32_t i)
+{
+	struct flow *f = &c->flows[i];
+	f->lru_prev = NONE;
+	f->lru_next = c->lru_head;
+	if (c->lru_head != NONE)
+		c->flows[c->lru_head].lru_prev = i;
+	c->lru_head = i;
+	if (c->lru_tail == NONE)
+		c->lru_tail = i;
+}
+
+static void flow_remove(struct capture *c, uint32_t i)
+{
+	struct flow *f = &c->flows[i];
+	struct key k;
+
+	flow_fallback(c, f);
+	flow_key(f, &k);
+	uint32_t *link = &c->buckets[key_hash(&k) & c->bucket_mask];
+	while (*link != NONE && *link != i)
+		link = &c->flows[*link].next;
+	if (*link == i)
+		*link = f->next;
+	lru_unlink(c, i);
+	f->next = c->free_head;
+	c->free_head = i;
+	c->used--;
+}
+
+static uint32_t flow_timeout(const struct flow *f)
+{
+	if (f->proto == IPPROTO_TCP) {
+		if ((f->flags & F_RST) || (f->flags & (F_FIN_A | F_FIN_B)) == (F_FIN_A | F_FIN_B))
+			return TIMEOUT_TCP_CLOSED;
+		return TIMEOUT_TCP;
+	}
+	return TIMEOUT_OTHER;
+}
+
+void capture_expire(struct capture *c, int64_t now)
+{
+	if (!c->have_base)
+		return;
+	int64_t rel = now - c->time_base;
+	while (c->lru_tail != NONE) {
+		struct flow *f = &c->flows[c->lru_tail];
+		if (rel - (int64_t)f->last_seen <= (int64_t)flow_timeout(f))
+			break;
+		flow_remove(c, c->lru_tail);
+	}
+}
+
+static uint32_t flow_alloc(struct capture *c)
+{
+	uint32_t i;
+
+	if (c->free_head != NONE) {
+		i = c->free_head;
+		c->free_head = c->flows[i].next;
+	} else if (c->used < c->capacity) {
+		i = c->used; /* never used yet: free list empty means the prefix is full */
+	} else {
+		flow_remove(c, c->lru_tail);
+		c->st.evicted++;
+		i = c->free_head;
+		c->free_head = c->flows[i].next;
+	}
+	c->used++;
+	return i;
+}
+
+/* ---- fragments ---- */
+
+static uint32_t frag_slot(const struct capture *c, const struct decoded *d)
+{
+	uint32_t h = d->frag_id * 2654435761u ^ d->proto;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ d->src[i] ^ ((uint32_t)d->dst[i] << 8)) * 16777619u;
+	return h & c->frag_mask;
+}
+
+static bool frag_match(const struct frag *fr, const struct decoded *d)
+{
+	return fr->family == d->family && fr->proto == d->proto && fr->id == d->frag_id &&
+	       memcmp(fr->src, d->src, 16) == 0 && memcmp(fr->dst, d->dst, 16) == 0;
+}
+
+/* Remembers a first fragment's ports, or gives a later fragment its flow's ports. */
+static void frag_track(struct capture *c, struct decoded *d, int64_t sec)
+{
+	struct frag *fr = &c->frags[frag_slot(c, d)];
+
+	if (d->frag_first) {
+		if (!d->has_ports)
+			return;
+		fr->family = d->family;
+		fr->proto = d->proto;
+		fr->id = d->frag_id;
+		memcpy(fr->src, d->src, 16);
+		memcpy(fr->dst, d->dst, 16);
+		fr->sport = d->sport;
+		fr->dport = d->dport;
+		fr->sec = sec;
+		return;
+	}
+	if (fr->family && frag_match(fr, d) && sec - fr->sec <= FRAG_TIMEOUT) {
+		d->sport = fr->sport;
+		d->dport = fr->dport;
+		d->has_ports = true;
+	}
+}
+
+/* ---- per packet ---- */
+
+static bool decides_local_is_src(const struct capture *c, const struct decoded *d)
+{
+	if (c->nlocal) {
+		bool sl = is_local(c, d->family, d->src), dl = is_local(c, d->family, d->dst);
+		if (sl != dl)
+			return sl;
+	}
+	if (d->proto == IPPROTO_TCP && (d->tcp_flags & 0x02))
+		return (d->tcp_flags & 0x10) != 0; /* SYN+ACK: the sender accepted */
+	if (d->sport != d->dport)
+		return d->sport < d->dport;
+	return false; /* the receiver of the first packet */
+}
+
+static void classify_fill(const struct flow *f, const struct decoded *d, bool from_a,
+                          struct classify_pkt *p)
+{
+	bool local_a = f->flags & F_LOCAL_IS_A;
+	p->proto = d->proto;
+	p->family = d->family;
+	p->local_addr = local_a ? f->a : f->b;
+	p->remote_addr = local_a ? f->b : f->a;
+	p->local_port = local_a ? f->pa : f->pb;
+	p->remote_port = local_a ? f->pb : f->pa;
+	p->from_local = from_a == local_a;
+	p->seq = d->seq;
+	p->tcp_flags = d->tcp_flags;
+	/* Later fragments carry no transport header: nothing to parse. */
+	bool later_frag = d->fragment && !d->frag_first;
+	p->payload = later_frag ? NULL : d->payload;
+	p->caplen = later_frag ? 0 : d->payload_caplen;
+	p->len = later_frag ? 0 : d->payload_len;
+}
+
+static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egress, uint64_t bytes)
+{
+	struct pending *p = &c->pend[f->pend];
+	int slot = -1;
+	for (int i = 0; i < 2; i++)
+		if (p->days[i].used && p->days[i].day == day)
+			slot = i;
+	for (int i = 0; slot < 0 && i < 2; i++)
+		if (!p->days[i].used) {
+			slot = i;
+			p->days[i].used = true;
+			p->days[i].day = day;
+		}
+	if (slot < 0) {
+		/* A third day while undecided: decide now rather than lose a day. */
+		flow_fallback(c, f);
+		acc_packet(c, day, f->service, egress, bytes);
+		return;
+	}
+	p->days[slot].v[egress ? V_EG_BYTES : V_IN_BYTES] += bytes;
+	p->days[slot].v[egress ? V_EG_PKTS : V_IN_PKTS] += 1;
+}
+
+static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32_t day)
+{
+	struct key k;
+	uint64_t sw[2], dw[2];
+	memcpy(sw, d->src, 16);
+	memcpy(dw, d->dst, 16);
+	/* Any total order will do to put both directions in one entry. */
+	bool from_a = sw[0] != dw[0]   ? sw[0] < dw[0]
+	              : sw[1] != dw[1] ? sw[1] < dw[1]
+	                               : d->sport <= d->dport;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.a, from_a ? d->src : d->dst, 16);
+	memcpy(k.b, from_a ? d->dst : d->src, 16);
+	k.pa = from_a ? d->sport : d->dport;
+	k.pb = from_a ? d->dport : d->sport;
+	k.proto = d->proto;
+	k.family = (uint8_t)d->family;
+
+	if (!c->have_base) {
+		c->time_base = sec;
+		c->have_base = true;
+	}
+	uint32_t rel = sec > c->time_base ? (uint32_t)(sec - c->time_base) : 0;
+	uint32_t h = key_hash(&k) & c->bucket_mask;
+	uint32_t i = c->buckets[h];
+	while (i != NONE && !key_eq(&c->flows[i], &k))
+		i = c->flows[i].next;
+
+	struct flow *f;
+	struct classify_pkt cp;
+	uint16_t svc;
+	bool created = false;
+	if (i == NONE) {
+		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
+			buckets_grow(c);
+			h = key_hash(&k) & c->bucket_mask;
+		}
+		i = flow_alloc(c);
+		f = &c->flows[i];
+		memcpy(f->a, k.a, 16);
+		memcpy(f->b, k.b, 16);
+		f->pa = k.pa;
+		f->pb = k.pb;
+		f->proto = k.proto;
+		f->family = k.family;
+		f->flags = decides_local_is_src(c, d) == from_a ? F_LOCAL_IS_A : 0;
+		f->pend = NONE;
+		f->next = c->buckets[h];
+		c->buckets[h] = i;
+		lru_push_head(c, i);
+		c->st.flows++;
+		created = true;
+	} else {
+		f = &c->flows[i];
+		/*
+		 * The list stays ordered by last_seen when a flow moves to the
+		 * head only as its second changes: one move per flow and second.
+		 */
+		if (f->last_seen != rel && c->lru_head != i) {
+			lru_unlink(c, i);
+			lru_push_head(c, i);
+		}
+	}
+	f->last_seen = rel;
+	bool egress = from_a == ((f->flags & F_LOCAL_IS_A) != 0);
+
+	if (created) {
+		struct classify_flow *state = NULL;
+		classify_fill(f, d, from_a, &cp);
+		if (classify_flow_start(c->cls, &cp, &state, &svc) == CLASSIFY_DONE) {
+			classify_flow_free(state);
+			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
+		} else if (c->pend_free == NONE) {
+			/* Too many undecided flows at once: decide this one now. */
+			svc = classify_flow_fallback(c->cls, state);
+			classify_flow_free(state);
+			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
+		} else {
+			f->pend = c->pend_free;
+			c->pend_free = c->pend[f->pend].next_free;
+			c->pend[f->pend].state = state;
+			c->pend[f->pend].npkts = 1;
+		}
+	} else if (!(f->flags & F_DECIDED)) {
+		struct pending *p = &c->pend[f->pend];
+		classify_fill(f, d, from_a, &cp);
+		if (classify_flow_feed(c->cls, p->state, &cp, &svc) == CLASSIFY_DONE)
+			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
+		else if (++p->npkts >= MAX_UNDECIDED_PKTS)
+			flow_fallback(c, f);
+	}
+
+	if (f->flags & F_DECIDED)
+		acc_packet(c, day, f->service, egress, d->l3_len);
+	else
+		pending_add(c, f, day, egress, d->l3_len);
+
+	if (d->proto == IPPROTO_TCP) {
+		if (d->tcp_flags & 0x04)
+			f->flags |= F_RST;
+		if (d->tcp_flags & 0x01)
+			f->flags |= from_a ? F_FIN_A : F_FIN_B;
+		/* A connection that ended undecided will not say more. */
+		if (!(f->flags & F_DECIDED) &&
+		    ((f->flags & F_RST) || (f->flags & (F_FIN_A | F_FIN_B)) == (F_FIN_A | F_FIN_B)))
+			flow_fallback(c, f);
+	}
+}
+
+static void observe_to(struct capture *c, int64_t t)
+{
+	if (!c->obs_started) {
+		c->obs_started = true;
+		c->obs_last = t;
+		return;
+	}
+	/*
+	 * A jump of more than an hour between packets of a file (or between
+	 * two live observations) is a hole in the recording, not time watched:
+	 * a file holding two packets months apart has not observed the months.
+	 */
+	if (t - c->obs_last > 3600) {
+		c->obs_last = t;
+		return;
+	}
+	while (c->obs_last < t) {
+		int32_t d0 = day_of(c, c->obs_last);
+		int64_t hi = t;
+		if (day_of(c, hi) != d0) {
+			/* Find the first second of the next day (DST-proof). */
+			int64_t lo = c->obs_last;
+			while (hi - lo > 1) {
+				int64_t mid = lo + (hi - lo) / 2;
+				if (day_of(c, mid) == d0)
+					lo = mid;
+				else
+					hi = mid;
+			}
+		}
+		struct day_acc *d = day_acc_get(c, d0);
+		if (d) {
+			d->cov.seconds += (uint64_t)(hi - c->obs_last);
+			d->dirty = true;
+		}
+		c->obs_last = hi;
+	}
+}
+
+void capture_observe(struct capture *c, int64_t now)
+{
+	observe_to(c, now);
+}
+
+void capture_add_drops(struct capture *c, int64_t now, uint64_t drops)
+{
+	if (!drops)
+		return;
+	struct day_acc *d = day_acc_get(c, day_of(c, now));
+	if (d) {
+		d->cov.drops += drops;
+		d->dirty = true;
+	}
+	c->st.drops += drops;
+}
+
+void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
+                    size_t caplen, size_t wirelen)
+{
+	struct decoded d;
+	(void)usec;
+
+	if (c->observe_by_packets && (!c->obs_started || sec != c->obs_last))
+		observe_to(c, sec);
+	int32_t day = day_of(c, sec);
+	struct day_acc *da = day_acc_get(c, day);
+	if (!da)
+		return;
+	da->cov.packets++;
+	da->dirty = true;
+	c->st.packets++;
+
+	enum decode_status s = decode_packet(c->dlt, data, caplen, wirelen, &d);
+	if (s == DECODE_NOT_IP)
+		return;
+	if (!d.has_l3) {
+		/* Not even an IP length: count the frame as it came, in other. */
+		d.l3_len = wirelen;
+	}
+	c->st.ip_packets++;
+	c->st.bytes += d.l3_len;
+	if (s == DECODE_MALFORMED) {
+		da->cov.malformed++;
+		c->st.malformed++;
+	} else if (s == DECODE_TRUNCATED) {
+		c->st.truncated++;
+	}
+	if (s == DECODE_OK && d.fragment)
+		frag_track(c, &d, sec);
+	bool flowable =
+	    s == DECODE_OK && (d.has_ports || (d.proto != IPPROTO_TCP && d.proto != IPPROTO_UDP));
+	if (!flowable) {
+		bool egress = d.has_l3 && c->nlocal && is_local(c, d.family, d.src);
+		acc_packet(c, day, c->other, egress, d.l3_len);
+		return;
+	}
+	flow_packet(c, &d, sec, day);
+	if (sec - c->last_expire >= 1) {
+		c->last_expire = sec;
+		capture_expire(c, sec);
+	}
+}
+
+void capture_decide_all(struct capture *c)
+{
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+		flow_fallback(c, &c->flows[i]);
+}
+
+static struct total *total_get(struct capture *c, const char *name)
+{
+	for (size_t i = 0; i < c->ntotals; i++)
+		if (strcmp(c->totals[i].name, name) == 0)
+			return &c->totals[i];
+	struct total *n = realloc(c->totals, (c->ntotals + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	c->totals = n;
+	n = &c->totals[c->ntotals];
+	memset(n, 0, sizeof(*n));
+	if (!(n->name = strdup(name)))
+		return NULL;
+	c->ntotals++;
+	return n;
+}
+
+int capture_flush(struct capture *c, struct store *s, const char *host, struct err *e)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < c->ndays; i++)
+		any |= c->days[i].dirty;
+	if (!any)
+		return 0;
+	if (store_begin(s, e))
+		return -1;
+	for (size_t i = 0; i < c->ndays; i++) {
+		struct day_acc *d = &c->days[i];
+		if (!d->dirty)
+			continue;
+		for (size_t svc = 0; svc < c->nsvc; svc++) {
+			const uint64_t *row = &d->v[svc * V_N];
+			const char *name = classify_service_name(c->cls, (uint16_t)svc);
+			for (int dir = 0; dir < 2; dir++) {
+				if (!row[V_EG_BYTES + dir] && !row[V_EG_PKTS + dir])
+					continue;
+				if (store_add_daily(s, host, d->day, name,
+				                    dir ? STORE_INGRESS : STORE_EGRESS,
+				                    STORE_SOURCE_PCAP, row[V_EG_BYTES + dir],
+				                    row[V_EG_PKTS + dir], e))
+					goto fail;
+			}
+		}
+		if (store_add_coverage(s, host, d->day, STORE_SOURCE_PCAP, &d->cov, e))
+			goto fail;
+	}
+	if (store_commit(s, e))
+		goto fail;
+	/* Committed: fold into the summary totals and clear. */
+	for (size_t i = 0; i < c->ndays; i++) {
+		struct day_acc *d = &c->days[i];
+		for (size_t svc = 0; svc < c->nsvc; svc++) {
+			uint64_t *row = &d->v[svc * V_N];
+			if (row[V_EG_PKTS] || row[V_IN_PKTS]) {
+				struct total *t =
+				    total_get(c, classify_service_name(c->cls, (uint16_t)svc));
+				if (t) {
+					t->egress += row[V_EG_BYTES];
+					t->ingress += row[V_IN_BYTES];
+				}
+			}
+		}
+		memset(d->v, 0, c->nsvc * V_N * sizeof(uint64_t));
+		memset(&d->cov, 0, sizeof(d->cov));
+		d->dirty = false;
+	}
+	/* Keep only the current day's accumulator. */
+	if (c->ndays > 1) {
+		struct day_acc keep = c->days[c->cur_idx];
+		for (size_t i = 0; i < c->ndays; i++)
+			if (i != c->cur_idx)
+				free(c->days[i].v);
+		c->days[0] = keep;
+		c->ndays = 1;
+		c->cur_idx = 0;
+	}
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int capture_reload(struct capture *c, const struct classify *cls, struct err *e)
+{
+	size_t nsvc = classify_service_count(cls);
+	uint16_t *map = malloc(c->nsvc * sizeof(*map));
+
+	if (!map)
+		return err_set(e, "out of memory");
+	capture_decide_all(c);
+	for (size_t i = 0; i < c->nsvc; i++) {
+		const char *name = classify_service_name(c->cls, (uint16_t)i);
+		map[i] = classify_other(cls);
+		for (size_t j = 0; j < nsvc; j++)
+			if (strcmp(classify_service_name(cls, (uint16_t)j), name) == 0) {
+				map[i] = (uint16_t)j;
+				break;
+			}
+	}
+	for (size_t i = 0; i < c->ndays; i++) {
+		uint64_t *v = calloc(nsvc * V_N, sizeof(uint64_t));
+		if (!v) {
+			free(map);
+			return err_set(e, "out of memory");
+		}
+		for (size_t s = 0; s < c->nsvc; s++)
+			for (int k = 0; k < V_N; k++)
+				v[(size_t)map[s] * V_N + k] += c->days[i].v[s * V_N + k];
+		free(c->days[i].v);
+		c->days[i].v = v;
+	}
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+		c->flows[i].service = map[c->flows[i].service];
+	free(map);
+	c->cls = cls;
+	c->nsvc = nsvc;
+	c->other = classify_other(cls);
+	return 0;
+}
+
+void capture_get_stats(const struct capture *c, struct capture_stats *st)
+{
+	*st = c->st;
+}
+
+void capture_each_total(const struct capture *c,
+                        void (*fn)(void *ctx, const char *service, uint64_t egress,
+                                   uint64_t ingress),
+                        void *ctx)
+{
+	for (size_t i = 0; i < c->ntotals; i++)
+		fn(ctx, c->totals[i].name, c->totals[i].egress, c->totals[i].ingress);
+}
+
+void capture_free(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->pend)
+		for (uint32_t i = 0; i < c->pend_cap; i++)
+			classify_flow_free(c->pend[i].state);
+	for (size_t i = 0; i < c->ndays; i++)
+		free(c->days[i].v);
+	for (size_t i = 0; i < c->ntotals; i++)
+		free(c->totals[i].name);
+	free(c->totals);
+	free(c->days);
+	free(c->flows);
+	free(c->buckets);
+	free(c->pend);
+	free(c->frags);
+	free(c->local);
+	free(c);
+}

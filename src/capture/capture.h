@@ -1,0 +1,134 @@
+/*
+ * Packets to per-day, per-service byte totals: decodes each frame, keeps a
+ * bounded flow table (both directions of a connection in one entry) with the
+ * classifier's decision, and accumulates layer-3 bytes and packets by day,
+ * service and direction until they are flushed to the store.  Nothing here
+ * reads packets from pcap (see source.h), prints or exits.
+ */
+#ifndef COSTS_CAPTURE_H
+#define COSTS_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "err.h"
+#include "store.h"
+
+struct capture;
+
+/* A local network given by --local or read from an interface. */
+struct capture_cidr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	uint8_t prefix;
+};
+
+struct capture_config {
+	/*
+	 * Memory for the flow table and undecided flows' state, in bytes;
+	 * 0 means the default of 64 MiB.  The table never grows beyond it:
+	 * under pressure the least recently seen flow is evicted.
+	 */
+	uint64_t max_memory;
+	/* Days in the process's local time zone (TZ) instead of UTC. */
+	bool local_time;
+	/*
+	 * Coverage seconds from packet timestamps (reading a file) instead of
+	 * the calls to capture_observe (live).
+	 */
+	bool observe_by_packets;
+};
+
+/* Counts since capture_new, for the summary line. */
+struct capture_stats {
+	uint64_t packets;    /* frames read */
+	uint64_t ip_packets; /* frames with an IP header */
+	uint64_t bytes;      /* layer-3 bytes */
+	uint64_t malformed;  /* frames whose headers contradict themselves */
+	uint64_t truncated;  /* IP packets whose transport header was cut by the snaplen */
+	uint64_t flows;      /* flows created */
+	uint64_t evicted;    /* flows evicted under memory pressure */
+	uint64_t drops;      /* kernel drops reported with capture_add_drops */
+	size_t flow_capacity;
+};
+
+/*
+ * Creates the accumulator.  cls classifies flows and names services; it is
+ * borrowed and must outlive the capture (or be replaced by capture_reload).
+ * Offline captures start with `auto` local detection (see capture_set_local).
+ */
+int capture_new(const struct capture_config *cfg, const struct classify *cls, struct capture **out,
+                struct err *e);
+
+/*
+ * Decides every flow still undecided (classify_flow_fallback), frees all
+ * state.  Bytes not flushed are lost: flush first.  NULL is a no-op.
+ */
+void capture_free(struct capture *c);
+
+/*
+ * Parses "192.0.2.0/24,2001:db8::/32,198.51.100.7" (no prefix: a host).
+ * *out is allocated (free()); "auto" gives n = 0.
+ */
+int capture_parse_cidrs(const char *text, struct capture_cidr **out, size_t *n, struct err *e);
+
+/*
+ * Sets which addresses are this host's.  n = 0 selects `auto`: for each
+ * connection the side that answered the SYN, else the side with the lower
+ * port.  Applies to flows created from now on.  Copies nets.
+ */
+int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t n, struct err *e);
+
+/* Sets the link type (a DLT_ value) of the frames passed to capture_packet. */
+void capture_set_linktype(struct capture *c, int dlt);
+
+/*
+ * Accounts one frame: caplen bytes present out of wirelen on the wire,
+ * captured at sec (Unix time) + usec.
+ */
+void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
+                    size_t caplen, size_t wirelen);
+
+/* Live captures: marks the seconds up to now as observed (coverage). */
+void capture_observe(struct capture *c, int64_t now);
+
+/* Removes flows idle for longer than their timeout, as of time now. */
+void capture_expire(struct capture *c, int64_t now);
+
+/* Adds kernel drops to the coverage of the day containing now. */
+void capture_add_drops(struct capture *c, int64_t now, uint64_t drops);
+
+/*
+ * Decides every undecided flow now (end of file, exit), so its pending
+ * bytes join the totals; flows stay in the table.
+ */
+void capture_decide_all(struct capture *c);
+
+/*
+ * Writes the accumulated totals and coverage in one store transaction
+ * (source "pcap") and clears them.  On error nothing is cleared, so the
+ * next flush retries.
+ */
+int capture_flush(struct capture *c, struct store *s, const char *host, struct err *e);
+
+/*
+ * Switches to a new classifier (a reloaded config): undecided flows are
+ * decided by the old one, decided flows and unflushed totals keep their
+ * service by name (a service that no longer exists becomes "other").
+ */
+int capture_reload(struct capture *c, const struct classify *cls, struct err *e);
+
+void capture_get_stats(const struct capture *c, struct capture_stats *st);
+
+/*
+ * Flushed totals by service name, for the summary: calls fn for each
+ * service with traffic, in first-flushed order.
+ */
+void capture_each_total(const struct capture *c,
+                        void (*fn)(void *ctx, const char *service, uint64_t egress,
+                                   uint64_t ingress),
+                        void *ctx);
+
+#endif

@@ -1,0 +1,430 @@
+/*
+ * The rule engine: compiles the config's services into an ordered rule list
+ * and evaluates it over a flow's facts with three-valued logic, so a later
+ * rule never wins while an earlier one may still turn out true.  It knows
+ * nothing about packets; classify.c gathers the facts.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "glob.h"
+
+static int add_name(struct classify *c, const char *name, uint16_t *id)
+{
+	for (size_t i = 0; i < c->nnames; i++)
+		if (strcmp(c->names[i], name) == 0) {
+			*id = (uint16_t)i;
+			return 0;
+		}
+	if (c->nnames >= UINT16_MAX - 1)
+		return -1;
+	const char **n = realloc(c->names, (c->nnames + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	c->names = n;
+	char **o = realloc(c->owned, (c->nowned + 1) * sizeof(*o));
+	if (!o)
+		return -1;
+	c->owned = o;
+	char *copy = strdup(name);
+	if (!copy)
+		return -1;
+	c->owned[c->nowned++] = copy;
+	c->names[c->nnames] = copy;
+	*id = (uint16_t)c->nnames++;
+	return 0;
+}
+
+static int add_unsupported(struct classify *c, const char *service, unsigned line,
+                           enum config_term_kind kind)
+{
+	struct unsupported *u = realloc(c->unsup, (c->nunsup + 1) * sizeof(*u));
+	if (!u)
+		return -1;
+	c->unsup = u;
+	u[c->nunsup].service = strdup(service);
+	if (!u[c->nunsup].service)
+		return -1;
+	u[c->nunsup].line = line;
+	u[c->nunsup].term = config_term_kind_name(kind);
+	c->nunsup++;
+	return 0;
+}
+
+static int add_rule(struct classify *c, uint16_t service, const struct config_match *m)
+{
+	struct rule *r = realloc(c->rules, (c->nrules + 1) * sizeof(*r));
+	if (!r)
+		return -1;
+	c->rules = r;
+	r = &c->rules[c->nrules];
+	memset(r, 0, sizeof(*r));
+	r->service = service;
+	r->terms = calloc(m->nterms ? m->nterms : 1, sizeof(*r->terms));
+	if (!r->terms)
+		return -1;
+	c->nrules++;
+	for (size_t k = 0; k < m->nterms; k++) {
+		const struct config_term *t = &m->terms[k];
+		struct rule_term *o = &r->terms[r->nterms];
+		o->kind = t->kind;
+		if (t->kind == CONFIG_TERM_SNI)
+			c->need_sni = true;
+		switch (t->kind) {
+		case CONFIG_TERM_PORT:
+			o->u.port.proto = (uint8_t)t->u.port.proto;
+			o->u.port.lo = t->u.port.lo;
+			o->u.port.hi = t->u.port.hi;
+			break;
+		case CONFIG_TERM_ADDR:
+			o->u.addr.family = t->u.addr.family;
+			memcpy(o->u.addr.addr, t->u.addr.addr, sizeof(o->u.addr.addr));
+			o->u.addr.prefix = t->u.addr.prefix;
+			break;
+		case CONFIG_TERM_SNI:
+		case CONFIG_TERM_HOST:
+		case CONFIG_TERM_PATH:
+			o->u.text = strdup(t->u.text);
+			if (!o->u.text)
+				return -1;
+			break;
+		case CONFIG_TERM_DETECT:
+			o->u.detect = t->u.detect;
+			break;
+		case CONFIG_TERM_CGROUP:
+		case CONFIG_TERM_UID:
+			break; /* never true in a capture */
+		}
+		r->nterms++;
+	}
+	return 0;
+}
+
+int classify_new(const struct config *cfg, struct classify **out, struct err *e)
+{
+	struct classify *c = calloc(1, sizeof(*c));
+	uint16_t id;
+
+	if (!c)
+		return err_set(e, "out of memory");
+	c->endpoints = calloc(1, sizeof(*c->endpoints));
+	c->ports = calloc(1, sizeof(*c->ports));
+	if (!c->endpoints || !c->ports)
+		goto oom;
+	for (size_t i = 0; cfg && i < cfg->nservices; i++) {
+		const struct config_service *s = &cfg->services[i];
+		if (add_name(c, s->name, &id))
+			goto oom;
+		for (size_t j = 0; j < s->nmatches; j++) {
+			const struct config_match *m = &s->matches[j];
+			for (size_t k = 0; k < m->nterms; k++) {
+				enum config_term_kind kind = m->terms[k].kind;
+				if ((kind == CONFIG_TERM_CGROUP || kind == CONFIG_TERM_UID) &&
+				    add_unsupported(c, s->name, m->line, kind))
+					goto oom;
+			}
+			if (add_rule(c, id, m))
+				goto oom;
+		}
+	}
+	for (size_t i = 0; i < sizeof(config_builtin_services) / sizeof(*config_builtin_services);
+	     i++)
+		if (add_name(c, config_builtin_services[i], &id))
+			goto oom;
+	if (add_name(c, "mcp", &c->id_mcp) || add_name(c, "websocket", &c->id_websocket) ||
+	    add_name(c, "https", &c->id_https) || add_name(c, "http", &c->id_http) ||
+	    add_name(c, "other", &c->id_other))
+		goto oom;
+	*out = c;
+	return 0;
+oom:
+	classify_free(c);
+	return err_set(e, "out of memory");
+}
+
+void classify_free(struct classify *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nrules; i++) {
+		for (size_t k = 0; k < c->rules[i].nterms; k++) {
+			enum config_term_kind kind = c->rules[i].terms[k].kind;
+			if (kind == CONFIG_TERM_SNI || kind == CONFIG_TERM_HOST ||
+			    kind == CONFIG_TERM_PATH)
+				free(c->rules[i].terms[k].u.text);
+		}
+		free(c->rules[i].terms);
+	}
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	for (size_t i = 0; i < c->nunsup; i++)
+		free(c->unsup[i].service);
+	free(c->unsup);
+	free(c->owned);
+	free(c->names);
+	free(c->rules);
+	free(c->endpoints);
+	free(c->ports);
+	free(c);
+}
+
+size_t classify_service_count(const struct classify *c)
+{
+	return c->nnames;
+}
+
+const char *classify_service_name(const struct classify *c, uint16_t id)
+{
+	return id < c->nnames ? c->names[id] : "other";
+}
+
+uint16_t classify_other(const struct classify *c)
+{
+	return c->id_other;
+}
+
+void classify_each_unsupported(const struct classify *c,
+                               void (*fn)(void *ctx, const char *service, unsigned line,
+                                          const char *term),
+                               void *ctx)
+{
+	for (size_t i = 0; i < c->nunsup; i++)
+		fn(ctx, c->unsup[i].service, c->unsup[i].line, c->unsup[i].term);
+}
+
+static bool addr_match(const struct rule_term *t, const struct facts *x)
+{
+	int bytes = x->family == AF_INET ? 4 : 16;
+
+	if (!x->addr || t->u.addr.family != x->family)
+		return false;
+	for (int i = 0; i < bytes; i++) {
+		int bits = (int)t->u.addr.prefix - i * 8;
+		uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+		if ((x->addr[i] & mask) != (t->u.addr.addr[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+static enum tri yes(bool b)
+{
+	return b ? TRI_YES : TRI_NO;
+}
+
+static enum tri term_eval(const struct rule_term *t, const struct facts *x)
+{
+	switch (t->kind) {
+	case CONFIG_TERM_PORT:
+		if (x->proto != 6 && x->proto != 17)
+			return TRI_NO;
+		if (t->u.port.proto && t->u.port.proto != x->proto)
+			return TRI_NO;
+		return yes(x->port >= t->u.port.lo && x->port <= t->u.port.hi);
+	case CONFIG_TERM_ADDR:
+		return yes(addr_match(t, x));
+	case CONFIG_TERM_SNI:
+		if (x->sni_known != TRI_YES)
+			return x->sni_known;
+		return yes(glob_match_ci(t->u.text, x->sni, x->sni_len));
+	case CONFIG_TERM_HOST:
+		if (x->head_known != TRI_YES)
+			return x->head_known;
+		return yes(x->host.len && glob_match_ci(t->u.text, x->host.p, x->host.len));
+	case CONFIG_TERM_PATH:
+		if (x->head_known != TRI_YES)
+			return x->head_known;
+		return yes(x->path.len >= strlen(t->u.text) &&
+		           memcmp(x->path.p, t->u.text, strlen(t->u.text)) == 0);
+	case CONFIG_TERM_DETECT:
+		switch (t->u.detect) {
+		case CONFIG_DETECT_TLS:
+			return x->tls;
+		case CONFIG_DETECT_HTTP:
+			return x->http;
+		case CONFIG_DETECT_WEBSOCKET:
+			return x->websocket;
+		case CONFIG_DETECT_MCP:
+			return x->mcp;
+		case CONFIG_DETECT_QUIC:
+			return x->quic;
+		}
+		return TRI_NO;
+	case CONFIG_TERM_CGROUP:
+	case CONFIG_TERM_UID:
+		return TRI_NO;
+	}
+	return TRI_NO;
+}
+
+static enum tri rule_eval(const struct rule *r, const struct facts *x)
+{
+	enum tri v = TRI_YES;
+	for (size_t k = 0; k < r->nterms; k++) {
+		enum tri t = term_eval(&r->terms[k], x);
+		if (t == TRI_NO)
+			return TRI_NO;
+		if (t == TRI_UNKNOWN)
+			v = TRI_UNKNOWN;
+	}
+	return v;
+}
+
+static enum tri tri_or(enum tri a, enum tri b)
+{
+	if (a == TRI_YES || b == TRI_YES)
+		return TRI_YES;
+	if (a == TRI_UNKNOWN || b == TRI_UNKNOWN)
+		return TRI_UNKNOWN;
+	return TRI_NO;
+}
+
+/* Tracks the undecided rules met so far while walking in order. */
+struct walk {
+	bool pending, mixed;
+	uint16_t service;
+};
+
+/* One step: returns 1 decided, 0 go on, -1 undecided (stop). */
+static int step(struct walk *w, enum tri v, uint16_t service, bool final, uint16_t *out)
+{
+	if (final && v == TRI_UNKNOWN)
+		v = TRI_NO;
+	if (v == TRI_YES) {
+		if (w->pending && (w->mixed || w->service != service))
+			return -1;
+		*out = service;
+		return 1;
+	}
+	if (v == TRI_UNKNOWN) {
+		if (!w->pending) {
+			w->pending = true;
+			w->service = service;
+		} else if (w->service != service) {
+			w->mixed = true;
+		}
+	}
+	return 0;
+}
+
+bool classify_decide(const struct classify *c, const struct facts *x, bool final, uint16_t *service)
+{
+	struct walk w = {0};
+	int r;
+
+	for (size_t i = 0; i < c->nrules; i++)
+		if ((r = step(&w, rule_eval(&c->rules[i], x), c->rules[i].service, final, service)))
+			return r > 0;
+	const struct {
+		enum tri v;
+		uint16_t id;
+	} builtin[] = {
+	    {x->mcp, c->id_mcp},
+	    {x->websocket, c->id_websocket},
+	    {tri_or(x->tls, x->quic), c->id_https},
+	    {x->http, c->id_http},
+	};
+	for (size_t i = 0; i < sizeof(builtin) / sizeof(*builtin); i++)
+		if ((r = step(&w, builtin[i].v, builtin[i].id, final, service)))
+			return r > 0;
+	if (w.pending)
+		return false;
+	/* Port defaults, then other. */
+	if ((x->proto == 6 || x->proto == 17) && x->port == 443)
+		*service = c->id_https;
+	else if (x->proto == 6 && x->port == 80)
+		*service = c->id_http;
+	else
+		*service = c->id_other;
+	return true;
+}
+
+static bool endpoint_eq(const struct endpoint *e, const struct facts *x, const char *p, size_t len)
+{
+	return e->used && e->family == x->family && e->port == x->port && e->len == len &&
+	       memcmp(e->addr, x->addr, x->family == AF_INET ? 4 : 16) == 0 &&
+	       memcmp(e->path, p, len) == 0;
+}
+
+/* Reduces an announced URI to its path and query. */
+static struct classify_span uri_path(const char *uri, size_t len)
+{
+	const char *sep = memchr(uri, ':', len);
+	if (len && uri[0] != '/' && sep && sep + 2 < uri + len && sep[1] == '/' && sep[2] == '/') {
+		const char *a = sep + 3, *e = uri + len;
+		const char *slash = memchr(a, '/', (size_t)(e - a));
+		return slash ? (struct classify_span){slash, (size_t)(e - slash)}
+		             : (struct classify_span){"/", 1};
+	}
+	return (struct classify_span){uri, len};
+}
+
+void classify_endpoint_add(const struct classify *c, const struct facts *x, const char *uri,
+                           size_t len)
+{
+	struct classify_span p = uri_path(uri, len);
+	struct endpoints *t = c->endpoints;
+
+	if (!x->addr || p.len == 0 || p.len >= CLASSIFY_ENDPOINT_LEN || p.p[0] != '/')
+		return;
+	for (size_t i = 0; i < CLASSIFY_ENDPOINTS; i++)
+		if (endpoint_eq(&t->e[i], x, p.p, p.len))
+			return;
+	struct endpoint *e = &t->e[t->next++ % CLASSIFY_ENDPOINTS];
+	e->used = true;
+	e->family = x->family;
+	memcpy(e->addr, x->addr, x->family == AF_INET ? 4 : 16);
+	e->port = x->port;
+	e->len = (uint8_t)p.len;
+	memcpy(e->path, p.p, p.len);
+}
+
+bool classify_endpoint_known(const struct classify *c, const struct facts *x,
+                             struct classify_span path)
+{
+	if (!x->addr || c->endpoints->next == 0)
+		return false;
+	for (size_t i = 0; i < CLASSIFY_ENDPOINTS; i++)
+		if (endpoint_eq(&c->endpoints->e[i], x, path.p, path.len))
+			return true;
+	return false;
+}
+
+static struct port_seen *port_find(const struct classify *c, const struct facts *x)
+{
+	for (size_t i = 0; i < CLASSIFY_PORTS; i++) {
+		struct port_seen *e = &c->ports->e[i];
+		if (e->used && e->proto == x->proto && e->family == x->family &&
+		    e->port == x->port &&
+		    memcmp(e->addr, x->addr, x->family == AF_INET ? 4 : 16) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+void classify_port_learn(const struct classify *c, const struct facts *x, uint16_t service)
+{
+	if (!x->addr)
+		return;
+	struct port_seen *e = port_find(c, x);
+	if (!e) {
+		e = &c->ports->e[c->ports->next++ % CLASSIFY_PORTS];
+		e->used = true;
+		e->proto = x->proto;
+		e->family = x->family;
+		memcpy(e->addr, x->addr, x->family == AF_INET ? 4 : 16);
+		e->port = x->port;
+	}
+	e->service = service;
+}
+
+bool classify_port_known(const struct classify *c, const struct facts *x, uint16_t *service)
+{
+	const struct port_seen *e = x->addr && c->ports->next ? port_find(c, x) : NULL;
+	if (e)
+		*service = e->service;
+	return e != NULL;
+}

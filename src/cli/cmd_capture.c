@@ -1,0 +1,537 @@
+/*
+ * costs capture: reads packets from a file (-r) or an interface (-i),
+ * classifies flows and adds per-day, per-service bytes to the store,
+ * flushing every --flush seconds, at the end and on SIGINT/SIGTERM.
+ * SIGHUP reloads the config.  The packet work lives in src/capture.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "classify.h"
+#include "cli.h"
+#include "num.h"
+#include "source.h"
+
+extern const struct cmd cmd_capture;
+
+enum {
+	OPT_SECONDS = CLI_OPT_FIRST_FREE,
+	OPT_LOCAL,
+	OPT_FILTER,
+	OPT_USER,
+	OPT_FLUSH,
+	OPT_MAX_MEMORY,
+	OPT_BUFFER,
+	OPT_SNAPLEN,
+};
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static int64_t now_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct opts {
+	const char *file, *iface, *local, *filter, *user;
+	uint64_t seconds, flush, max_memory, buffer, snaplen;
+	bool seconds_set;
+};
+
+struct run {
+	struct cli *cli;
+	struct opts o;
+	struct classify *cls;
+	struct capture *cap;
+	struct capture_source *src;
+	struct store *st;
+	bool progress;
+	uint64_t last_drops; /* kernel drops already added to coverage */
+	int64_t next_progress;
+	int64_t started_ms;
+};
+
+static void print_unsupported(void *ctx, const char *service, unsigned line, const char *term)
+{
+	struct cli *cli = ctx;
+	cli_warn(cli,
+	         "%s:%u: service '%s': capture cannot apply '%s' terms (nftables only); "
+	         "this rule never matches here",
+	         cli->config && cli->config->path ? cli->config->path : "config", line, service,
+	         term);
+}
+
+static int set_timezone(const struct config *cfg)
+{
+	if (!cfg->timezone)
+		return 0;
+	char path[512];
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cfg->timezone);
+	if (access(path, R_OK) != 0)
+		return cli_error("unknown time zone '%s' in '%s'", cfg->timezone,
+		                 cfg->path ? cfg->path : "config");
+	if (setenv("TZ", cfg->timezone, 1) != 0)
+		return cli_error("cannot set the time zone: %s", strerror(errno));
+	tzset();
+	return 0;
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	errno = 0;
+	if (!(pw = getpwnam(user)))
+		return cli_error("unknown user '%s'", user);
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		return cli_error("cannot switch to user '%s': %s", user, strerror(errno));
+	gid_t groups[2];
+	int ng = getgroups(2, groups);
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid || getgid() != pw->pw_gid ||
+	    getegid() != pw->pw_gid || ng != 1 || groups[0] != pw->pw_gid ||
+	    (pw->pw_uid != 0 && setuid(0) != -1))
+		return cli_error("cannot switch to user '%s': privileges still held", user);
+	return 0;
+}
+
+static int flush(struct run *r, int64_t now)
+{
+	struct err e;
+	uint64_t drops;
+
+	if (capture_source_drops(r->src, &drops, &e) == 0) {
+		if (drops > r->last_drops)
+			capture_add_drops(r->cap, now, drops - r->last_drops);
+		r->last_drops = drops;
+	}
+	if (capture_flush(r->cap, r->st, cli_host(r->cli), &e))
+		return cli_error("cannot store totals (kept for the next flush): %s", e.msg);
+	return 0;
+}
+
+static int reload(struct run *r)
+{
+	struct config *cfg = NULL;
+	struct classify *cls = NULL;
+	struct err e;
+
+	if (config_load(r->cli->config_path, r->cli->config_explicit, &cfg, &e)) {
+		cli_error("cannot reload the config (keeping the old one): %s", e.msg);
+		return -1;
+	}
+	if (classify_new(cfg, &cls, &e)) {
+		cli_error("cannot reload the config (keeping the old one): %s", e.msg);
+		config_free(cfg);
+		return -1;
+	}
+	if (capture_reload(r->cap, cls, &e)) {
+		cli_error("cannot reload the config (keeping the old one): %s", e.msg);
+		classify_free(cls);
+		config_free(cfg);
+		return -1;
+	}
+	classify_free(r->cls);
+	r->cls = cls;
+	config_free(r->cli->config);
+	r->cli->config = cfg;
+	classify_each_unsupported(cls, print_unsupported, r->cli);
+	cli_verbose(r->cli, "reloaded '%s'", r->cli->config_path);
+	return 0;
+}
+
+static void show_progress(struct run *r, bool done)
+{
+	struct capture_stats s;
+	char b1[32], b2[32];
+	uint64_t pos = capture_source_position(r->src), size = capture_source_size(r->src);
+	double secs = (double)(now_mono_ms() - r->started_ms) / 1000.0;
+
+	capture_get_stats(r->cap, &s);
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	int pct = size ? (int)(pos * 100 / size) : 0;
+	int fill = pct / 5;
+	fprintf(stderr, "\r[%.*s%*s] %3d%% %s/%s %llu packets %.0f packets/s\033[K", fill,
+	        "####################", 20 - fill, "", pct, num_format_bytes(pos, b1, sizeof(b1)),
+	        num_format_bytes(size, b2, sizeof(b2)), (unsigned long long)s.packets,
+	        secs > 0 ? (double)s.packets / secs : 0.0);
+}
+
+static int run_file(struct run *r)
+{
+	struct err e;
+	int64_t next_flush = now_mono_ms() + (int64_t)r->o.flush * 1000;
+	int n;
+
+	for (;;) {
+		if (got_stop)
+			return 0;
+		if (got_hup) {
+			got_hup = 0;
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
+			reload(r);
+		}
+		enum capture_read rc = capture_source_read(r->src, r->cap, 4096, &n, &e);
+		if (rc == CAPTURE_READ_EOF)
+			return 0;
+		if (rc == CAPTURE_READ_TRUNCATED) {
+			if (r->progress)
+				show_progress(r, true);
+			int64_t off = capture_source_truncated_at(r->src);
+			if (off >= 0)
+				cli_warn(r->cli,
+				         "'%s' is cut short: the record at byte offset %lld is "
+				         "incomplete; everything before it was counted",
+				         r->o.file, (long long)off);
+			else
+				cli_warn(r->cli,
+				         "'%s' is cut short in a record; everything before it "
+				         "was counted",
+				         r->o.file);
+			return 0;
+		}
+		if (rc == CAPTURE_READ_ERROR) {
+			if (r->progress)
+				show_progress(r, true);
+			cli_error("%s", e.msg);
+			return 1;
+		}
+		int64_t now = now_mono_ms();
+		if (r->progress && now >= r->next_progress) {
+			show_progress(r, false);
+			r->next_progress = now + 200;
+		}
+		if (now >= next_flush) {
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
+			next_flush = now + (int64_t)r->o.flush * 1000;
+		}
+	}
+}
+
+static int refresh_addresses(struct run *r)
+{
+	struct capture_cidr *nets;
+	size_t n;
+	struct err e;
+
+	if (capture_iface_addresses(r->o.iface, &nets, &n, &e))
+		return cli_error("%s", e.msg);
+	if (n == 0)
+		cli_warn(r->cli, "'%s' has no addresses yet: flows use the auto direction rule",
+		         r->o.iface);
+	int rc = capture_set_local(r->cap, nets, n, &e);
+	free(nets);
+	cli_verbose(r->cli, "'%s' has %zu local address%s", r->o.iface, n, n == 1 ? "" : "es");
+	return rc ? cli_error("%s", e.msg) : 0;
+}
+
+static int run_live(struct run *r, int watch_fd)
+{
+	struct err e;
+	int64_t start = now_mono_ms();
+	int64_t end = r->o.seconds_set ? start + (int64_t)r->o.seconds * 1000 : INT64_MAX;
+	int64_t next_flush = start + (int64_t)r->o.flush * 1000;
+	struct pollfd pfd[2];
+	int n;
+
+	capture_observe(r->cap, time(NULL));
+	pfd[0].fd = capture_source_fd(r->src);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = watch_fd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		int64_t now = now_mono_ms();
+		if (got_stop || now >= end)
+			break;
+		if (got_hup) {
+			got_hup = 0;
+			capture_observe(r->cap, time(NULL));
+			flush(r, time(NULL)); /* on failure the totals wait for the next one */
+			reload(r);
+		}
+		int64_t wait = 1000;
+		if (end - now < wait)
+			wait = end - now;
+		if (next_flush - now < wait)
+			wait = next_flush - now < 0 ? 0 : next_flush - now;
+		int pr = poll(pfd, watch_fd >= 0 ? 2 : 1, (int)wait);
+		if (pr < 0 && errno != EINTR)
+			return cli_error("cannot wait for packets on '%s': %s", r->o.iface,
+			                 strerror(errno));
+		if (watch_fd >= 0 && pr > 0 && (pfd[1].revents & POLLIN)) {
+			capture_addr_watch_drain(watch_fd);
+			if (refresh_addresses(r))
+				return 1;
+		}
+		/*
+		 * Read even without POLLIN: with TPACKET_V3 a partly filled
+		 * block is only handed over after its timeout.
+		 */
+		if (capture_source_read(r->src, r->cap, -1, &n, &e) == CAPTURE_READ_ERROR)
+			return cli_error("%s", e.msg);
+		time_t wall = time(NULL);
+		capture_observe(r->cap, wall);
+		capture_expire(r->cap, wall);
+		if (now_mono_ms() >= next_flush) {
+			flush(r, wall); /* on failure the totals wait for the next one */
+			next_flush = now_mono_ms() + (int64_t)r->o.flush * 1000;
+		}
+	}
+	/*
+	 * Drain what the kernel already holds: a partly filled TPACKET_V3
+	 * block is handed over when its 100 ms timeout expires.
+	 */
+	int64_t drain_end = now_mono_ms() + 150;
+	while (now_mono_ms() < drain_end) {
+		poll(pfd, 1, 50);
+		if (capture_source_read(r->src, r->cap, -1, &n, &e) != CAPTURE_READ_OK)
+			break;
+	}
+	capture_observe(r->cap, time(NULL));
+	return 0;
+}
+
+struct summary {
+	FILE *f;
+	bool first;
+};
+
+static void print_total(void *ctx, const char *service, uint64_t egress, uint64_t ingress)
+{
+	struct summary *s = ctx;
+	char b[32];
+	(void)ingress;
+	fprintf(s->f, "%s %s %s", s->first ? "; egress" : ",", service,
+	        num_format_bytes(egress, b, sizeof(b)));
+	s->first = false;
+}
+
+static int parse_size_opt(const char *arg, const char *name, uint64_t min, uint64_t max,
+                          uint64_t *out)
+{
+	struct err e;
+	if (num_parse_size(arg, out, &e) || *out < min || *out > max)
+		return cli_usage(&cmd_capture, "bad %s '%s'", name, arg);
+	return 0;
+}
+
+static int exec_capture(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"read", required_argument, NULL, 'r'},
+	    {"interface", required_argument, NULL, 'i'},
+	    {"seconds", required_argument, NULL, OPT_SECONDS},
+	    {"local", required_argument, NULL, OPT_LOCAL},
+	    {"filter", required_argument, NULL, OPT_FILTER},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"flush", required_argument, NULL, OPT_FLUSH},
+	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+	    {"buffer", required_argument, NULL, OPT_BUFFER},
+	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct run r = {.cli = cli};
+	struct capture_cidr *nets = NULL;
+	size_t nnets = 0;
+	struct err e;
+	int opt, status = 1, watch_fd = -1;
+
+	r.o.flush = 60;
+	r.o.max_memory = 64ull << 20;
+	r.o.buffer = CAPTURE_DEFAULT_BUFFER;
+	r.o.snaplen = CAPTURE_DEFAULT_SNAPLEN;
+	while ((opt = getopt_long(argc, argv, "+r:i:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_print_help(&cmd_capture);
+			return 0;
+		case 'r':
+			r.o.file = optarg;
+			break;
+		case 'i':
+			r.o.iface = optarg;
+			break;
+		case OPT_SECONDS:
+			if (num_parse_u64(optarg, 1, 86400 * 366, &r.o.seconds, &e))
+				return cli_usage(&cmd_capture, "bad --seconds: %s", e.msg);
+			r.o.seconds_set = true;
+			break;
+		case OPT_LOCAL:
+			r.o.local = optarg;
+			break;
+		case OPT_FILTER:
+			r.o.filter = optarg;
+			break;
+		case OPT_USER:
+			r.o.user = optarg;
+			break;
+		case OPT_FLUSH:
+			if (num_parse_u64(optarg, 1, 86400, &r.o.flush, &e))
+				return cli_usage(&cmd_capture, "bad --flush: %s", e.msg);
+			break;
+		case OPT_MAX_MEMORY:
+			if (parse_size_opt(optarg, "--max-memory", 1u << 20, 1ull << 40,
+			                   &r.o.max_memory))
+				return EXIT_USAGE;
+			break;
+		case OPT_BUFFER:
+			if (parse_size_opt(optarg, "--buffer", 1u << 16, INT32_MAX, &r.o.buffer))
+				return EXIT_USAGE;
+			break;
+		case OPT_SNAPLEN:
+			if (num_parse_u64(optarg, 96, 262144, &r.o.snaplen, &e))
+				return cli_usage(&cmd_capture, "bad --snaplen: %s", e.msg);
+			break;
+		default:
+			return cli_usage(&cmd_capture, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(&cmd_capture, "unexpected argument '%s'", argv[optind]);
+	if (!r.o.file == !r.o.iface)
+		return cli_usage(&cmd_capture, "give one of -r FILE or -i IFACE");
+	if (r.o.file && r.o.seconds_set)
+		return cli_usage(&cmd_capture, "--seconds applies to -i only");
+	if (r.o.file && r.o.user)
+		return cli_usage(&cmd_capture, "--user applies to -i only");
+	if (r.o.local && capture_parse_cidrs(r.o.local, &nets, &nnets, &e))
+		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
+
+	const struct config *cfg = cli_config(cli);
+	if (!cfg || set_timezone(cfg))
+		goto out;
+	if (classify_new(cfg, &r.cls, &e)) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	classify_each_unsupported(r.cls, print_unsupported, cli);
+
+	if (r.o.file) {
+		if (capture_source_open_file(r.o.file, r.o.filter, &r.src, &e)) {
+			cli_error("%s (nothing stored)", e.msg);
+			goto out;
+		}
+	} else {
+		struct capture_live_opts lo = {.iface = r.o.iface,
+		                               .snaplen = (int)r.o.snaplen,
+		                               .buffer = r.o.buffer,
+		                               .filter = r.o.filter};
+		if (capture_source_open_live(&lo, &r.src, &e)) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+		if (!nnets && (watch_fd = capture_addr_watch_open(&e)) < 0)
+			cli_warn(cli, "%s: addresses are read once", e.msg);
+	}
+	if (!(r.st = cli_open_store(cli, true)))
+		goto out;
+	if (r.o.user && drop_privileges(r.o.user))
+		goto out;
+
+	struct capture_config cc = {
+	    .max_memory = r.o.max_memory,
+	    .local_time = cfg->timezone != NULL,
+	    .observe_by_packets = r.o.file != NULL,
+	};
+	if (capture_new(&cc, r.cls, &r.cap, &e)) {
+		cli_error("%s", e.msg);
+		goto out;
+	}
+	capture_set_linktype(r.cap, capture_source_linktype(r.src));
+	if (nnets) {
+		if (capture_set_local(r.cap, nets, nnets, &e)) {
+			cli_error("%s", e.msg);
+			goto out;
+		}
+	} else if (r.o.iface && refresh_addresses(&r)) {
+		goto out;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	r.started_ms = now_mono_ms();
+	r.progress = r.o.file && cli->verbosity >= 0 && isatty(STDERR_FILENO);
+	int rc = r.o.file ? run_file(&r) : run_live(&r, watch_fd);
+	if (r.progress)
+		show_progress(&r, true);
+	capture_decide_all(r.cap);
+	if (flush(&r, time(NULL)) || rc)
+		goto out;
+	status = 0;
+	if (cli->verbosity >= 0) {
+		struct capture_stats s;
+		struct summary sm = {.f = stdout, .first = true};
+		char b[32];
+		capture_get_stats(r.cap, &s);
+		printf("%llu packets, %s", (unsigned long long)s.packets,
+		       num_format_bytes(s.bytes, b, sizeof(b)));
+		capture_each_total(r.cap, print_total, &sm);
+		if (s.malformed)
+			printf("; %llu malformed", (unsigned long long)s.malformed);
+		if (s.drops)
+			printf("; %llu dropped by the kernel", (unsigned long long)s.drops);
+		printf("\n");
+	}
+out:
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (watch_fd >= 0)
+		close(watch_fd);
+	capture_free(r.cap);
+	capture_source_close(r.src);
+	store_close(r.st);
+	classify_free(r.cls);
+	free(nets);
+	return cli_finish(status);
+}
+
+const struct cmd cmd_capture = {
+    .name = "capture",
+    .synopsis = "-r FILE|- | -i IFACE [--seconds N] [--local CIDR,...|auto] [--filter BPF] "
+                "[--user NAME] [--flush SECS] [--max-memory SIZE] [--buffer SIZE] "
+                "[--snaplen N]",
+    .summary = "count bytes per service from a capture file or a live interface",
+    .help = "  -r, --read FILE      read a pcap or pcapng file ('-' for standard input)\n"
+            "  -i, --interface IF   capture live on interface IF ('any' for all)\n"
+            "  --seconds N          stop a live capture after N seconds\n"
+            "  --local LIST|auto    this host's addresses, CIDR,... (default: the\n"
+            "                       interface's addresses live, auto for files: the side\n"
+            "                       that accepted the connection, else the lower port)\n"
+            "  --filter BPF         only packets matching this pcap filter\n"
+            "  --user NAME          drop to this user and its group after opening the\n"
+            "                       device and the database\n"
+            "  --flush SECS         write totals to the database every SECS (default 60)\n"
+            "  --max-memory SIZE    memory for the flow table (default 64MiB)\n"
+            "  --buffer SIZE        kernel capture buffer (default 32MiB)\n"
+            "  --snaplen N          bytes kept of each packet, live (default 2048)\n",
+    .exec = exec_capture,
+};

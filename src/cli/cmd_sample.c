@@ -1,0 +1,239 @@
+/*
+ * costs sample: reads the nftables counters of the `inet costs` table and
+ * the interface counters under the store's write lock, and adds what they
+ * counted since the previous sample to the daily totals.  Safe from cron at
+ * any interval, twice at once, and after a reboot or a ruleset reload.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kernel.h"
+#include "nft_cli.h"
+#include "sample.h"
+
+extern const struct cmd cmd_sample;
+
+enum {
+	OPT_DRY_RUN = CLI_OPT_FIRST_FREE,
+	OPT_BOOT_ID_FILE,
+	OPT_PAUSE,
+};
+
+const char *cli_nft_hint(enum nftc_status st)
+{
+	switch (st) {
+	case NFTC_ERR_PERM:
+		return " (run it as root or give it CAP_NET_ADMIN)";
+	case NFTC_ERR_NO_TABLE:
+		return " (run 'costs nft apply' first)";
+	case NFTC_ERR_UNAVAILABLE:
+		return " (load the nf_tables module, or measure with 'costs capture')";
+	default:
+		return "";
+	}
+}
+
+/* A scratch database for a dry run when there is none yet. */
+static char scratch[PATH_MAX], scratch_db[PATH_MAX + 16];
+
+static void remove_scratch(void)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char f[sizeof(scratch_db) + 16];
+
+	if (!scratch[0])
+		return;
+	for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		snprintf(f, sizeof(f), "%s%s", scratch_db, suffix[i]);
+		unlink(f);
+	}
+	rmdir(scratch);
+	scratch[0] = '\0';
+}
+
+static void print_deltas(const struct nftc_sample_result *res)
+{
+	printf("%-6s %-24s %-8s %14s %10s  %s\n", "source", "service", "dir", "bytes", "packets",
+	       "note");
+	for (size_t i = 0; i < res->n; i++) {
+		const struct nftc_delta *d = &res->d[i];
+		printf("%-6s %-24s %-8s %14" PRIu64 " %10" PRIu64 "  %s\n", d->source,
+		       d->total ? "(total)" : d->service,
+		       d->dir == STORE_EGRESS ? "egress" : "ingress", d->bytes, d->packets,
+		       nftc_event_name(d->event));
+	}
+}
+
+int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file,
+		   bool require_table, struct nftc_sample_result *res)
+{
+	const struct config *c = cli->config;
+	struct nftc_sample_env env = {
+		.boot_id_file = boot_id_file ? boot_id_file : NFTC_BOOT_ID_FILE,
+		.net_dev = NFTC_NET_DEV_FILE,
+		.host = cli_host(cli),
+		.gap = c->sample_gap,
+		.require_table = require_table,
+	};
+	enum nftc_status status;
+	struct err e;
+
+	if (nftc_sample_take(st, &env, res, &status, &e))
+		return cli_error("%s%s", e.msg, cli_nft_hint(status));
+	if (res->gap)
+		cli_warn(cli, "%" PRIu64 " s since the last sample, longer than sample_gap (%u s): "
+			      "recorded as a gap in coverage",
+			 res->gap_seconds, c->sample_gap);
+	for (size_t i = 0; i < res->n; i++) {
+		const struct nftc_delta *d = &res->d[i];
+		if (d->event == NFTC_EV_REBOOT || d->event == NFTC_EV_RESET)
+			cli_verbose(cli, "%s counter %s %s counted from zero (%s)", d->source,
+				    d->service, d->dir == STORE_EGRESS ? "egress" : "ingress",
+				    nftc_event_name(d->event));
+	}
+	return 0;
+}
+
+/* Days are split where the config's time zone says they end. */
+int cli_nft_set_timezone(const struct config *c)
+{
+	if (setenv("TZ", c->timezone ? c->timezone : "UTC", 1) != 0)
+		return cli_error("cannot set the time zone: %s", strerror(errno));
+	tzset();
+	return 0;
+}
+
+static int exec_sample(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"boot-id-file", required_argument, NULL, OPT_BOOT_ID_FILE},
+		{"pause-before-commit", required_argument, NULL, OPT_PAUSE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct nftc_sample_result res;
+	const char *boot_id_file = NULL;
+	bool dry_run = false;
+	unsigned pause = 0;
+	struct store *st;
+	struct err e;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			cli_print_help(&cmd_sample);
+			return 0;
+		case OPT_DRY_RUN:
+			dry_run = true;
+			break;
+		case OPT_BOOT_ID_FILE:
+			boot_id_file = optarg;
+			break;
+		case OPT_PAUSE: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v > 3600 || optarg[0] == '-')
+				return cli_usage(&cmd_sample, "bad --pause-before-commit '%s' "
+							      "(seconds, 0 to 3600)", optarg);
+			pause = (unsigned)v;
+			break;
+		}
+		default:
+			return cli_usage(&cmd_sample, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(&cmd_sample, "unexpected argument '%s'", argv[optind]);
+	if (!cli_config(cli) || cli_nft_set_timezone(cli->config))
+		return 1;
+	/*
+	 * Nothing is touched without permission, and a first sample must not
+	 * create the database when the counters cannot be read.
+	 */
+	{
+		enum nftc_status status;
+		if (nftc_check_access(&status, &e))
+			return cli_error("%s%s", e.msg, cli_nft_hint(status));
+	}
+	if (access(cli->db_path, F_OK) != 0) {
+		struct nftc_reading rd;
+		enum nftc_status status;
+		if (nftc_read(&rd, &status, &e))
+			return cli_error("%s%s", e.msg, cli_nft_hint(status));
+		nftc_reading_release(&rd);
+		/* A dry run with no database yet works on a scratch one. */
+		if (dry_run) {
+			snprintf(scratch, sizeof(scratch), "%s/costs-dry-run-XXXXXX",
+				 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+			if (!mkdtemp(scratch))
+				return cli_error("cannot create a scratch directory: %s",
+						 strerror(errno));
+			snprintf(scratch_db, sizeof(scratch_db), "%s/costs.db", scratch);
+			cli->db_path = scratch_db;
+		}
+	}
+	st = cli_open_store(cli, true);
+	if (!st) {
+		remove_scratch();
+		return 1;
+	}
+	/* Sampling every few minutes: leave checkpoints to SQLite's own schedule. */
+	if (store_set_checkpoint_on_close(st, false, &e)) {
+		store_close(st);
+		remove_scratch();
+		return cli_error("%s", e.msg);
+	}
+	/* The write lock first, the kernel's counters after it (DESIGN §5). */
+	if (store_begin(st, &e)) {
+		store_close(st);
+		remove_scratch();
+		return cli_error("%s", e.msg);
+	}
+	if (cli_nft_sample(cli, st, boot_id_file, true, &res)) {
+		store_close(st); /* rolls back */
+		remove_scratch();
+		return 1;
+	}
+	if (pause) {
+		fprintf(stderr, "costs: pausing %u s before commit\n", pause);
+		sleep(pause);
+	}
+	if (dry_run) {
+		store_rollback(st);
+	} else if (store_commit(st, &e)) {
+		store_close(st);
+		remove_scratch();
+		nftc_sample_result_release(&res);
+		return cli_error("%s", e.msg);
+	}
+	store_close(st);
+	remove_scratch();
+	if (dry_run || cli->verbosity > 0)
+		print_deltas(&res);
+	nftc_sample_result_release(&res);
+	return 0;
+}
+
+const struct cmd cmd_sample = {
+	.name = "sample",
+	.synopsis = "[--dry-run] [--boot-id-file FILE] [--pause-before-commit SECS]",
+	.summary = "add what the nftables and interface counters counted since the last sample",
+	.help = "  --dry-run           print the deltas, store nothing\n"
+		"  --boot-id-file FILE read the boot id from FILE instead of\n"
+		"                      /proc/sys/kernel/random/boot_id (a changed id is a reboot)\n"
+		"  --pause-before-commit SECS\n"
+		"                      diagnostic: wait SECS seconds holding the write lock after\n"
+		"                      reading the counters, before committing\n"
+		"With -v the deltas are printed as with --dry-run, and counters taken from\n"
+		"zero (reboot, reload) are named.\n",
+	.exec = exec_sample,
+};

@@ -1,0 +1,59 @@
+/*
+ * The nftables ruleset that counts each service's bytes: a table `inet costs`
+ * built from the config's service rules.  This module only writes the ruleset
+ * text and says which rule terms nftables cannot express; loading it into
+ * the kernel is kernel.c's business.  External names use the prefix nftc_
+ * because libnftables owns nft_.
+ */
+#ifndef COSTS_NFT_RULESET_H
+#define COSTS_NFT_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+
+#define NFTC_FAMILY "inet"
+#define NFTC_TABLE  "costs"
+
+/* Names of the per-direction total counters; they never clash with a service's. */
+#define NFTC_TOTAL_EGRESS  "total_egress"
+#define NFTC_TOTAL_INGRESS "total_ingress"
+
+/* A match line (or part of one) left out of the ruleset, and why. */
+struct nftc_skip {
+	const char *service; /* borrowed from the config */
+	unsigned line;       /* config line of the match */
+	const char *term;    /* term name: "sni", "uid", ... */
+	const char *reason;  /* static text */
+	bool egress_only;    /* the line still applies to egress */
+};
+
+struct nftc_ruleset {
+	char *text;        /* "table inet costs { ... }", NUL-terminated */
+	char **services;   /* every service with a counter pair, "other" last */
+	size_t nservices;
+	struct nftc_skip *skips;
+	size_t nskips;
+};
+
+/*
+ * Builds the ruleset for config c.  cgroup_root is where cgroup terms are
+ * looked up (normally "/sys/fs/cgroup", which is where nft resolves them;
+ * NULL when that is not a cgroup v2 mount); a cgroup that does not exist
+ * there cannot be loaded and is reported as a skip.  The caller frees *out with nftc_ruleset_free.
+ */
+int nftc_ruleset_build(const struct config *c, const char *cgroup_root,
+		       struct nftc_ruleset **out, struct err *e);
+
+/* Frees a ruleset; NULL is a no-op. */
+void nftc_ruleset_free(struct nftc_ruleset *r);
+
+/*
+ * Writes the name of the counter of service in the direction (egress when
+ * egress is true) into buf: "egress_web", "ingress_web".  Returns buf.
+ */
+char *nftc_counter_name(const char *service, bool egress, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * Flow-table and accumulation tests with a stand-in classifier: bytes of
+ * undecided flows reach the decided service exactly once, fallback on end,
+ * eviction and the undecided-packet limit, direction rules, fragments, day
+ * boundaries in UTC and in a time zone, and the flush into a real store.
+ */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <pcap/dlt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "date.h"
+#include "pkt.h"
+
+static const uint8_t SRV[4] = {192, 0, 2, 1}, CLI[4] = {198, 51, 100, 2};
+#define T0 1780271940 /* 2026-05-31 23:59:00 UTC */
+
+struct fx {
+	struct classify *cls;
+	struct capture *cap;
+	struct store *st;
+	char path[64];
+};
+
+static int setup_mem(void **state, uint64_t mem)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct capture_config cc = {.max_memory = mem, .observe_by_packets = true};
+	struct err e;
+	snprintf(f->path, sizeof(f->path), "/tmp/costs-test-flows-%d.db", (int)getpid());
+	unlink(f->path);
+	assert_int_equal(classify_new(NULL, &f->cls, &e), 0);
+	assert_int_equal(capture_new(&cc, f->cls, &f->cap, &e), 0);
+	capture_set_linktype(f->cap, DLT_RAW);
+	assert_int_equal(store_open(f->path, true, 1000, &f->st, &e), 0);
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_mem(state, 0);
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	char wal[80];
+	capture_free(f->cap);
+	classify_free(f->cls);
+	store_close(f->st);
+	unlink(f->path);
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", f->path);
+	unlink(wal);
+	free(f);
+	return 0;
+}
+
+/* Sends one TCP packet of `total` layer-3 bytes; payload starts with text. */
+static void send_tcp(struct fx *f, int64_t t, const uint8_t *src, uint16_t sport,
+                     const uint8_t *dst, uint16_t dport, uint8_t flags, uint16_t total,
+                     const char *text)
+{
+	struct pkt p = {0};
+	ip4(&p, IPPROTO_TCP, total, src, dst, 0, 1, 0);
+	tcp(&p, sport, dport, flags, 0);
+	if (text)
+		putn(&p, text, strlen(text));
+	capture_packet(f->cap, t, 0, p.b, p.n, total);
+}
+
+struct sum {
+	uint64_t eg, in, egp, inp;
+};
+
+static struct sum totals(struct fx *f, const char *service, int32_t day)
+{
+	struct store_query q = {.from = day, .to = day, .service = service};
+	struct store_total *rows;
+	struct sum s = {0};
+	struct err e;
+	size_t n;
+	if (day < 0) {
+		q.from = 1;
+		q.to = 0;
+	}
+	assert_int_equal(capture_flush(f->cap, f->st, "h", &e), 0);
+	assert_int_equal(store_totals(f->st, &q, &rows, &n, &e), 0);
+	for (size_t i = 0; i < n; i++) {
+		s.eg += rows[i].egress_bytes;
+		s.in += rows[i].ingress_bytes;
+		s.egp += rows[i].egress_packets;
+		s.inp += rows[i].ingress_packets;
+	}
+	store_totals_free(rows, n);
+	return s;
+}
+
+static void bytes_before_the_decision_go_to_the_decided_service(void **state)
+{
+	struct fx *f = *state;
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x02, 60, NULL);    /* SYN */
+	send_tcp(f, T0, SRV, 2000, CLI, 40000, 0x12, 60, NULL);    /* SYN+ACK */
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x10, 52, NULL);    /* ACK */
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x18, 300, "beta"); /* decides */
+	send_tcp(f, T0, SRV, 2000, CLI, 40000, 0x18, 1500, "x");
+	struct sum s = totals(f, "beta", -1);
+	assert_int_equal(s.in, 60 + 52 + 300);
+	assert_int_equal(s.eg, 60 + 1500);
+	assert_int_equal(s.inp, 3);
+	assert_int_equal(s.egp, 2);
+	assert_int_equal(totals(f, NULL, -1).eg, 60 + 1500);
+}
+
+static void a_flow_ending_undecided_takes_the_fallback(void **state)
+{
+	struct fx *f = *state;
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0, SRV, 2000, CLI, 40000, 0x12, 60, NULL);
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x11, 52, NULL); /* FIN */
+	send_tcp(f, T0, SRV, 2000, CLI, 40000, 0x11, 52, NULL); /* FIN: ended */
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x10, 52, NULL); /* last ACK */
+	struct sum s = totals(f, "fallback", -1);
+	assert_int_equal(s.in + s.eg, 60 + 60 + 52 + 52 + 52);
+	assert_int_equal(totals(f, NULL, -1).in, 60 + 52 + 52);
+}
+
+static void undecided_flows_are_decided_at_the_end(void **state)
+{
+	struct fx *f = *state;
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x18, 500, "hello");
+	assert_int_equal(totals(f, NULL, -1).in, 0); /* still pending */
+	capture_decide_all(f->cap);
+	assert_int_equal(totals(f, "fallback", -1).in, 500);
+}
+
+static void too_many_undecided_packets_fall_back(void **state)
+{
+	struct fx *f = *state;
+	for (int i = 0; i < 100; i++)
+		send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x18, 100, "zzzz");
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x18, 100, "beta"); /* too late */
+	struct sum s = totals(f, "fallback", -1);
+	assert_int_equal(s.in, 101 * 100);
+	assert_int_equal(totals(f, "beta", -1).in, 0);
+}
+
+static void direction_auto_uses_the_syn_then_the_lower_port(void **state)
+{
+	struct fx *f = *state;
+	/* The server listens on a high port: the SYN says who accepted. */
+	send_tcp(f, T0, CLI, 1, SRV, 50000, 0x02, 60, NULL);
+	send_tcp(f, T0, SRV, 50000, CLI, 1, 0x12, 64, NULL);
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, NULL, -1);
+	assert_int_equal(s.eg, 64);
+	assert_int_equal(s.in, 60);
+	/* Picked up mid-connection: the lower port is the local side. */
+	send_tcp(f, T0, CLI, 50001, SRV, 1, 0x10, 100, NULL);
+	send_tcp(f, T0, SRV, 1, CLI, 50001, 0x10, 200, NULL);
+	capture_decide_all(f->cap);
+	s = totals(f, NULL, -1);
+	assert_int_equal(s.eg, 64 + 200);
+	assert_int_equal(s.in, 60 + 100);
+}
+
+static void local_networks_decide_direction(void **state)
+{
+	struct fx *f = *state;
+	struct capture_cidr *nets;
+	size_t n;
+	struct err e;
+	assert_int_equal(capture_parse_cidrs("198.51.100.0/24,2001:db8::1", &nets, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(capture_set_local(f->cap, nets, n, &e), 0);
+	free(nets);
+	/* CLI is local now although it has the higher port and sent no SYN+ACK. */
+	send_tcp(f, T0, CLI, 50001, SRV, 1, 0x10, 100, NULL);
+	send_tcp(f, T0, SRV, 1, CLI, 50001, 0x10, 200, NULL);
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, NULL, -1);
+	assert_int_equal(s.eg, 100);
+	assert_int_equal(s.in, 200);
+	assert_int_equal(capture_parse_cidrs("10.0.0.0/33", &nets, &n, &e), -1);
+	assert_int_equal(capture_parse_cidrs("nonsense", &nets, &n, &e), -1);
+	assert_int_equal(capture_parse_cidrs("auto", &nets, &n, &e), 0);
+	assert_int_equal(n, 0);
+}
+
+static void later_fragments_follow_the_first(void **state)
+{
+	struct fx *f = *state;
+	struct pkt a = {0}, b = {0}, c = {0};
+	ip4(&a, IPPROTO_UDP, 1500, CLI, SRV, 0, 99, 0x2000);
+	udp(&a, 5000, 1, 2000);
+	ip4(&b, IPPROTO_UDP, 528, CLI, SRV, 0, 99, 185);
+	ip4(&c, IPPROTO_UDP, 700, CLI, SRV, 0, 98, 185); /* its first fragment never came */
+	capture_packet(f->cap, T0, 0, a.b, a.n, 1500);
+	capture_packet(f->cap, T0, 0, b.b, b.n, 528);
+	capture_packet(f->cap, T0, 0, c.b, c.n, 700);
+	assert_int_equal(totals(f, "alpha", -1).in, 1500 + 528);
+	assert_int_equal(totals(f, "other", -1).in, 700);
+}
+
+static void later_ipv6_fragments_follow_the_first(void **state)
+{
+	struct fx *f = *state;
+	static const uint8_t c6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+	static const uint8_t s6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	struct pkt a = {0}, b = {0};
+	ip6(&a, 44, 8 + 8 + 1000, c6, s6);
+	put8(&a, IPPROTO_UDP);
+	put8(&a, 0);
+	put16(&a, 0x0001); /* offset 0, more */
+	put32(&a, 4242);
+	udp(&a, 5000, 1, 3000);
+	ip6(&b, 44, 8 + 500, c6, s6);
+	put8(&b, IPPROTO_UDP);
+	put8(&b, 0);
+	put16(&b, (1008 / 8) << 3); /* offset 1008, last */
+	put32(&b, 4242);
+	capture_packet(f->cap, T0, 0, a.b, a.n, 40 + 1016);
+	capture_packet(f->cap, T0, 0, b.b, b.n, 40 + 508);
+	assert_int_equal(totals(f, "alpha", -1).in, 40 + 1016 + 40 + 508);
+}
+
+static void days_split_by_packet_time(void **state)
+{
+	struct fx *f = *state;
+	send_tcp(f, T0 + 59, CLI, 40000, SRV, 1, 0x10, 100, NULL); /* 23:59:59 */
+	send_tcp(f, T0 + 61, CLI, 40000, SRV, 1, 0x10, 200, NULL); /* 00:00:01 */
+	int32_t may31 = date_from_civil(2026, 5, 31);
+	assert_int_equal(totals(f, NULL, may31).in, 100);
+	assert_int_equal(totals(f, NULL, may31 + 1).in, 200);
+	struct store_coverage cov;
+	bool found;
+	struct err e;
+	assert_int_equal(store_get_coverage(f->st, "h", may31, "pcap", &cov, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(cov.seconds, 1);
+	assert_int_equal(cov.packets, 1);
+}
+
+static void a_long_hole_in_a_file_is_not_observed(void **state)
+{
+	struct fx *f = *state;
+	struct store_coverage cov;
+	bool found;
+	struct err e;
+	int32_t may31 = date_from_civil(2026, 5, 31);
+	send_tcp(f, T0, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	send_tcp(f, T0 + 30, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	/* The next packet comes ten days later: the days between were not watched. */
+	send_tcp(f, T0 + 10 * 86400, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	totals(f, NULL, may31);
+	assert_int_equal(store_get_coverage(f->st, "h", may31, "pcap", &cov, &found, &e), 0);
+	assert_int_equal(cov.seconds, 30);
+	assert_int_equal(store_get_coverage(f->st, "h", may31 + 5, "pcap", &cov, &found, &e), 0);
+	assert_false(found);
+}
+
+static void days_follow_the_time_zone(void **state)
+{
+	struct fx *f = *state;
+	struct capture *cap;
+	struct capture_config cc = {.local_time = true, .observe_by_packets = true};
+	struct err e;
+	setenv("TZ", "Asia/Tokyo", 1); /* UTC+9, no DST */
+	tzset();
+	assert_int_equal(capture_new(&cc, f->cls, &cap, &e), 0);
+	capture_free(f->cap);
+	f->cap = cap;
+	capture_set_linktype(cap, DLT_RAW);
+	/* 14:59:59 UTC is 23:59:59 in Tokyo; 15:00:00 UTC is the next day there. */
+	int64_t t = (int64_t)date_from_civil(2026, 5, 31) * 86400 + 14 * 3600 + 3599;
+	send_tcp(f, t, CLI, 40000, SRV, 1, 0x10, 100, NULL);
+	send_tcp(f, t + 1, CLI, 40000, SRV, 1, 0x10, 200, NULL);
+	int32_t may31 = date_from_civil(2026, 5, 31);
+	assert_int_equal(totals(f, NULL, may31).in, 100);
+	assert_int_equal(totals(f, NULL, may31 + 1).in, 200);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+static void malformed_packets_count_in_other(void **state)
+{
+	struct fx *f = *state;
+	struct pkt p = {0};
+	ip4(&p, IPPROTO_TCP, 10, CLI, SRV, 0, 1, 0); /* total < header */
+	putz(&p, 20);
+	capture_packet(f->cap, T0, 0, p.b, p.n, p.n);
+	struct capture_stats st;
+	capture_get_stats(f->cap, &st);
+	assert_int_equal(st.malformed, 1);
+	assert_int_equal(totals(f, "other", -1).in, 10);
+	struct store_coverage cov;
+	bool found;
+	struct err e;
+	assert_int_equal(store_get_coverage(f->st, "h", date_utc_day(T0), "pcap", &cov, &found, &e),
+	                 0);
+	assert_int_equal(cov.malformed, 1);
+}
+
+static int setup_small(void **state)
+{
+	return setup_mem(state, 64u << 10);
+}
+
+static void eviction_loses_no_bytes(void **state)
+{
+	struct fx *f = *state;
+	struct capture_stats st;
+	capture_get_stats(f->cap, &st);
+	uint32_t flows = (uint32_t)st.flow_capacity * 3;
+	uint64_t want = 0;
+	for (uint32_t i = 0; i < flows; i++) {
+		uint8_t src[4] = {10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i};
+		/* Half decided at once, half left undecided until eviction. */
+		send_tcp(f, T0, src, 40000, SRV, (i & 1) ? 1 : 2000, 0x18, 100, "a");
+		want += 100;
+	}
+	capture_get_stats(f->cap, &st);
+	assert_true(st.evicted > 0);
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, NULL, -1);
+	assert_int_equal(s.in, want);
+	assert_int_equal(s.inp, flows);
+}
+
+int main(void)
+{
+	setenv("TZ", "UTC", 1);
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(bytes_before_the_decision_go_to_the_decided_service,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_flow_ending_undecided_takes_the_fallback, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(undecided_flows_are_decided_at_the_end, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(too_many_undecided_packets_fall_back, setup, teardown),
+	    cmocka_unit_test_setup_teardown(direction_auto_uses_the_syn_then_the_lower_port, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(local_networks_decide_direction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(later_ipv6_fragments_follow_the_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_split_by_packet_time, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_long_hole_in_a_file_is_not_observed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
+	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
+	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
