@@ -362,7 +362,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	r.o.max_memory = 64ull << 20;
 	r.o.buffer = CAPTURE_DEFAULT_BUFFER;
 	r.o.snaplen = CAPTURE_DEFAULT_SNAPLEN;
-	while ((opt = getopt_long(argc, argv, "+r:i:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:r:i:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_capture);
@@ -405,7 +405,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_capture, "bad --snaplen: %s", e.msg);
 			break;
 		default:
-			return cli_usage(&cmd_capture, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_capture, opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -595,7 +595,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.currency = "USD";
 	sel.month = date_today();
-	while ((opt = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_compare);
@@ -670,7 +670,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 				return rc;
 			break;
 		default:
-			return cli_usage(&cmd_compare, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_compare, opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -116,7 +116,7 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	/* Options may follow the subcommand: let getopt permute. */
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_nft);
 			return 0;
@@ -125,7 +125,7 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 			boot_id_file = optarg;
 			continue;
 		}
-		return cli_usage(&cmd_nft, "unknown option '%s'", argv[optind - 1]);
+		return cli_bad_option(&cmd_nft, opt, argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_usage(&cmd_nft, "missing subcommand (apply, show or remove)");

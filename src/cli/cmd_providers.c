@@ -275,7 +275,7 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 	int opt, rc;
 
 	/* Options may follow the subcommand ("providers list --format csv"). */
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_providers);
 			return 0;
@@ -285,7 +285,7 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 				return rc;
 			continue;
 		}
-		return cli_usage(&cmd_providers, "unknown option '%s'", argv[optind - 1]);
+		return cli_bad_option(&cmd_providers, opt, argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_usage(&cmd_providers, "missing subcommand (list, show or check)");

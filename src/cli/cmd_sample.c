@@ -126,7 +126,7 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 	struct err e;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_sample);
@@ -148,7 +148,7 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 			break;
 		}
 		default:
-			return cli_usage(&cmd_sample, "unknown option '%s'", argv[optind - 1]);
+			return cli_bad_option(&cmd_sample, opt, argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
