@@ -88,6 +88,37 @@ struct plot_kind {
 	int (*run)(struct cli *cli, struct plot_args *a, char **log);
 };
 
+/*
+ * The included egress of the one plan --provider and --plan select for the
+ * month of `day`, when --allowance did not give one.  Returns 0, or 1 or 2
+ * after printing the error.
+ */
+static int plan_allowance(struct cli *cli, struct plot_args *a, int32_t day)
+{
+	struct pricing_tables *tables = NULL;
+	struct pricing_plan *plans = NULL;
+	size_t n = 0;
+	struct err e;
+	int rc = 0;
+
+	if (a->po.allowance || (!a->sel.provider && !a->sel.plan))
+		return 0;
+	a->sel.month = day;
+	a->sel.config = cli->config;
+	if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
+	    pricing_select(tables, &a->sel, &plans, &n, &e))
+		rc = cli_error("%s", e.msg);
+	else if (n != 1)
+		rc = cli_usage(&cmd_plot,
+		               "--provider and --plan select %zu plans: the allowance line needs one",
+		               n);
+	else if (!plans[0].unlimited)
+		a->po.allowance = plans[0].included;
+	free(plans);
+	pricing_tables_free(tables);
+	return rc;
+}
+
 /* daily and monthly: egress by service from the store. */
 static int run_totals(struct cli *cli, struct plot_args *a, char **log)
 {
@@ -100,7 +131,11 @@ static int run_totals(struct cli *cli, struct plot_args *a, char **log)
 	size_t n = 0;
 	int rc;
 
-	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
+	if (!cli_config(cli))
+		return 1;
+	if ((rc = plan_allowance(cli, a, p->from <= p->to && p->from > 0 ? p->from : date_today())))
+		return rc;
+	if (!(st = cli_open_store(cli, false)))
 		return 1;
 	/*
 	 * By day even for monthly, and one source per host and day (unless
@@ -148,12 +183,9 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 {
 	int32_t today = date_today(), as_of = a->as_of;
 	struct plot_project_day *days = NULL;
-	struct pricing_tables *tables = NULL;
-	struct pricing_plan *plans = NULL;
 	struct projection p;
 	struct store *st;
 	struct err e;
-	size_t nplans = 0;
 	int rc = 1;
 
 	if (as_of < 0)
@@ -173,22 +205,9 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 		goto out;
 	}
 	/* The allowance of one selected plan, unless --allowance gives it. */
-	if (!a->po.allowance && (a->sel.provider || a->sel.plan)) {
-		a->sel.month = p.month_first;
-		a->sel.config = cli->config;
-		if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
-		    pricing_select(tables, &a->sel, &plans, &nplans, &e)) {
-			cli_error("%s", e.msg);
-			goto out;
-		}
-		if (nplans != 1) {
-			rc = cli_usage(&cmd_plot, "--provider and --plan select %zu plans: the "
-			                          "allowance line needs one", nplans);
-			goto out;
-		}
-		if (!plans[0].unlimited)
-			a->po.allowance = plans[0].included;
-	}
+	if ((rc = plan_allowance(cli, a, p.month_first)))
+		goto out;
+	rc = 1;
 	size_t n = (size_t)(p.month_last - p.month_first + 1);
 	if (!(days = calloc(n, sizeof(*days)))) {
 		cli_error("out of memory");
@@ -214,8 +233,6 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 		rc = cli_error("%s", e.msg);
 out:
 	free(days);
-	free(plans);
-	pricing_tables_free(tables);
 	projection_release(&p);
 	return rc;
 }
@@ -483,9 +500,10 @@ const struct cmd cmd_plot = {
             "                      p10-p90 band, and the allowance of --allowance or of the\n"
             "                      one plan --provider and --plan select\n"
             "  --as-of DAY         project: data up to and including DAY (default today)\n"
-            "  --provider NAME     compare, project: the provider\n"
-            "  --plan NAME         compare, project: the plan\n"
-            "  --region NAME       compare, project: the provider's region\n"
+            "  --provider NAME     compare: the providers; daily, monthly, project: with\n"
+            "                      --plan, the one plan whose allowance to draw\n"
+            "  --plan NAME         the plan (as --provider)\n"
+            "  --region NAME       the provider's region\n"
             "  --egress SIZE       compare: price this volume instead of the measured month\n"
             "  --currency CUR      compare: the currency of the bars (default USD)\n"
             "  --rate CUR=X        compare: convert bills in CUR at X per unit\n"

@@ -47,7 +47,7 @@ check_eq "no notes in CSV" "0" "$(grep -c '^note' "$T/out")"
 
 # The monthly export sums the days exactly.
 run_costs export monthly --month 2026-05
-check_grep "^2026-05,spacemolt-1,mcp,import," "$T/out" "monthly export row"
+check_golden export-monthly.csv "$T/out"
 total=$(awk -F, 'NR>1 {s+=$5} END {printf "%.0f", s}' "$T/out")
 check_eq "monthly export total" "1300000000000" "$total"
 run_costs export daily --month 2026-05

@@ -100,6 +100,13 @@ run_costs plot compare --egress 1.3TB --month 2026-05 --provider render --plan p
 check_rc 0 "compare of a given volume"
 check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00$' "$T/c2.dat" "given volume priced"
 
+run_costs plot daily --month 2026-05 --provider render --plan professional --out "$T/d-plan.png"
+check_rc 0 "daily with a plan's allowance"
+check_grep "^ALLOWANCE = 500000000000" "$T/d-plan.gp" "the professional plan's 500 GB"
+run_costs plot monthly --month 2026-05 --provider hetzner --plan ex44 --out "$T/m-plan.png"
+check_rc 0 "monthly with an unmetered plan"
+check_grep "^ALLOWANCE = 0" "$T/m-plan.gp" "unmetered draws no allowance"
+
 run_costs plot project --as-of 2026-05-14 --provider render --plan professional --out "$T/project.png"
 check_rc 0 "project PNG"
 check_eq "project PNG size" 1280x720 "$(png_size "$T/project.png")"
