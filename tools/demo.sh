@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on bundled data, in a private database under demo-out/:
-#   1. capture a bundled capture recorded from real servers and report it;
+#   1. capture bundled captures recorded from real servers and report them
+#      per service (SNI, WebSocket and MCP detection);
 #   2. import three months of daily totals (the story's May: 1.3 TB) and
 #      compare what May costs on every provider and plan;
 #   3. project May as it looked on the 14th, with bills and the budget;
@@ -15,17 +16,24 @@ costs=$(realpath "$costs")
 export COSTS_DB="$PWD/$out/costs.db"
 export COSTS_CONFIG=/dev/null
 export TZ=UTC
-capture=tests/data/capture/web.pcap
-config=tests/data/capture/services.conf
+# Recorded from real peers in network namespaces (tests/classify/record.sh):
+# nginx terminating TLS for three names, wss to a python3-websockets server
+# (through nginx and on the backend hop), and MCP servers and clients from
+# @modelcontextprotocol/sdk over TLS, plain HTTP and the legacy SSE transport.
+fixtures=tests/data/classify
+config=$fixtures/fixtures.conf
+captures="sni wss wss-backend mcp-tls mcp-http mcp-sse"
 
 step() {
 	printf '\n== %s\n' "$*"
 }
 
-step "costs --config $config capture -r $capture"
-"$costs" --config "$config" capture -r "$capture"
-step "costs report --format table (what the capture saw, by service)"
-"$costs" report
+for c in $captures; do
+	step "costs --config $config capture -r $fixtures/$c.pcap"
+	"$costs" --config "$config" capture -r "$fixtures/$c.pcap"
+done
+step "costs --config $config report (what the captures saw, by service)"
+"$costs" --config "$config" report
 
 step "costs import data/demo-2026-03-04.csv data/demo-2026-05.csv (daily totals of three months)"
 "$costs" import data/demo-2026-03-04.csv
