@@ -16,7 +16,7 @@
 
 struct capture_source;
 
-#define CAPTURE_DEFAULT_SNAPLEN 2048
+#define CAPTURE_DEFAULT_SNAPLEN 4096
 #define CAPTURE_DEFAULT_BUFFER  (32u << 20)
 
 /*

@@ -532,6 +532,6 @@ const struct cmd cmd_capture = {
             "  --flush SECS         write totals to the database every SECS (default 60)\n"
             "  --max-memory SIZE    memory for the flow table (default 64MiB)\n"
             "  --buffer SIZE        kernel capture buffer (default 32MiB)\n"
-            "  --snaplen N          bytes kept of each packet, live (default 2048)\n",
+            "  --snaplen N          bytes kept of each packet, live (default 4096)\n",
     .exec = exec_capture,
 };
