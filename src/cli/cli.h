@@ -103,6 +103,10 @@ enum {
 	CLI_OPT_FORMAT,
 	CLI_OPT_OUT,
 	CLI_OPT_HELP,
+	CLI_OPT_PROVIDER,
+	CLI_OPT_PLAN,
+	CLI_OPT_REGION,
+	CLI_OPT_NEED,
 	CLI_OPT_FIRST_FREE, /* commands number their own options from here */
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "select.h"
 #include "csvio.h"
 #include "date.h"
 #include "num.h"
@@ -20,10 +21,6 @@ extern const struct cmd cmd_compare;
 
 enum {
 	OPT_EGRESS = CLI_OPT_FIRST_FREE,
-	OPT_PROVIDER,
-	OPT_PLAN,
-	OPT_REGION,
-	OPT_NEED,
 	OPT_SEATS,
 	OPT_RATE,
 	OPT_CURRENCY,
@@ -558,10 +555,7 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	    {"month", required_argument, NULL, CLI_OPT_MONTH},
 	    {"host", required_argument, NULL, CLI_OPT_HOST},
 	    {"egress", required_argument, NULL, OPT_EGRESS},
-	    {"provider", required_argument, NULL, OPT_PROVIDER},
-	    {"plan", required_argument, NULL, OPT_PLAN},
-	    {"region", required_argument, NULL, OPT_REGION},
-	    {"need", required_argument, NULL, OPT_NEED},
+	    CLI_SELECT_LONGOPTS,
 	    {"seats", required_argument, NULL, OPT_SEATS},
 	    {"rate", required_argument, NULL, OPT_RATE},
 	    {"currency", required_argument, NULL, OPT_CURRENCY},
@@ -613,19 +607,6 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_compare, "%s", e.msg);
 			egress_set = true;
 			break;
-		case OPT_PROVIDER:
-			sel.provider = optarg;
-			break;
-		case OPT_PLAN:
-			sel.plan = optarg;
-			break;
-		case OPT_REGION:
-			sel.region = optarg;
-			break;
-		case OPT_NEED:
-			if (pricing_need_parse(optarg, &sel.need, &e))
-				return cli_usage(&cmd_compare, "%s", e.msg);
-			break;
 		case OPT_SEATS:
 			if (num_parse_u64(optarg, 1, 10000, &u, &e))
 				return cli_usage(&cmd_compare, "bad seats: %s", e.msg);
@@ -670,7 +651,12 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 				return rc;
 			break;
 		default:
-			return cli_bad_option(&cmd_compare, opt, argv[optind - 1]);
+			rc = opt == '?' || opt == ':' ? 1
+			                              : cli_select_option(&cmd_compare, &sel, opt, optarg);
+			if (rc == 1)
+				return cli_bad_option(&cmd_compare, opt, argv[optind - 1]);
+			if (rc)
+				return rc;
 		}
 	}
 	if (optind < argc)

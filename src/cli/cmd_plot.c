@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "select.h"
 #include "date.h"
 #include "num.h"
 #include "plot.h"
@@ -22,9 +23,6 @@ enum {
 	OPT_TEMPLATE,
 	OPT_SIZE,
 	OPT_AS_OF,
-	OPT_PROVIDER,
-	OPT_PLAN,
-	OPT_REGION,
 	OPT_EGRESS,
 	OPT_RATE,
 	OPT_CURRENCY,
@@ -355,9 +353,7 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	    {"template", required_argument, NULL, OPT_TEMPLATE},
 	    {"size", required_argument, NULL, OPT_SIZE},
 	    {"as-of", required_argument, NULL, OPT_AS_OF},
-	    {"provider", required_argument, NULL, OPT_PROVIDER},
-	    {"plan", required_argument, NULL, OPT_PLAN},
-	    {"region", required_argument, NULL, OPT_REGION},
+	    CLI_SELECT_LONGOPTS,
 	    {"egress", required_argument, NULL, OPT_EGRESS},
 	    {"rate", required_argument, NULL, OPT_RATE},
 	    {"currency", required_argument, NULL, OPT_CURRENCY},
@@ -382,15 +378,6 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 		case OPT_AS_OF:
 			if (date_parse_day(optarg, &a.as_of, &e))
 				return cli_usage(&cmd_plot, "%s", e.msg);
-			continue;
-		case OPT_PROVIDER:
-			a.sel.provider = optarg;
-			continue;
-		case OPT_PLAN:
-			a.sel.plan = optarg;
-			continue;
-		case OPT_REGION:
-			a.sel.region = optarg;
 			continue;
 		case OPT_EGRESS:
 			if (num_parse_size(optarg, &a.egress, &e))
@@ -440,6 +427,8 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 			                 "--by does not apply: the kind is daily or monthly");
 		}
 		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
+		if (rc == 1 && opt != CLI_OPT_NEED)
+			rc = cli_select_option(&cmd_plot, &a.sel, opt, optarg);
 		if (rc == 1)
 			return cli_bad_option(&cmd_plot, opt, argv[optind - 1]);
 		if (rc)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "select.h"
 #include "date.h"
 #include "egress.h"
 #include "forecast.h"
@@ -22,10 +23,6 @@ extern const struct cmd cmd_project;
 enum {
 	OPT_AS_OF = CLI_OPT_FIRST_FREE,
 	OPT_BACKTEST,
-	OPT_PROVIDER,
-	OPT_PLAN,
-	OPT_REGION,
-	OPT_NEED,
 	OPT_BUDGET,
 };
 
@@ -312,10 +309,7 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 	    {"host", required_argument, NULL, CLI_OPT_HOST},
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
 	    {"backtest", no_argument, NULL, OPT_BACKTEST},
-	    {"provider", required_argument, NULL, OPT_PROVIDER},
-	    {"plan", required_argument, NULL, OPT_PLAN},
-	    {"region", required_argument, NULL, OPT_REGION},
-	    {"need", required_argument, NULL, OPT_NEED},
+	    CLI_SELECT_LONGOPTS,
 	    {"budget", required_argument, NULL, OPT_BUDGET},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -359,19 +353,6 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 		case OPT_BACKTEST:
 			do_backtest = true;
 			break;
-		case OPT_PROVIDER:
-			sel.provider = optarg;
-			break;
-		case OPT_PLAN:
-			sel.plan = optarg;
-			break;
-		case OPT_REGION:
-			sel.region = optarg;
-			break;
-		case OPT_NEED:
-			if (pricing_need_parse(optarg, &sel.need, &e))
-				return cli_usage(&cmd_project, "bad --need '%s': %s", optarg, e.msg);
-			break;
 		case OPT_BUDGET:
 			if (num_parse_fixed(optarg, 6, &budget, &e) || budget < 0)
 				return cli_usage(&cmd_project,
@@ -381,7 +362,12 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 			budget_set = true;
 			break;
 		default:
-			return cli_bad_option(&cmd_project, opt, argv[optind - 1]);
+			rc = opt == '?' || opt == ':' ? 1
+			                              : cli_select_option(&cmd_project, &sel, opt, optarg);
+			if (rc == 1)
+				return cli_bad_option(&cmd_project, opt, argv[optind - 1]);
+			if (rc)
+				return rc;
 		}
 	}
 	if (optind < argc)
