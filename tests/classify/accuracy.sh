@@ -4,32 +4,21 @@
 # share of egress bytes that landed in the expected service, i.e. the sum
 # over services of min(expected, measured) divided by the expected total.
 #
-#   accuracy.sh harness|costs
+#   accuracy.sh
 #
-# harness: tests/classify/classify-accuracy (libpcap + the classifier, no
-#          store), which runs wherever the classifier builds;
-# costs:   `costs capture -r FILE --local auto` into a fresh database, then
-#          `costs export daily`, summed per service: the whole product path.
+# Each capture goes through `costs capture -r FILE --local auto` into a fresh
+# database, then `costs export daily`, summed per service: the whole product
+# path, decoding and flows included.
 # Targets: >= 99.9 % on the recorded fixtures, >= 99 % on ../shared/captures
 # (skipped when that folder is absent).  Prints every figure.
 . "$SRCDIR/tests/lib.sh"
-MODE=${1:?harness or costs}
 DATA=${COSTS_CLASSIFY_DATA:-$SRCDIR/tests/data/classify}
 CAP=${COSTS_SHARED_CAPTURES:-$SRCDIR/../shared/captures}
-HARNESS=$BUILDDIR/tests/classify/classify-accuracy
-
-if [ "$MODE" = costs ]; then
-	"$COSTS" capture --help >/dev/null 2>&1 || skip "costs has no capture command in this build"
-fi
+"$COSTS" capture --help >/dev/null 2>&1 || skip "costs has no capture command in this build"
 
 # measure FILE CONFIG -> "service,bytes" lines on stdout
 measure() {
 	local file=$1 conf=$2
-	if [ "$MODE" = harness ]; then
-		if [ -n "$conf" ]; then "$HARNESS" -c "$conf" "$file"; else "$HARNESS" "$file"; fi |
-			tail -n +2
-		return
-	fi
 	rm -f "$T/m.db"
 	local args=(-q --db "$T/m.db")
 	[ -n "$conf" ] && args+=(--config "$conf")

@@ -24,5 +24,5 @@ for f in sni wss wss-backend mcp-http mcp-tls mcp-tls-backend mcp-sse; do
 	check_grep "^$f.pcap," "$T/fx/expected.csv" "expected totals for $f"
 done
 if COSTS_CLASSIFY_DATA="$T/fx" COSTS_SHARED_CAPTURES=/nonexistent \
-	bash "$SRCDIR/tests/classify/accuracy.sh" costs; then pass; else fail "accuracy on fresh fixtures"; fi
+	bash "$SRCDIR/tests/classify/accuracy.sh"; then pass; else fail "accuracy on fresh fixtures"; fi
 finish
