@@ -93,12 +93,6 @@ static const char *money(int64_t v, char *buf, size_t len)
 }
 
 /* For the table: rounded half up to cents (CSV and JSON keep micro-units). */
-static const char *cents(int64_t v, char *buf, size_t len)
-{
-	int64_t r = v >= 0 ? (v + 5000) / 10000 * 10000 : -((-v + 5000) / 10000 * 10000);
-	return num_format_fixed(r, 6, 2, buf, len);
-}
-
 static const char *u64s(uint64_t v, char *buf, size_t len)
 {
 	snprintf(buf, len, "%" PRIu64, v);
@@ -159,13 +153,13 @@ static int print_table(const struct row *rows, size_t n, bool compute_note)
 		                       inst,
 		                       inc,
 		                       bil,
-		                       cents(b->base, m[0], 32),
-		                       cents(b->seats, m[1], 32),
-		                       cents(b->compute, m[2], 32),
-		                       cents(b->egress, m[3], 32),
-		                       cents(b->other, m[4], 32),
-		                       cents(b->vat, m[5], 32),
-		                       cents(b->total, m[6], 32),
+		                       num_format_cents(b->base, m[0], 32),
+		                       num_format_cents(b->seats, m[1], 32),
+		                       num_format_cents(b->compute, m[2], 32),
+		                       num_format_cents(b->egress, m[3], 32),
+		                       num_format_cents(b->other, m[4], 32),
+		                       num_format_cents(b->vat, m[5], 32),
+		                       num_format_cents(b->total, m[6], 32),
 		                       b->currency};
 		rc = report_table_add(t, cells);
 	}
@@ -527,25 +521,13 @@ out:
 
 static int parse_rate(struct opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-	char cur[4];
-	int64_t r;
 	struct err e;
 
-	if (!eq || eq - arg != 3)
-		return cli_usage(&cmd_compare, "bad rate '%s' (like EUR=1.08)", arg);
-	memcpy(cur, arg, 3);
-	cur[3] = '\0';
-	if (!pricing_currency_known(cur))
-		return cli_usage(&cmd_compare, "unknown currency '%s' in rate '%s'", cur, arg);
-	if (num_parse_fixed(eq + 1, 6, &r, &e))
-		return cli_usage(&cmd_compare, "bad rate '%s': %s", arg, e.msg);
-	if (r <= 0)
-		return cli_usage(&cmd_compare, "bad rate '%s': a rate must be positive", arg);
 	if (o->nrates == MAX_RATES)
 		return cli_usage(&cmd_compare, "too many --rate options");
-	memcpy(o->rates[o->nrates].cur, cur, 4);
-	o->rates[o->nrates++].rate = r;
+	if (pricing_rate_parse(arg, o->rates[o->nrates].cur, &o->rates[o->nrates].rate, &e))
+		return cli_usage(&cmd_compare, "%s", e.msg);
+	o->nrates++;
 	return 0;
 }
 

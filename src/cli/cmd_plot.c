@@ -389,17 +389,10 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 				return cli_usage(&cmd_plot, "unknown currency '%s'", optarg);
 			a.currency = optarg;
 			continue;
-		case OPT_RATE: {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq - optarg != 3 || num_parse_fixed(eq + 1, 6, &a.rate, NULL) ||
-			    a.rate <= 0)
-				return cli_usage(&cmd_plot, "bad --rate '%s' (like EUR=1.08)", optarg);
-			memcpy(a.rate_cur, optarg, 3);
-			a.rate_cur[3] = '\0';
-			if (!pricing_currency_known(a.rate_cur))
-				return cli_usage(&cmd_plot, "unknown currency in --rate '%s'", optarg);
+		case OPT_RATE:
+			if (pricing_rate_parse(optarg, a.rate_cur, &a.rate, &e))
+				return cli_usage(&cmd_plot, "%s", e.msg);
 			continue;
-		}
 		case 'h':
 			cli_print_help(&cmd_plot);
 			return 0;

@@ -222,6 +222,13 @@ struct pricing_measured {
 int pricing_month_egress(struct store *st, const struct config *cfg, const char *host,
                          int32_t first, int32_t last, struct pricing_measured *out, struct err *e);
 
+/*
+ * Parses a conversion rate "EUR=1.08" (a known currency, a positive decimal
+ * with up to six decimals) into cur and micro-units per unit.  Returns 0, or
+ * -1 with a message naming the text.
+ */
+int pricing_rate_parse(const char *arg, char cur[static 4], int64_t *rate, struct err *e);
+
 /* True when code is a currency the tables accept (ISO 4217, upper case). */
 bool pricing_currency_known(const char *code);
 

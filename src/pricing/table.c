@@ -39,6 +39,24 @@ bool pricing_currency_known(const char *code)
 	return false;
 }
 
+int pricing_rate_parse(const char *arg, char cur[static 4], int64_t *rate, struct err *e)
+{
+	const char *eq = strchr(arg, '=');
+	struct err sub;
+
+	if (!eq || eq - arg != 3)
+		return err_set(e, "bad rate '%s' (like EUR=1.08)", arg);
+	memcpy(cur, arg, 3);
+	cur[3] = '\0';
+	if (!pricing_currency_known(cur))
+		return err_set(e, "unknown currency '%s' in rate '%s'", cur, arg);
+	if (num_parse_fixed(eq + 1, 6, rate, &sub))
+		return err_set(e, "bad rate '%s': %s", arg, sub.msg);
+	if (*rate <= 0)
+		return err_set(e, "bad rate '%s': a rate must be positive", arg);
+	return 0;
+}
+
 struct loader {
 	struct table *t;
 	int col[TABLE_NCOLS]; /* field index of each known column, or -1 */
