@@ -58,7 +58,6 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 	size_t start = in->n > FORECAST_WINDOW ? in->n - FORECAST_WINDOW : 0;
 	size_t w = in->n - start, nobs = 0;
 	double *tmp = NULL, *y = NULL, *pairs = NULL, *res = NULL;
-	double overall, origin = (double)(in->n - 1);
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -83,7 +82,6 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 		rc = 0;
 		goto out;
 	}
-	overall = median(tmp, nobs);
 
 	/*
 	 * A first trend from the raw series, so that growth over the window is
@@ -102,7 +100,7 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 	 * the overall median, only with two weeks of data (else a spike would
 	 * pass for a weekday).
 	 */
-	if (nobs >= 14 && overall > 0) {
+	if (nobs >= 14) {
 		double sum = 0;
 		int have = 0;
 		size_t k = 0;
@@ -188,7 +186,6 @@ int forecast_run(const struct forecast_input *in, struct forecast_result *out, s
 		s2 += out->daily[h] * out->daily[h];
 		hs += out->daily[h] * (double)(h + 1);
 	}
-	(void)origin;
 
 	/*
 	 * Interval.  Daily noise adds up as the square root of the sum of
