@@ -6,7 +6,7 @@
  * so no byte is lost and each byte counts once.  Memory is fixed up front
  * from the configured limit; pages are touched only as flows arrive.
  */
-#include "capture.h"
+#include "capture/capture.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,8 +15,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "date.h"
-#include "decode.h"
+#include "util/date.h"
+#include "capture/decode.h"
 
 #define DEFAULT_MAX_MEMORY   (64ull << 20)
 #define NONE                 UINT32_MAX

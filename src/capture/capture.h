@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify.h"
-#include "err.h"
-#include "store.h"
+#include "classify/classify.h"
+#include "util/err.h"
+#include "store/store.h"
 
 struct capture;
 

@@ -4,7 +4,7 @@
  * version to the shared IP decoder.  Tunnels (GRE, IP-in-IP, MPLS) are not
  * entered: their bytes count by the outer IP header.
  */
-#include "decode.h"
+#include "capture/decode.h"
 
 #include <netinet/in.h>
 #include <pcap/dlt.h>

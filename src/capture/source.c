@@ -4,7 +4,7 @@
  * buffer, a 100 ms block timeout and non-blocking reads, so a caller can
  * poll the selectable descriptor and stop on time without traffic.
  */
-#include "source.h"
+#include "capture/source.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -19,7 +19,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "decode.h"
+#include "capture/decode.h"
 
 #define FILE_BUFFER (1u << 20)
 

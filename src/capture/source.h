@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "capture.h"
-#include "err.h"
+#include "capture/capture.h"
+#include "util/err.h"
 
 struct capture_source;
 

@@ -5,7 +5,7 @@
  * MCP, QUIC) and asks the rule engine whether the service is settled.  It
  * counts no bytes and keeps no state once a flow is decided.
  */
-#include "internal.h"
+#include "classify/internal.h"
 
 #include <stdlib.h>
 #include <string.h>

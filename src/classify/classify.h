@@ -12,25 +12,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "err.h"
+#include "config/config.h"
+#include "util/err.h"
 
 struct classify;
 struct classify_flow;
 
 /* One packet of a flow, as decoded by capture.  Addresses in network order. */
 struct classify_pkt {
-	uint8_t proto;       /* IPPROTO_TCP, IPPROTO_UDP or another IP protocol */
-	int family;          /* AF_INET or AF_INET6 */
-	const uint8_t *local_addr;  /* 4 or 16 bytes: this host's side */
+	uint8_t proto;             /* IPPROTO_TCP, IPPROTO_UDP or another IP protocol */
+	int family;                /* AF_INET or AF_INET6 */
+	const uint8_t *local_addr; /* 4 or 16 bytes: this host's side */
 	const uint8_t *remote_addr;
 	uint16_t local_port, remote_port; /* 0 when the protocol has none */
-	bool from_local;     /* sent by this host */
-	uint32_t seq;        /* TCP sequence number of the first payload byte */
-	uint8_t tcp_flags;   /* TCP flags (SYN 0x02, FIN 0x01, RST 0x04, ACK 0x10) */
-	const uint8_t *payload; /* transport payload as captured */
-	size_t caplen;       /* payload bytes present */
-	size_t len;          /* payload bytes on the wire (caplen may be less) */
+	bool from_local;                  /* sent by this host */
+	uint32_t seq;                     /* TCP sequence number of the first payload byte */
+	uint8_t tcp_flags;                /* TCP flags (SYN 0x02, FIN 0x01, RST 0x04, ACK 0x10) */
+	const uint8_t *payload;           /* transport payload as captured */
+	size_t caplen;                    /* payload bytes present */
+	size_t len;                       /* payload bytes on the wire (caplen may be less) */
 };
 
 enum classify_status {
@@ -57,9 +57,9 @@ uint16_t classify_other(const struct classify *c);
  * service name, config line, and the term's name.
  */
 void classify_each_unsupported(const struct classify *c,
-			       void (*fn)(void *ctx, const char *service, unsigned line,
-					  const char *term),
-			       void *ctx);
+                               void (*fn)(void *ctx, const char *service, unsigned line,
+                                          const char *term),
+                               void *ctx);
 
 /*
  * Starts a flow with its first packet.  Returns CLASSIFY_DONE with *service
@@ -67,10 +67,10 @@ void classify_each_unsupported(const struct classify *c,
  * needed); later packets go to classify_flow_feed with that state.
  */
 enum classify_status classify_flow_start(const struct classify *c, const struct classify_pkt *p,
-					 struct classify_flow **state, uint16_t *service);
+                                         struct classify_flow **state, uint16_t *service);
 
 enum classify_status classify_flow_feed(const struct classify *c, struct classify_flow *state,
-					const struct classify_pkt *p, uint16_t *service);
+                                        const struct classify_pkt *p, uint16_t *service);
 
 /*
  * Gives the final answer for a flow that must be decided now (it ended, was

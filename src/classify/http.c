@@ -4,7 +4,7 @@
  * two body sniffers: JSON-RPC 2.0 (for MCP) and an SSE stream's first event.
  * It keeps pointers into the caller's buffer and reads nothing past len.
  */
-#include "parse.h"
+#include "classify/parse.h"
 
 #include <string.h>
 #include <strings.h>

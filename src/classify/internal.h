@@ -5,8 +5,8 @@
 #ifndef COSTS_CLASSIFY_INTERNAL_H
 #define COSTS_CLASSIFY_INTERNAL_H
 
-#include "classify.h"
-#include "parse.h"
+#include "classify/classify.h"
+#include "classify/parse.h"
 
 /* A fact about a flow: known false, known true, or not known yet. */
 enum tri {

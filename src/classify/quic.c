@@ -4,8 +4,8 @@
  * header.  It reads only the invariant header; it does not decrypt Initial
  * packets, so no server name comes out of QUIC.
  */
-#include "cursor.h"
-#include "parse.h"
+#include "classify/cursor.h"
+#include "classify/parse.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
  * a head that spans segments.  It is not a general reassembler: bytes past
  * the limit are dropped and only a few out-of-order ranges are held.
  */
-#include "parse.h"
+#include "classify/parse.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,13 +4,13 @@
  * rule never wins while an earlier one may still turn out true.  It knows
  * nothing about packets; classify.c gathers the facts.
  */
-#include "internal.h"
+#include "classify/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "glob.h"
+#include "util/glob.h"
 
 static int add_name(struct classify *c, const char *name, uint16_t *id)
 {

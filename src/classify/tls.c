@@ -4,8 +4,8 @@
  * supported_versions extensions.  It does not decrypt anything (ECH hides
  * the inner hello; we report the outer name) and reads no other message.
  */
-#include "cursor.h"
-#include "parse.h"
+#include "classify/cursor.h"
+#include "classify/parse.h"
 
 #include <string.h>
 

@@ -11,9 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
-#include "err.h"
-#include "store.h"
+#include "config/config.h"
+#include "util/err.h"
+#include "store/store.h"
 
 #define EXIT_USAGE  2
 #define EXIT_BUDGET 3
@@ -24,7 +24,7 @@ struct cli {
 	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
 	const char *providers_dir;
 	const char *reports_dir; /* gnuplot templates: COSTS_REPORTS, share dir or source tree */
-	int verbosity; /* -1 quiet, 0 normal, 1 verbose */
+	int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
 	struct config *config;
 	char hostname[256];
 };

@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "classify.h"
-#include "cli.h"
-#include "num.h"
-#include "source.h"
+#include "capture/capture.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "util/num.h"
+#include "capture/source.h"
 
 extern const struct cmd cmd_capture;
 

@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "select.h"
-#include "csvio.h"
-#include "date.h"
-#include "num.h"
-#include "pricing.h"
-#include "table.h"
+#include "cli/cli.h"
+#include "cli/select.h"
+#include "util/csvio.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "pricing/pricing.h"
+#include "report/table.h"
 
 extern const struct cmd cmd_compare;
 
@@ -247,14 +247,14 @@ static json_t *rows_json(const struct row *rows, size_t n)
 
 /* total(a) - total(b) at egress x, both in the report currency. */
 static int diff_at(const struct opts *o, const struct pricing_plan *a, const struct pricing_plan *b,
-                   uint64_t x, __int128 *d, struct err *e)
+                   uint64_t x, num_i128 *d, struct err *e)
 {
 	struct pricing_bill ba, bb;
 	bool ca, cb;
 
 	if (bill_for(o, a, x, &ba, &ca, e) || bill_for(o, b, x, &bb, &cb, e))
 		return -1;
-	*d = (__int128)ba.total - bb.total;
+	*d = (num_i128)ba.total - bb.total;
 	return 0;
 }
 
@@ -268,7 +268,7 @@ static int breakeven(const struct opts *o, const struct pricing_plan *a,
                      const struct pricing_plan *b, uint64_t *at, int *sign0, struct err *e)
 {
 	uint64_t lo = 0, hi = SEARCH_MAX;
-	__int128 d;
+	num_i128 d;
 	int s0, sh;
 
 	if (diff_at(o, a, b, 0, &d, e))
@@ -633,8 +633,9 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 				return rc;
 			break;
 		default:
-			rc = opt == '?' || opt == ':' ? 1
-			                              : cli_select_option(&cmd_compare, &sel, opt, optarg);
+			rc = opt == '?' || opt == ':'
+			         ? 1
+			         : cli_select_option(&cmd_compare, &sel, opt, optarg);
 			if (rc == 1)
 				return cli_bad_option(&cmd_compare, opt, argv[optind - 1]);
 			if (rc)

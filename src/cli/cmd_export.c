@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "outfile.h"
-#include "totals.h"
+#include "cli/cli.h"
+#include "util/outfile.h"
+#include "report/totals.h"
 
 extern const struct cmd cmd_export;
 
@@ -36,7 +36,8 @@ static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, cha
 			out = argv[++i];
 		else if (strncmp(argv[i], "--out=", 6) == 0)
 			out = argv[i] + 6;
-		else if (strcmp(argv[i], "--format") == 0 || strncmp(argv[i], "--format=", 9) == 0) {
+		else if (strcmp(argv[i], "--format") == 0 ||
+		         strncmp(argv[i], "--format=", 9) == 0) {
 			free(args);
 			return cli_usage(&cmd_export, "export writes CSV: --format does not apply");
 		} else

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "csvio.h"
-#include "date.h"
-#include "num.h"
-#include "totals.h"
+#include "cli/cli.h"
+#include "util/csvio.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "report/totals.h"
 
 extern const struct cmd cmd_import;
 

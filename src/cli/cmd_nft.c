@@ -8,10 +8,10 @@
 #include <string.h>
 #include <sys/vfs.h>
 
-#include "cli.h"
-#include "kernel.h"
-#include "nft_cli.h"
-#include "ruleset.h"
+#include "cli/cli.h"
+#include "nft/kernel.h"
+#include "cli/nft_cli.h"
+#include "nft/ruleset.h"
 
 extern const struct cmd cmd_nft;
 
@@ -39,10 +39,11 @@ static void report_skips(struct cli *cli, const struct nftc_ruleset *r)
 
 	for (size_t i = 0; i < r->nskips; i++) {
 		const struct nftc_skip *s = &r->skips[i];
-		cli_warn(cli, "%s:%u: service '%s': term '%s' cannot be counted by nftables (%s); "
-			      "this match line is left out%s",
-			 path, s->line, s->service, s->term, s->reason,
-			 s->egress_only ? " for ingress" : "");
+		cli_warn(cli,
+		         "%s:%u: service '%s': term '%s' cannot be counted by nftables (%s); "
+		         "this match line is left out%s",
+		         path, s->line, s->service, s->term, s->reason,
+		         s->egress_only ? " for ingress" : "");
 	}
 }
 
@@ -107,9 +108,9 @@ static int sample_then(struct cli *cli, const char *boot_id_file, const char *de
 static int exec_nft(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"boot-id-file", required_argument, NULL, OPT_BOOT_ID_FILE},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"boot-id-file", required_argument, NULL, OPT_BOOT_ID_FILE},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *boot_id_file = NULL, *sub;
 	struct nftc_ruleset *r = NULL;
@@ -145,7 +146,7 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 		rc = sample_then(cli, boot_id_file, r->text);
 		if (rc == 0)
 			cli_verbose(cli, "applied table inet costs: counters for %zu services",
-				    r->nservices);
+			            r->nservices);
 		nftc_ruleset_free(r);
 		return rc;
 	}
@@ -158,15 +159,15 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_nft = {
-	.name = "nft",
-	.synopsis = "apply|show|remove [--boot-id-file FILE]",
-	.summary = "install, print or remove the nftables counters (table inet costs)",
-	.help = "  apply               sample the current counters, then replace the table\n"
-		"                      inet costs atomically with one built from the config\n"
-		"  show                print the ruleset apply would load; changes nothing\n"
-		"  remove              sample the counters, then delete the table\n"
-		"  --boot-id-file FILE as for 'costs sample' (the sample apply and remove take)\n"
-		"Match terms nftables cannot express (sni, host, path, detect) are named with\n"
-		"their config line on stderr; the rest of the config still applies.\n",
-	.exec = exec_nft,
+    .name = "nft",
+    .synopsis = "apply|show|remove [--boot-id-file FILE]",
+    .summary = "install, print or remove the nftables counters (table inet costs)",
+    .help = "  apply               sample the current counters, then replace the table\n"
+            "                      inet costs atomically with one built from the config\n"
+            "  show                print the ruleset apply would load; changes nothing\n"
+            "  remove              sample the counters, then delete the table\n"
+            "  --boot-id-file FILE as for 'costs sample' (the sample apply and remove take)\n"
+            "Match terms nftables cannot express (sni, host, path, detect) are named with\n"
+            "their config line on stderr; the rest of the config still applies.\n",
+    .exec = exec_nft,
 };

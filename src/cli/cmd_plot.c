@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "select.h"
-#include "date.h"
-#include "num.h"
-#include "plot.h"
-#include "pricing.h"
-#include "projection.h"
+#include "cli/cli.h"
+#include "cli/select.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "plot/plot.h"
+#include "pricing/pricing.h"
+#include "cli/projection.h"
 
 extern const struct cmd cmd_plot;
 
@@ -71,8 +71,8 @@ struct plot_args {
 	struct pricing_select sel; /* compare and project: provider, plan, region */
 	bool egress_set;           /* compare: --egress instead of the measured month */
 	uint64_t egress;
-	const char *currency;      /* compare: the currency of the bars */
-	char rate_cur[4];          /* compare: --rate CUR=X converts CUR into currency */
+	const char *currency; /* compare: the currency of the bars */
+	char rate_cur[4];     /* compare: --rate CUR=X converts CUR into currency */
 	int64_t rate;
 };
 
@@ -107,9 +107,9 @@ static int plan_allowance(struct cli *cli, struct plot_args *a, int32_t day)
 	    pricing_select(tables, &a->sel, &plans, &n, &e))
 		rc = cli_error("%s", e.msg);
 	else if (n != 1)
-		rc = cli_usage(&cmd_plot,
-		               "--provider and --plan select %zu plans: the allowance line needs one",
-		               n);
+		rc = cli_usage(
+		    &cmd_plot,
+		    "--provider and --plan select %zu plans: the allowance line needs one", n);
 	else if (!plans[0].unlimited)
 		a->po.allowance = plans[0].included;
 	free(plans);
@@ -260,7 +260,8 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 	if (!a->egress_set) {
 		struct store *st;
 		if (!a->period.month_set)
-			return cli_usage(&cmd_plot, "compare needs --month YYYY-MM or --egress SIZE");
+			return cli_usage(&cmd_plot,
+			                 "compare needs --month YYYY-MM or --egress SIZE");
 		if (!(st = cli_open_store(cli, false)))
 			return 1;
 		rc = pricing_month_egress(st, cli->config, a->period.host, a->period.from,
@@ -298,25 +299,28 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		if (strcmp(b.currency, a->currency) != 0) {
 			/* Bars in two currencies cannot share an axis. */
 			if (!strstr(skipped, b.currency) && strlen(skipped) < 200)
-				snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped),
-				         "%s%s", *skipped ? ", " : "", b.currency);
+				snprintf(skipped + strlen(skipped),
+				         sizeof(skipped) - strlen(skipped), "%s%s",
+				         *skipped ? ", " : "", b.currency);
 			dropped++;
 			continue;
 		}
-		rows[nrows++] = (struct plot_compare_row){
-		    .provider = plans[i].provider,
-		    .plan = plans[i].plan,
-		    .base = b.base + b.seats,
-		    .compute = b.compute,
-		    .egress = b.egress,
-		    .other = b.other + b.vat,
-		    .total = b.total};
+		rows[nrows++] = (struct plot_compare_row){.provider = plans[i].provider,
+		                                          .plan = plans[i].plan,
+		                                          .base = b.base + b.seats,
+		                                          .compute = b.compute,
+		                                          .egress = b.egress,
+		                                          .other = b.other + b.vat,
+		                                          .total = b.total};
 	}
 	if (dropped)
-		cli_warn(cli, "left out %zu plans billed in %s: give --rate CUR=X to convert them "
-		              "into %s", dropped, skipped, a->currency);
+		cli_warn(cli,
+		         "left out %zu plans billed in %s: give --rate CUR=X to convert them "
+		         "into %s",
+		         dropped, skipped, a->currency);
 	if (nrows == 0) {
-		cli_error("no selected plan is billed in %s (see --currency and --rate)", a->currency);
+		cli_error("no selected plan is billed in %s (see --currency and --rate)",
+		          a->currency);
 		goto out;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_compare);

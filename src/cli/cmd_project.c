@@ -7,16 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "select.h"
-#include "date.h"
-#include "egress.h"
-#include "forecast.h"
-#include "pricing.h"
-#include "projection.h"
-#include "csvio.h"
-#include "num.h"
-#include "table.h"
+#include "cli/cli.h"
+#include "cli/select.h"
+#include "util/date.h"
+#include "cli/egress.h"
+#include "forecast/forecast.h"
+#include "pricing/pricing.h"
+#include "cli/projection.h"
+#include "util/csvio.h"
+#include "util/num.h"
+#include "report/table.h"
 
 extern const struct cmd cmd_project;
 
@@ -61,7 +61,8 @@ static int price_rows(const struct projection *p, const struct pricing_plan *pla
 		rows[i].exhausted_on = -1;
 		for (int k = 0; k < 3; k++)
 			if (pricing_bill(&plans[i], (uint64_t)llround(q[k]), &rows[i].bill[k], &e))
-				return cli_error("%s/%s: %s", plans[i].provider, plans[i].plan, e.msg);
+				return cli_error("%s/%s: %s", plans[i].provider, plans[i].plan,
+				                 e.msg);
 		if (plans[i].unlimited || plans[i].included == 0)
 			continue;
 		for (int32_t d = p->month_first; d <= p->month_last; d++)
@@ -170,10 +171,10 @@ static const char *day_or_empty(int32_t d, char buf[static 11])
 
 static int show_csv(const struct projection *p, const struct plan_row *rows, size_t n)
 {
-	static const char *const head[] = {
-	    "month",      "as_of",      "provider",  "plan",      "currency",  "egress_p10",
-	    "egress_p50", "egress_p90", "total_p10", "total_p50", "total_p90",
-	    "allowance_exhausted_on"};
+	static const char *const head[] = {"month",      "as_of",      "provider",
+	                                   "plan",       "currency",   "egress_p10",
+	                                   "egress_p50", "egress_p90", "total_p10",
+	                                   "total_p50",  "total_p90",  "allowance_exhausted_on"};
 	char m[8], a[11], eq[3][24], t[3][32], ex[11];
 
 	if (csvio_write_row(stdout, head, 12))
@@ -186,10 +187,18 @@ static int show_csv(const struct projection *p, const struct plan_row *rows, siz
 	for (size_t i = 0; i < n; i++) {
 		for (int k = 0; k < 3; k++)
 			money(rows[i].bill[k].total, t[k], sizeof(t[k]));
-		const char *cells[12] = {m,     a,     rows[i].plan->provider,
-		                         rows[i].plan->plan,           rows[i].bill[1].currency,
-		                         eq[0], eq[1], eq[2],          t[0],
-		                         t[1],  t[2],  day_or_empty(rows[i].exhausted_on, ex)};
+		const char *cells[12] = {m,
+		                         a,
+		                         rows[i].plan->provider,
+		                         rows[i].plan->plan,
+		                         rows[i].bill[1].currency,
+		                         eq[0],
+		                         eq[1],
+		                         eq[2],
+		                         t[0],
+		                         t[1],
+		                         t[2],
+		                         day_or_empty(rows[i].exhausted_on, ex)};
 		if (csvio_write_row(stdout, cells, 12))
 			return 1;
 	}
@@ -216,9 +225,9 @@ static int show_json(const struct projection *p, const struct plan_row *rows, si
 	}
 	date_format_month(p->month_first, m);
 	date_format_day(p->as_of, a);
-	json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:o}", "month", m, "as_of",
-	                        a, "measured_bytes", (json_int_t)llround(p->mtd), "measured_days",
-	                        (json_int_t)p->measured_days, "little_history",
+	json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:o}", "month", m,
+	                        "as_of", a, "measured_bytes", (json_int_t)llround(p->mtd),
+	                        "measured_days", (json_int_t)p->measured_days, "little_history",
 	                        p->fc.little_history, "egress_p10", (json_int_t)llround(p->p10),
 	                        "egress_p50", (json_int_t)llround(p->p50), "egress_p90",
 	                        (json_int_t)llround(p->p90), "plans", plans);
@@ -232,7 +241,7 @@ static int show_json(const struct projection *p, const struct plan_row *rows, si
 static int show_table(struct cli *cli, const struct projection *p, const struct plan_row *rows,
                       size_t n)
 {
-	static const char *const head[] = {"provider", "plan",     "bill p10", "bill p50",
+	static const char *const head[] = {"provider", "plan",     "bill p10",         "bill p50",
 	                                   "bill p90", "currency", "allowance used up"};
 	char m[8], a[11], b[3][32], mtd[32];
 	struct report_table *t;
@@ -270,8 +279,13 @@ static int show_table(struct cli *cli, const struct projection *p, const struct 
 			snprintf(ex, sizeof(ex), "not this month");
 		else
 			day_or_empty(rows[i].exhausted_on, ex);
-		const char *cells[7] = {rows[i].plan->provider, rows[i].plan->plan, c[0], c[1], c[2],
-		                        rows[i].bill[1].currency, ex};
+		const char *cells[7] = {rows[i].plan->provider,
+		                        rows[i].plan->plan,
+		                        c[0],
+		                        c[1],
+		                        c[2],
+		                        rows[i].bill[1].currency,
+		                        ex};
 		if (report_table_add(t, cells)) {
 			report_table_free(t);
 			return 1;
@@ -296,8 +310,9 @@ static int check_budget(const struct projection *p, const struct plan_row *r, in
 	        "%s to %s), over the budget of %s %s\n",
 	        r->plan->provider, r->plan->plan, date_format_month(p->month_first, m),
 	        r->bill[1].currency, money(r->bill[1].total, t, sizeof(t)),
-	        money(r->bill[0].total, (char[32]){0}, 32), money(r->bill[2].total, (char[32]){0}, 32),
-	        money(budget, bud, sizeof(bud)), r->bill[1].currency);
+	        money(r->bill[0].total, (char[32]){0}, 32),
+	        money(r->bill[2].total, (char[32]){0}, 32), money(budget, bud, sizeof(bud)),
+	        r->bill[1].currency);
 	return EXIT_BUDGET;
 }
 
@@ -355,15 +370,17 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_BUDGET:
 			if (num_parse_fixed(optarg, 6, &budget, &e) || budget < 0)
-				return cli_usage(&cmd_project,
-				                 "bad --budget '%s' (an amount such as 150 or 99.50, in "
-				                 "the plan's currency)",
-				                 optarg);
+				return cli_usage(
+				    &cmd_project,
+				    "bad --budget '%s' (an amount such as 150 or 99.50, in "
+				    "the plan's currency)",
+				    optarg);
 			budget_set = true;
 			break;
 		default:
-			rc = opt == '?' || opt == ':' ? 1
-			                              : cli_select_option(&cmd_project, &sel, opt, optarg);
+			rc = opt == '?' || opt == ':'
+			         ? 1
+			         : cli_select_option(&cmd_project, &sel, opt, optarg);
 			if (rc == 1)
 				return cli_bad_option(&cmd_project, opt, argv[optind - 1]);
 			if (rc)

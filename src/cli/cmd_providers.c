@@ -7,13 +7,14 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <stdint.h>
+#include <errno.h>
 #include <string.h>
 
-#include "cli.h"
-#include "csvio.h"
-#include "date.h"
-#include "pricing.h"
-#include "table.h"
+#include "cli/cli.h"
+#include "util/csvio.h"
+#include "util/date.h"
+#include "pricing/pricing.h"
+#include "report/table.h"
 
 extern const struct cmd cmd_providers;
 
@@ -238,8 +239,8 @@ static int do_check(struct cli *cli, int argc, char **argv)
 		struct dirent **list;
 		int n = scandir(cli->providers_dir, &list, filter_csv, alphasort);
 		if (n < 0)
-			return cli_error("cannot open provider tables '%s': %m",
-			                 cli->providers_dir);
+			return cli_error("cannot open provider tables '%s': %s", cli->providers_dir,
+			                 strerror(errno));
 		for (int i = 0; i < n; i++, files++) {
 			char *path;
 			if (asprintf(&path, "%s/%s", cli->providers_dir, list[i]->d_name) < 0) {

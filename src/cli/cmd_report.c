@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "date.h"
-#include "totals.h"
+#include "cli/cli.h"
+#include "util/date.h"
+#include "report/totals.h"
 
 struct notes {
 	int32_t today;
@@ -28,12 +28,12 @@ static int coverage_note(void *ctx, const char *host, int32_t day, const char *s
 	size_t len = 0;
 
 	if (strcmp(source, STORE_SOURCE_PCAP) == 0 && c->seconds < 86400 && day < nt->today)
-		len += c->seconds < 3600
-		           ? (size_t)snprintf(what + len, sizeof(what) - len,
-		                              ", observed %llu s of 24 h",
-		                              (unsigned long long)c->seconds)
-		           : (size_t)snprintf(what + len, sizeof(what) - len,
-		                              ", observed %.1f of 24 h", (double)c->seconds / 3600.0);
+		len += c->seconds < 3600 ? (size_t)snprintf(what + len, sizeof(what) - len,
+		                                            ", observed %llu s of 24 h",
+		                                            (unsigned long long)c->seconds)
+		                         : (size_t)snprintf(what + len, sizeof(what) - len,
+		                                            ", observed %.1f of 24 h",
+		                                            (double)c->seconds / 3600.0);
 	if (c->drops && len < sizeof(what))
 		len += (size_t)snprintf(what + len, sizeof(what) - len,
 		                        ", %llu packets dropped by the kernel",

@@ -12,10 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "kernel.h"
-#include "nft_cli.h"
-#include "sample.h"
+#include "cli/cli.h"
+#include "nft/kernel.h"
+#include "cli/nft_cli.h"
+#include "nft/sample.h"
 
 extern const struct cmd cmd_sample;
 
@@ -70,16 +70,16 @@ static void print_deltas(const struct nftc_sample_result *res)
 	}
 }
 
-int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file,
-		   bool require_table, struct nftc_sample_result *res)
+int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file, bool require_table,
+                   struct nftc_sample_result *res)
 {
 	const struct config *c = cli->config;
 	struct nftc_sample_env env = {
-		.boot_id_file = boot_id_file ? boot_id_file : NFTC_BOOT_ID_FILE,
-		.net_dev = NFTC_NET_DEV_FILE,
-		.host = cli_host(cli),
-		.gap = c->sample_gap,
-		.require_table = require_table,
+	    .boot_id_file = boot_id_file ? boot_id_file : NFTC_BOOT_ID_FILE,
+	    .net_dev = NFTC_NET_DEV_FILE,
+	    .host = cli_host(cli),
+	    .gap = c->sample_gap,
+	    .require_table = require_table,
 	};
 	enum nftc_status status;
 	struct err e;
@@ -87,15 +87,16 @@ int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file,
 	if (nftc_sample_take(st, &env, res, &status, &e))
 		return cli_error("%s%s", e.msg, cli_nft_hint(status));
 	if (res->gap)
-		cli_warn(cli, "%" PRIu64 " s since the last sample, longer than sample_gap (%u s): "
-			      "recorded as a gap in coverage",
-			 res->gap_seconds, c->sample_gap);
+		cli_warn(cli,
+		         "%" PRIu64 " s since the last sample, longer than sample_gap (%u s): "
+		         "recorded as a gap in coverage",
+		         res->gap_seconds, c->sample_gap);
 	for (size_t i = 0; i < res->n; i++) {
 		const struct nftc_delta *d = &res->d[i];
 		if (d->event == NFTC_EV_REBOOT || d->event == NFTC_EV_RESET)
 			cli_verbose(cli, "%s counter %s %s counted from zero (%s)", d->source,
-				    d->service, d->dir == STORE_EGRESS ? "egress" : "ingress",
-				    nftc_event_name(d->event));
+			            d->service, d->dir == STORE_EGRESS ? "egress" : "ingress",
+			            nftc_event_name(d->event));
 	}
 	return 0;
 }
@@ -112,11 +113,11 @@ int cli_nft_set_timezone(const struct config *c)
 static int exec_sample(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"boot-id-file", required_argument, NULL, OPT_BOOT_ID_FILE},
-		{"pause-before-commit", required_argument, NULL, OPT_PAUSE},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"boot-id-file", required_argument, NULL, OPT_BOOT_ID_FILE},
+	    {"pause-before-commit", required_argument, NULL, OPT_PAUSE},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct nftc_sample_result res;
 	const char *boot_id_file = NULL;
@@ -142,8 +143,10 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 			errno = 0;
 			unsigned long v = strtoul(optarg, &end, 10);
 			if (errno || end == optarg || *end || v > 3600 || optarg[0] == '-')
-				return cli_usage(&cmd_sample, "bad --pause-before-commit '%s' "
-							      "(seconds, 0 to 3600)", optarg);
+				return cli_usage(&cmd_sample,
+				                 "bad --pause-before-commit '%s' "
+				                 "(seconds, 0 to 3600)",
+				                 optarg);
 			pause = (unsigned)v;
 			break;
 		}
@@ -173,10 +176,10 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 		/* A dry run with no database yet works on a scratch one. */
 		if (dry_run) {
 			snprintf(scratch, sizeof(scratch), "%s/costs-dry-run-XXXXXX",
-				 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+			         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 			if (!mkdtemp(scratch))
 				return cli_error("cannot create a scratch directory: %s",
-						 strerror(errno));
+				                 strerror(errno));
 			snprintf(scratch_db, sizeof(scratch_db), "%s/costs.db", scratch);
 			cli->db_path = scratch_db;
 		}
@@ -224,16 +227,16 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 }
 
 const struct cmd cmd_sample = {
-	.name = "sample",
-	.synopsis = "[--dry-run] [--boot-id-file FILE] [--pause-before-commit SECS]",
-	.summary = "add what the nftables and interface counters counted since the last sample",
-	.help = "  --dry-run           print the deltas, store nothing\n"
-		"  --boot-id-file FILE read the boot id from FILE instead of\n"
-		"                      /proc/sys/kernel/random/boot_id (a changed id is a reboot)\n"
-		"  --pause-before-commit SECS\n"
-		"                      diagnostic: wait SECS seconds holding the write lock after\n"
-		"                      reading the counters, before committing\n"
-		"With -v the deltas are printed as with --dry-run, and counters taken from\n"
-		"zero (reboot, reload) are named.\n",
-	.exec = exec_sample,
+    .name = "sample",
+    .synopsis = "[--dry-run] [--boot-id-file FILE] [--pause-before-commit SECS]",
+    .summary = "add what the nftables and interface counters counted since the last sample",
+    .help = "  --dry-run           print the deltas, store nothing\n"
+            "  --boot-id-file FILE read the boot id from FILE instead of\n"
+            "                      /proc/sys/kernel/random/boot_id (a changed id is a reboot)\n"
+            "  --pause-before-commit SECS\n"
+            "                      diagnostic: wait SECS seconds holding the write lock after\n"
+            "                      reading the counters, before committing\n"
+            "With -v the deltas are printed as with --dry-run, and counters taken from\n"
+            "zero (reboot, reload) are named.\n",
+    .exec = exec_sample,
 };

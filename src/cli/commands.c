@@ -2,7 +2,7 @@
  * The command table.  A command appears here once it works; there are no
  * placeholders for commands still to be written.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 extern const struct cmd cmd_capture;
 extern const struct cmd cmd_import;
@@ -16,15 +16,6 @@ extern const struct cmd cmd_nft;
 extern const struct cmd cmd_sample;
 
 const struct cmd *const cli_commands[] = {
-	&cmd_capture,
-	&cmd_report,
-	&cmd_compare,
-	&cmd_project,
-	&cmd_plot,
-	&cmd_export,
-	&cmd_import,
-	&cmd_providers,
-	&cmd_nft,
-	&cmd_sample,
-	NULL,
+    &cmd_capture, &cmd_report,    &cmd_compare, &cmd_project, &cmd_plot, &cmd_export,
+    &cmd_import,  &cmd_providers, &cmd_nft,     &cmd_sample,  NULL,
 };

@@ -2,7 +2,7 @@
  * Helpers shared by the commands: messages, lazily loaded config and store,
  * and the period options.  Messages follow "costs: cannot open 'x': reason".
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "date.h"
+#include "util/date.h"
 
 int cli_error(const char *fmt, ...)
 {
@@ -44,8 +44,8 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...)
 
 int cli_bad_option(const struct cmd *cmd, int opt, const char *arg)
 {
-	static const char *const globals[] = {"--db", "--config", "--providers", "-q",
-					      "--quiet", "-v", "--verbose"};
+	static const char *const globals[] = {"--db",    "--config", "--providers", "-q",
+	                                      "--quiet", "-v",       "--verbose"};
 	size_t n = strcspn(arg, "=");
 
 	if (opt == ':')
@@ -54,9 +54,9 @@ int cli_bad_option(const struct cmd *cmd, int opt, const char *arg)
 	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
 		if (strlen(globals[i]) == n && strncmp(arg, globals[i], n) == 0)
 			return cli_usage(cmd,
-					 "'%.*s' is a global option: give it before the command "
-					 "(costs %.*s ... %s)",
-					 (int)n, arg, (int)n, arg, cmd->name);
+			                 "'%.*s' is a global option: give it before the command "
+			                 "(costs %.*s ... %s)",
+			                 (int)n, arg, (int)n, arg, cmd->name);
 	return cli_usage(cmd, "unknown option '%s'", arg);
 }
 

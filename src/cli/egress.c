@@ -1,15 +1,15 @@
 /*
  * The one place that decides which measurements a bill is based on.
  */
-#include "egress.h"
+#include "cli/egress.h"
 
-#include "date.h"
+#include "util/date.h"
 
 #include <math.h>
 #include <string.h>
 
-int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to,
-                     const char *host, double *days)
+int cli_daily_egress(struct cli *cli, struct store *st, int32_t from, int32_t to, const char *host,
+                     double *days)
 {
 	const struct config *cfg = cli_config(cli);
 	struct store_query q = {.from = from, .to = to, .host = host, .best_source = true};

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /*
  * Fills days[0 .. to - from] with the billable egress bytes of each day

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #ifndef COSTS_VERSION
 #define COSTS_VERSION "unknown"
@@ -63,8 +63,7 @@ static const char *xdg_path(char *buf, size_t len, const char *xdg_var, const ch
  * tree's folder of the same name when this binary runs from its build
  * directory: provider tables and gnuplot templates.
  */
-static const char *default_share_dir(char *buf, size_t len, const char *name,
-				     const char *installed)
+static const char *default_share_dir(char *buf, size_t len, const char *name, const char *installed)
 {
 #if defined(COSTS_BUILD_ROOT) && defined(COSTS_SOURCE_ROOT)
 	char exe[PATH_MAX];
@@ -150,11 +149,11 @@ int main(int argc, char **argv)
 		                                 ".config", "costs.conf");
 	if (!cli.providers_dir || !*cli.providers_dir)
 		cli.providers_dir =
-			default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);
+		    default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);
 	cli.reports_dir = getenv("COSTS_REPORTS");
 	if (!cli.reports_dir || !*cli.reports_dir)
 		cli.reports_dir =
-			default_share_dir(repbuf, sizeof(repbuf), "reports", COSTS_REPORTS_DIR);
+		    default_share_dir(repbuf, sizeof(repbuf), "reports", COSTS_REPORTS_DIR);
 
 	for (const struct cmd *const *c = cli_commands; *c; c++) {
 		if (strcmp((*c)->name, argv[optind]) != 0)

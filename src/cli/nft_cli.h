@@ -7,9 +7,9 @@
 
 #include <stdbool.h>
 
-#include "cli.h"
-#include "kernel.h"
-#include "sample.h"
+#include "cli/cli.h"
+#include "nft/kernel.h"
+#include "nft/sample.h"
 
 /*
  * Samples inside the caller's transaction (begun before, so the counters are
@@ -17,8 +17,8 @@
  * only means there are no nft counters to sample.  Prints the error (with a
  * hint) and returns 1 on failure; prints gap warnings.
  */
-int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file,
-		   bool require_table, struct nftc_sample_result *res);
+int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file, bool require_table,
+                   struct nftc_sample_result *res);
 
 /* The hint that goes with a kernel failure, starting with a space, or "". */
 const char *cli_nft_hint(enum nftc_status st);

@@ -1,14 +1,14 @@
 /*
  * Month-to-date plus forecast for one month, from the store.
  */
-#include "projection.h"
+#include "cli/projection.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "egress.h"
+#include "util/date.h"
+#include "cli/egress.h"
 
 void projection_release(struct projection *p)
 {
@@ -18,7 +18,7 @@ void projection_release(struct projection *p)
 }
 
 int cli_project(struct cli *cli, struct store *st, int32_t as_of, const char *host,
-                   struct projection *p)
+                struct projection *p)
 {
 	int32_t hist_first = as_of - (FORECAST_WINDOW - 1);
 	size_t n = (size_t)(as_of - hist_first + 1);
@@ -74,4 +74,3 @@ out:
 		projection_release(p);
 	return rc;
 }
-

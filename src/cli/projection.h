@@ -6,8 +6,8 @@
 #ifndef COSTS_CLI_PROJECTION_H
 #define COSTS_CLI_PROJECTION_H
 
-#include "cli.h"
-#include "forecast.h"
+#include "cli/cli.h"
+#include "forecast/forecast.h"
 
 /* The outcome of one projection: egress quantiles for the whole month. */
 struct projection {

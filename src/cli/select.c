@@ -1,7 +1,7 @@
 /*
  * Parsing of the plan selection options (see select.h).
  */
-#include "select.h"
+#include "cli/select.h"
 
 int cli_select_option(const struct cmd *cmd, struct pricing_select *sel, int opt, const char *arg)
 {

@@ -5,14 +5,16 @@
 #ifndef COSTS_CLI_SELECT_H
 #define COSTS_CLI_SELECT_H
 
-#include "cli.h"
-#include "pricing.h"
+#include "cli/cli.h"
+#include "pricing/pricing.h"
 
-#define CLI_SELECT_LONGOPTS                                                                    \
-	{"provider", required_argument, NULL, CLI_OPT_PROVIDER},                                \
-	    {"plan", required_argument, NULL, CLI_OPT_PLAN},                                    \
-	    {"region", required_argument, NULL, CLI_OPT_REGION},                                \
-	    {"need", required_argument, NULL, CLI_OPT_NEED}
+#define CLI_SELECT_LONGOPTS                                                                        \
+	{"provider", required_argument, NULL, CLI_OPT_PROVIDER},                                   \
+	    {"plan", required_argument, NULL, CLI_OPT_PLAN},                                       \
+	    {"region", required_argument, NULL, CLI_OPT_REGION},                                   \
+	{                                                                                          \
+		"need", required_argument, NULL, CLI_OPT_NEED                                      \
+	}
 
 /*
  * Handles one selection option.  Returns 0 when handled, 1 when opt is not

@@ -3,7 +3,7 @@
  * message can name file:line.  Validation of term values happens here; what
  * a term means to a packet is the business of classify and nft.
  */
-#include "config.h"
+#include "config/config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "num.h"
+#include "util/num.h"
 
 const char *const config_builtin_services[5] = {"mcp", "websocket", "https", "http", "other"};
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 enum config_term_kind {
 	CONFIG_TERM_PORT,   /* local port or range, optionally tcp/ or udp/ */

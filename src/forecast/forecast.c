@@ -3,13 +3,13 @@
  * spike from moving the forecast; the interval comes from the spread of the
  * residuals actually observed, not from an assumed distribution.
  */
-#include "forecast.h"
+#include "forecast/forecast.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
+#include "util/date.h"
 
 static int cmp_double(const void *a, const void *b)
 {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* History shorter than this many observed days is "little history". */
 #define FORECAST_MIN_DAYS 7

@@ -4,7 +4,7 @@
  * 64-bit on 64-bit kernels and may be 32-bit elsewhere; the wrap is
  * sample.c's concern.
  */
-#include "iface.h"
+#include "nft/iface.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,12 +33,12 @@ static int parse_line(char *line, struct nftc_iface *f, unsigned lineno, struct 
 			p++;
 		if (*p < '0' || *p > '9')
 			return err_set(e, "/proc/net/dev:%u: expected 16 counters for '%s'", lineno,
-				       f->name);
+			               f->name);
 		errno = 0;
 		unsigned long long x = strtoull(p, &end, 10);
 		if (errno == ERANGE)
 			return err_set(e, "/proc/net/dev:%u: counter out of range for '%s'", lineno,
-				       f->name);
+			               f->name);
 		v[i] = x;
 		p = end;
 	}

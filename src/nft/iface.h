@@ -9,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 struct nftc_iface {
 	char name[32];
-	unsigned ifindex; /* 0 when unknown; a new index means a new interface */
+	unsigned ifindex;              /* 0 when unknown; a new index means a new interface */
 	uint64_t rx_bytes, rx_packets; /* received: ingress */
 	uint64_t tx_bytes, tx_packets; /* sent: egress */
 };

@@ -3,7 +3,7 @@
  * in memory, errors sorted by their kernel reason so the command line can
  * add a hint.  Counter values come from the JSON output, parsed with jansson.
  */
-#include "kernel.h"
+#include "nft/kernel.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ruleset.h"
+#include "nft/ruleset.h"
 
 /* CAP_NET_ADMIN is bit 12 of the capability sets. */
 #define CAP_NET_ADMIN_BIT 12
@@ -59,7 +59,7 @@ static int fail(const char *what, const char *buf, enum nftc_status *status, str
 	if (strstr(buf, "Operation not permitted"))
 		st = NFTC_ERR_PERM;
 	else if (strstr(buf, "Protocol not supported") ||
-		 strstr(buf, "Address family not supported"))
+	         strstr(buf, "Address family not supported"))
 		st = NFTC_ERR_UNAVAILABLE;
 	else if (strstr(buf, "No such file or directory"))
 		st = NFTC_ERR_NO_TABLE;
@@ -72,7 +72,7 @@ static int fail(const char *what, const char *buf, enum nftc_status *status, str
 		return err_set(e, "%s: nftables is not available in this kernel (nf_tables)", what);
 	case NFTC_ERR_NO_TABLE:
 		return err_set(e, "%s: the table '%s %s' does not exist", what, NFTC_FAMILY,
-			       NFTC_TABLE);
+		               NFTC_TABLE);
 	default:
 		return err_set(e, "%s: %s", what, *first ? first : "libnftables failed");
 	}
@@ -106,7 +106,7 @@ static struct nft_ctx *ctx_new(const char *what, enum nftc_status *status, struc
 
 /* Runs cmd in a fresh context; on success *out (when not NULL) gets the output. */
 static int run(const char *what, const char *cmd, unsigned flags, char **out,
-	       enum nftc_status *status, struct err *e)
+               enum nftc_status *status, struct err *e)
 {
 	struct nft_ctx *ctx = ctx_new(what, status, e);
 	int rc;
@@ -173,14 +173,15 @@ static bool get_u64(json_t *obj, const char *key, uint64_t *v)
 
 /* Adds what one {"nftables": [...]} document says about our table to r. */
 static int parse_doc(json_t *root, struct nftc_reading *r, size_t *cap, bool *have_table,
-		     struct err *e)
+                     struct err *e)
 {
 	json_t *arr = json_object_get(root, "nftables"), *item;
 	size_t i;
 
 	if (!json_is_array(arr))
 		return err_set(e, "cannot parse nftables JSON output: no 'nftables' array");
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		json_t *t = json_object_get(item, "table");
 		json_t *c = json_object_get(item, "counter");
 		if (json_is_object(t) && ours(t, "name")) {
@@ -191,8 +192,9 @@ static int parse_doc(json_t *root, struct nftc_reading *r, size_t *cap, bool *ha
 			const char *name = json_string_value(json_object_get(c, "name"));
 			struct nftc_counter *nc;
 			if (!name || strlen(name) >= sizeof(nc->name))
-				return err_set(e, "nftables JSON output: a counter without a usable "
-						  "name");
+				return err_set(e,
+				               "nftables JSON output: a counter without a usable "
+				               "name");
 			if (r->n == *cap) {
 				size_t ncap = *cap ? *cap * 2 : 32;
 				struct nftc_counter *g = realloc(r->counters, ncap * sizeof(*g));
@@ -203,9 +205,10 @@ static int parse_doc(json_t *root, struct nftc_reading *r, size_t *cap, bool *ha
 			}
 			nc = &r->counters[r->n];
 			snprintf(nc->name, sizeof(nc->name), "%s", name);
-			if (!get_u64(c, "bytes", &nc->bytes) || !get_u64(c, "packets", &nc->packets))
-				return err_set(e, "nftables JSON output: counter '%s' has no values",
-					       name);
+			if (!get_u64(c, "bytes", &nc->bytes) ||
+			    !get_u64(c, "packets", &nc->packets))
+				return err_set(
+				    e, "nftables JSON output: counter '%s' has no values", name);
 			r->n++;
 		}
 	}
@@ -230,7 +233,7 @@ int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct
 			break;
 		if (!(root = json_loadb(text + off, len - off, JSON_DISABLE_EOF_CHECK, &je))) {
 			rc = err_set(e, "cannot parse nftables JSON output: %s (line %d)", je.text,
-				     je.line);
+			             je.line);
 			break;
 		}
 		off += je.position;
@@ -255,7 +258,7 @@ int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e)
 	 * rest of a sample.
 	 */
 	static const char cmd[] = "list tables " NFTC_FAMILY "\n"
-				  "list counters table " NFTC_FAMILY " " NFTC_TABLE "\n";
+	                          "list counters table " NFTC_FAMILY " " NFTC_TABLE "\n";
 	char *json = NULL;
 	int rc;
 
@@ -272,7 +275,7 @@ int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e)
 int nftc_apply(const char *definition, enum nftc_status *status, struct err *e)
 {
 	static const char prefix[] = "table " NFTC_FAMILY " " NFTC_TABLE "\n"
-				     "delete table " NFTC_FAMILY " " NFTC_TABLE "\n";
+	                             "delete table " NFTC_FAMILY " " NFTC_TABLE "\n";
 	size_t n = strlen(definition);
 	char *buf = malloc(sizeof(prefix) + n);
 	int rc;
@@ -294,5 +297,5 @@ int nftc_apply(const char *definition, enum nftc_status *status, struct err *e)
 int nftc_remove(enum nftc_status *status, struct err *e)
 {
 	return run("cannot remove the nftables table", "delete table " NFTC_FAMILY " " NFTC_TABLE,
-		   0, NULL, status, e);
+	           0, NULL, status, e);
 }

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* Why a kernel operation failed, so the caller can add the right hint. */
 enum nftc_status {

@@ -5,7 +5,7 @@
  * first service that matches a packet is the only one that counts it.  It
  * does not talk to the kernel.
  */
-#include "ruleset.h"
+#include "nft/ruleset.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -21,8 +21,8 @@
 #define NFTC_PRIORITY 200
 
 static const char uid_ingress_reason[] =
-	"the socket owner of a received packet is not known in the input hook, so uid "
-	"counts egress only";
+    "the socket owner of a received packet is not known in the input hook, so uid "
+    "counts egress only";
 
 struct build {
 	const struct config *c;
@@ -40,7 +40,7 @@ char *nftc_counter_name(const char *service, bool egress, char *buf, size_t len)
 }
 
 static void add_skip(struct build *b, const char *service, unsigned line, const char *term,
-		     const char *reason, bool egress_only)
+                     const char *reason, bool egress_only)
 {
 	struct nftc_ruleset *r = b->r;
 
@@ -113,7 +113,7 @@ static unsigned path_levels(const char *p)
  * or -1 with *reason set when nftables cannot express it.
  */
 static int write_term(struct build *b, FILE *f, const struct config_term *t, bool egress,
-		      const char **reason)
+                      const char **reason)
 {
 	const char *side = egress ? "s" : "d";
 	char addr[INET6_ADDRSTRLEN];
@@ -140,7 +140,7 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 			return -1;
 		}
 		fprintf(f, " %s %saddr %s/%u", t->u.addr.family == AF_INET ? "ip" : "ip6", side,
-			addr, t->u.addr.prefix);
+		        addr, t->u.addr.prefix);
 		return 0;
 	case CONFIG_TERM_UID:
 		if (!egress) {
@@ -159,14 +159,16 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 			return -1;
 		}
 		if (!b->cgroup_root) {
-			*reason = "there is no cgroup v2 hierarchy on /sys/fs/cgroup, where nftables "
-				  "looks cgroups up";
+			*reason =
+			    "there is no cgroup v2 hierarchy on /sys/fs/cgroup, where nftables "
+			    "looks cgroups up";
 			return -1;
 		}
 		snprintf(path, sizeof(path), "%s/%s", b->cgroup_root, t->u.text);
 		if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			*reason = "the cgroup does not exist under the cgroup v2 root, and nftables "
-				  "resolves it when the ruleset is loaded";
+			*reason =
+			    "the cgroup does not exist under the cgroup v2 root, and nftables "
+			    "resolves it when the ruleset is loaded";
 			return -1;
 		}
 		fprintf(f, " socket cgroupv2 level %u \"%s\"", levels, t->u.text);
@@ -212,7 +214,7 @@ static bool contradicts(const struct config_match *m, const char **term)
  * pass only, so each is reported once.
  */
 static bool write_match(struct build *b, FILE *f, const struct config_service *svc,
-			const struct config_match *m, bool egress)
+                        const struct config_match *m, bool egress)
 {
 	char cname[128], *buf = NULL;
 	size_t len = 0, failed = 0, uid_failed = 0;
@@ -228,7 +230,8 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 		free(buf);
 		if (egress)
 			add_skip(b, svc->name, m->line, failed_term,
-				 "the line's terms contradict each other, so it never matches", false);
+			         "the line's terms contradict each other, so it never matches",
+			         false);
 		return false;
 	}
 	b->line_proto = CONFIG_PROTO_ANY;
@@ -244,7 +247,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 			uid_failed++;
 		if (egress)
 			add_skip(b, svc->name, m->line, config_term_kind_name(m->terms[i].kind),
-				 reason, false);
+			         reason, false);
 	}
 	/*
 	 * On the ingress pass only a uid term can fail that did not fail on
@@ -257,14 +260,14 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 		b->oom = true;
 	if (failed == 0 && buf)
 		fprintf(f, "\t\t%s counter name %s accept\n", buf + (buf[0] == ' '),
-			nftc_counter_name(svc->name, egress, cname, sizeof(cname)));
+		        nftc_counter_name(svc->name, egress, cname, sizeof(cname)));
 	free(buf);
 	return failed == 0;
 }
 
 /* Writes the chain of one service and the jump to it from the base chain. */
 static void write_service_chain(struct build *b, FILE *f, FILE *base,
-				const struct config_service *svc, bool egress)
+                                const struct config_service *svc, bool egress)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -292,7 +295,7 @@ static void write_service_chain(struct build *b, FILE *f, FILE *base,
 		/* Comments carry the config line; a newline in them would end the comment. */
 		if (quotable(m->source))
 			fprintf(cf, "\t\t# line %u: %s%s\n", m->line, m->source,
-				ok ? "" : " (left out: nftables cannot express it)");
+			        ok ? "" : " (left out: nftables cannot express it)");
 		if (ok && rule) {
 			fputs(rule, cf);
 			rules++;
@@ -314,12 +317,12 @@ static void write_builtins(FILE *base, bool egress)
 	char cname[64];
 	const char *side = egress ? "s" : "d";
 
-	fprintf(base, "\t\tmeta l4proto { tcp, udp } th %sport 443 counter name %s accept\n",
-		side, nftc_counter_name("https", egress, cname, sizeof(cname)));
+	fprintf(base, "\t\tmeta l4proto { tcp, udp } th %sport 443 counter name %s accept\n", side,
+	        nftc_counter_name("https", egress, cname, sizeof(cname)));
 	fprintf(base, "\t\ttcp %sport 80 counter name %s accept\n", side,
-		nftc_counter_name("http", egress, cname, sizeof(cname)));
-	fprintf(base, "\t\tcounter name %s\n", nftc_counter_name("other", egress, cname,
-								  sizeof(cname)));
+	        nftc_counter_name("http", egress, cname, sizeof(cname)));
+	fprintf(base, "\t\tcounter name %s\n",
+	        nftc_counter_name("other", egress, cname, sizeof(cname)));
 }
 
 static void write_base(struct build *b, FILE *f, bool egress)
@@ -334,7 +337,7 @@ static void write_base(struct build *b, FILE *f, bool egress)
 	}
 	fprintf(base, "\tchain %s {\n", egress ? "output" : "input");
 	fprintf(base, "\t\ttype filter hook %s priority %d; policy accept;\n",
-		egress ? "output" : "input", NFTC_PRIORITY);
+	        egress ? "output" : "input", NFTC_PRIORITY);
 	fprintf(base, "\t\t%s \"lo\" return\n", egress ? "oif" : "iif");
 	fprintf(base, "\t\tcounter name %s\n", egress ? NFTC_TOTAL_EGRESS : NFTC_TOTAL_INGRESS);
 	for (size_t i = 0; i < b->c->nservices; i++)
@@ -348,8 +351,8 @@ static void write_base(struct build *b, FILE *f, bool egress)
 	free(buf);
 }
 
-int nftc_ruleset_build(const struct config *c, const char *cgroup_root,
-		       struct nftc_ruleset **out, struct err *e)
+int nftc_ruleset_build(const struct config *c, const char *cgroup_root, struct nftc_ruleset **out,
+                       struct err *e)
 {
 	struct build b = {.c = c, .cgroup_root = cgroup_root};
 	char *text = NULL, cname[128], cname2[128];
@@ -368,13 +371,13 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root,
 		return err_set(e, "out of memory");
 	}
 	fprintf(f, "# Bytes per service, counted by `costs sample`.  Built by costs from %s.\n",
-		c->path && quotable(c->path) ? c->path : "the built-in services");
+	        c->path && quotable(c->path) ? c->path : "the built-in services");
 	fprintf(f, "table %s %s {\n", NFTC_FAMILY, NFTC_TABLE);
 	fprintf(f, "\tcounter %s { }\n\tcounter %s { }\n", NFTC_TOTAL_EGRESS, NFTC_TOTAL_INGRESS);
 	for (size_t i = 0; i < b.r->nservices; i++)
 		fprintf(f, "\tcounter %s { }\n\tcounter %s { }\n",
-			nftc_counter_name(b.r->services[i], true, cname, sizeof(cname)),
-			nftc_counter_name(b.r->services[i], false, cname2, sizeof(cname2)));
+		        nftc_counter_name(b.r->services[i], true, cname, sizeof(cname)),
+		        nftc_counter_name(b.r->services[i], false, cname2, sizeof(cname2)));
 	fputc('\n', f);
 	write_base(&b, f, true);
 	fputc('\n', f);

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
-#include "err.h"
+#include "config/config.h"
+#include "util/err.h"
 
 #define NFTC_FAMILY "inet"
 #define NFTC_TABLE  "costs"
@@ -31,8 +31,8 @@ struct nftc_skip {
 };
 
 struct nftc_ruleset {
-	char *text;        /* "table inet costs { ... }", NUL-terminated */
-	char **services;   /* every service with a counter pair, "other" last */
+	char *text;      /* "table inet costs { ... }", NUL-terminated */
+	char **services; /* every service with a counter pair, "other" last */
 	size_t nservices;
 	struct nftc_skip *skips;
 	size_t nskips;
@@ -44,8 +44,8 @@ struct nftc_ruleset {
  * NULL when that is not a cgroup v2 mount); a cgroup that does not exist
  * there cannot be loaded and is reported as a skip.  The caller frees *out with nftc_ruleset_free.
  */
-int nftc_ruleset_build(const struct config *c, const char *cgroup_root,
-		       struct nftc_ruleset **out, struct err *e);
+int nftc_ruleset_build(const struct config *c, const char *cgroup_root, struct nftc_ruleset **out,
+                       struct err *e);
 
 /* Frees a ruleset; NULL is a no-op. */
 void nftc_ruleset_free(struct nftc_ruleset *r);

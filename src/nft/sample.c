@@ -5,7 +5,7 @@
  * taken from zero when either of its counters shows a reboot or a reset, so
  * bytes and packets stay consistent.  It reads no kernel state itself.
  */
-#include "sample.h"
+#include "nft/sample.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,8 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "date.h"
-#include "ruleset.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "nft/ruleset.h"
 
 const char *nftc_event_name(enum nftc_event ev)
 {
@@ -36,8 +37,8 @@ const char *nftc_event_name(enum nftc_event ev)
 }
 
 enum nftc_event nftc_counter_delta(const struct store_counter *prev, bool found,
-				   const char *boot_id, uint64_t handle, uint64_t value,
-				   bool first_counts, bool wrap32, uint64_t *delta)
+                                   const char *boot_id, uint64_t handle, uint64_t value,
+                                   bool first_counts, bool wrap32, uint64_t *delta)
 {
 	if (!found) {
 		*delta = first_counts ? value : 0;
@@ -95,8 +96,8 @@ static time_t next_midnight(time_t t)
 	return m;
 }
 
-int nftc_split(int64_t t0_us, int64_t t1_us, uint64_t value, struct nftc_part **parts,
-	       size_t *n, struct err *e)
+int nftc_split(int64_t t0_us, int64_t t1_us, uint64_t value, struct nftc_part **parts, size_t *n,
+               struct err *e)
 {
 	int32_t d0 = nftc_local_day(t0_us), d1 = nftc_local_day(t1_us);
 	struct nftc_part *p;
@@ -120,8 +121,9 @@ int nftc_split(int64_t t0_us, int64_t t1_us, uint64_t value, struct nftc_part **
 		int64_t end = m < t1_us ? m : t1_us;
 		int32_t day = nftc_local_day(t);
 		/* 128-bit product: value * microseconds can exceed 64 bits. */
-		uint64_t share = (uint64_t)((unsigned __int128)value * (uint64_t)(end - t0_us) /
-					    (uint64_t)(t1_us - t0_us)) - given;
+		uint64_t share = (uint64_t)((num_u128)value * (uint64_t)(end - t0_us) /
+		                            (uint64_t)(t1_us - t0_us)) -
+		                 given;
 		if (cnt > 0 && p[cnt - 1].day == day)
 			p[cnt - 1].value += share;
 		else
@@ -225,7 +227,7 @@ static int store_delta(struct run *r, const struct nftc_delta *d)
 		}
 		if ((pb[i].value || pp[i].value) &&
 		    store_add_daily(r->st, r->o->host, pb[i].day, d->service, d->dir, d->source,
-				    pb[i].value, pp[i].value, r->e))
+		                    pb[i].value, pp[i].value, r->e))
 			goto out;
 	}
 	rc = 0;
@@ -240,8 +242,8 @@ out:
  * prefix; bname and pname the suffixes of the bytes and packets states.
  */
 static int series(struct run *r, struct nftc_delta *d, const char *state, const char *bname,
-		  const char *pname, uint64_t handle, uint64_t bytes, uint64_t packets,
-		  bool first_counts, bool wrap32, int64_t *last)
+                  const char *pname, uint64_t handle, uint64_t bytes, uint64_t packets,
+                  bool first_counts, bool wrap32, int64_t *last)
 {
 	char nb[256], np[256];
 	struct store_counter sb, sp;
@@ -253,9 +255,9 @@ static int series(struct run *r, struct nftc_delta *d, const char *state, const 
 	if (get_state(r, nb, &sb, &fb) || get_state(r, np, &sp, &fp))
 		return -1;
 	eb = nftc_counter_delta(&sb, fb, r->o->boot_id, handle, bytes, first_counts, wrap32,
-				&d->bytes);
+	                        &d->bytes);
 	ep = nftc_counter_delta(&sp, fp, r->o->boot_id, handle, packets, first_counts, wrap32,
-				&d->packets);
+	                        &d->packets);
 	d->event = eb;
 	if (eb == NFTC_EV_REBOOT || ep == NFTC_EV_REBOOT)
 		d->event = NFTC_EV_REBOOT;
@@ -322,7 +324,7 @@ static int sample_nft(struct run *r, const struct nftc_reading *nft)
 		d->total = total;
 		snprintf(state, sizeof(state), "nft/%s", c->name);
 		if (series(r, d, state, "bytes", "packets", nft->handle, c->bytes, c->packets, true,
-			   false, &r->last_nft))
+		           false, &r->last_nft))
 			return -1;
 	}
 	return 0;
@@ -341,10 +343,10 @@ static int sample_iface(struct run *r, const struct nftc_iface *ifs, size_t nifs
 			d->dir = tx ? STORE_EGRESS : STORE_INGRESS;
 			snprintf(state, sizeof(state), "iface/%s", ifs[i].name);
 			if (series(r, d, state, tx ? "tx_bytes" : "rx_bytes",
-				   tx ? "tx_packets" : "rx_packets", ifs[i].ifindex,
-				   tx ? ifs[i].tx_bytes : ifs[i].rx_bytes,
-				   tx ? ifs[i].tx_packets : ifs[i].rx_packets, false, true,
-				   &r->last_iface))
+			           tx ? "tx_packets" : "rx_packets", ifs[i].ifindex,
+			           tx ? ifs[i].tx_bytes : ifs[i].rx_bytes,
+			           tx ? ifs[i].tx_packets : ifs[i].rx_packets, false, true,
+			           &r->last_iface))
 				return -1;
 		}
 	}
@@ -398,8 +400,8 @@ static unsigned count_resets(const struct nftc_sample_result *res, const char *s
 }
 
 int nftc_sample_store(struct store *st, const struct nftc_reading *nft,
-		      const struct nftc_iface *ifs, size_t nifs, const struct nftc_sample_opts *o,
-		      struct nftc_sample_result *res, struct err *e)
+                      const struct nftc_iface *ifs, size_t nifs, const struct nftc_sample_opts *o,
+                      struct nftc_sample_result *res, struct err *e)
 {
 	struct run r = {.st = st, .o = o, .res = res, .e = e};
 	int rc = -1;
@@ -410,15 +412,16 @@ int nftc_sample_store(struct store *st, const struct nftc_reading *nft,
 	if (sample_iface(&r, ifs, nifs))
 		goto out;
 	res->last_us = r.last_nft > r.last_iface ? r.last_nft : r.last_iface;
-	if (res->last_us > 0 && o->gap > 0 && o->now_us - res->last_us > (int64_t)o->gap * 1000000) {
+	if (res->last_us > 0 && o->gap > 0 &&
+	    o->now_us - res->last_us > (int64_t)o->gap * 1000000) {
 		res->gap = true;
 		res->gap_seconds = (uint64_t)((o->now_us - res->last_us) / 1000000);
 	}
-	if (nft && source_coverage(&r, STORE_SOURCE_NFT, r.last_nft,
-				   count_resets(res, STORE_SOURCE_NFT)))
+	if (nft &&
+	    source_coverage(&r, STORE_SOURCE_NFT, r.last_nft, count_resets(res, STORE_SOURCE_NFT)))
 		goto out;
 	if (nifs > 0 && source_coverage(&r, STORE_SOURCE_IFACE, r.last_iface,
-					count_resets(res, STORE_SOURCE_IFACE)))
+	                                count_resets(res, STORE_SOURCE_IFACE)))
 		goto out;
 	for (size_t i = 0; i < r.ncov; i++)
 		if (store_add_coverage(st, o->host, r.cov[i].day, r.cov[i].source, &r.cov[i].c, e))
@@ -465,7 +468,7 @@ static int64_t clock_us(clockid_t id)
 }
 
 int nftc_sample_take(struct store *st, const struct nftc_sample_env *env,
-		     struct nftc_sample_result *res, enum nftc_status *status, struct err *e)
+                     struct nftc_sample_result *res, enum nftc_status *status, struct err *e)
 {
 	struct nftc_sample_opts o = {.host = env->host, .gap = env->gap};
 	struct nftc_reading rd = {0};

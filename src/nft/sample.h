@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
-#include "iface.h"
-#include "kernel.h"
-#include "store.h"
+#include "util/err.h"
+#include "nft/iface.h"
+#include "nft/kernel.h"
+#include "store/store.h"
 
 /* What happened to a counter since its stored state. */
 enum nftc_event {
@@ -40,8 +40,8 @@ const char *nftc_event_name(enum nftc_event ev);
  * decrease of a value that fitted in 32 bits to be read as a wrap.
  */
 enum nftc_event nftc_counter_delta(const struct store_counter *prev, bool found,
-				   const char *boot_id, uint64_t handle, uint64_t value,
-				   bool first_counts, bool wrap32, uint64_t *delta);
+                                   const char *boot_id, uint64_t handle, uint64_t value,
+                                   bool first_counts, bool wrap32, uint64_t *delta);
 
 /* One day's share of a value. */
 struct nftc_part {
@@ -55,8 +55,8 @@ struct nftc_part {
  * each; the shares add up to value exactly.  t0 >= t1 puts it all on t1's
  * day.  *parts is allocated; the caller frees it.
  */
-int nftc_split(int64_t t0_us, int64_t t1_us, uint64_t value, struct nftc_part **parts,
-	       size_t *n, struct err *e);
+int nftc_split(int64_t t0_us, int64_t t1_us, uint64_t value, struct nftc_part **parts, size_t *n,
+               struct err *e);
 
 /* The local calendar day (process TZ) of a time in microseconds. */
 int32_t nftc_local_day(int64_t t_us);
@@ -74,19 +74,19 @@ struct nftc_delta {
 	char service[128];  /* service name, or interface name for source iface */
 	const char *source; /* STORE_SOURCE_NFT or STORE_SOURCE_IFACE */
 	enum store_dir dir;
-	bool total;         /* the per-direction total counter (not stored as a service) */
+	bool total; /* the per-direction total counter (not stored as a service) */
 	uint64_t bytes, packets;
 	enum nftc_event event;
-	int64_t since_us;   /* start of the interval the delta was spread over */
+	int64_t since_us; /* start of the interval the delta was spread over */
 };
 
 struct nftc_sample_result {
 	struct nftc_delta *d;
 	size_t n;
-	int64_t last_us;      /* the previous sample, or 0 */
-	bool gap;             /* the interval since it is longer than opts.gap */
+	int64_t last_us; /* the previous sample, or 0 */
+	bool gap;        /* the interval since it is longer than opts.gap */
 	uint64_t gap_seconds;
-	unsigned resets;      /* series taken from zero (reboot or reset) */
+	unsigned resets; /* series taken from zero (reboot or reset) */
 };
 
 /*
@@ -97,11 +97,10 @@ struct nftc_sample_result {
  * nftc_sample_result_release.
  */
 int nftc_sample_store(struct store *st, const struct nftc_reading *nft,
-		      const struct nftc_iface *ifs, size_t nifs, const struct nftc_sample_opts *o,
-		      struct nftc_sample_result *res, struct err *e);
+                      const struct nftc_iface *ifs, size_t nifs, const struct nftc_sample_opts *o,
+                      struct nftc_sample_result *res, struct err *e);
 
 void nftc_sample_result_release(struct nftc_sample_result *res);
-
 
 /* Where nftc_sample_take reads the system's state. */
 struct nftc_sample_env {
@@ -109,7 +108,7 @@ struct nftc_sample_env {
 	const char *net_dev;      /* normally /proc/net/dev */
 	const char *host;
 	unsigned gap;
-	bool require_table;       /* a missing table is an error, not "no nft counters" */
+	bool require_table; /* a missing table is an error, not "no nft counters" */
 };
 
 #define NFTC_BOOT_ID_FILE "/proc/sys/kernel/random/boot_id"
@@ -123,7 +122,7 @@ struct nftc_sample_env {
  * not the kernel's) and the caller rolls back.
  */
 int nftc_sample_take(struct store *st, const struct nftc_sample_env *env,
-		     struct nftc_sample_result *res, enum nftc_status *status, struct err *e);
+                     struct nftc_sample_result *res, enum nftc_status *status, struct err *e);
 
 /* Reads a boot id (one line) from path into buf. */
 int nftc_read_boot_id(const char *path, char *buf, size_t len, struct err *e);

@@ -4,7 +4,7 @@
  * allowance), then hands both to plot_render.  Computing forecasts or bills
  * is not done here: compare and project take finished numbers.
  */
-#include "plot.h"
+#include "plot/plot.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "num.h"
+#include "util/date.h"
+#include "util/num.h"
 
 #define DEFAULT_WIDTH  1280
 #define DEFAULT_HEIGHT 720

@@ -18,8 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "store.h"
+#include "util/err.h"
+#include "store/store.h"
 
 /* Return value of the render functions when gnuplot is not on PATH. */
 #define PLOT_NO_GNUPLOT (-2)

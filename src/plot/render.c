@@ -4,7 +4,7 @@
  * posix_spawnp.  It knows nothing about services or bills; the kinds in
  * kinds.c supply a data writer and variables.
  */
-#include "plot.h"
+#include "plot/plot.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "util/outfile.h"
 
 extern char **environ;
 

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "date.h"
-#include "num.h"
-#include "pricing.h"
-#include "pricing_int.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "pricing/pricing.h"
+#include "pricing/pricing_int.h"
 
-typedef unsigned __int128 u128;
+typedef num_u128 u128;
 
 #define MICRO_MAX ((u128)INT64_MAX)
 
@@ -714,8 +714,8 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 /* v * rate / 10^6, rounded half away from zero; false on overflow. */
 static bool scale(int64_t v, int64_t rate, int64_t *out)
 {
-	__int128 x = (__int128)v * rate;
-	__int128 r = x >= 0 ? (x + PRICING_MICRO / 2) / PRICING_MICRO
+	num_i128 x = (num_i128)v * rate;
+	num_i128 r = x >= 0 ? (x + PRICING_MICRO / 2) / PRICING_MICRO
 	                    : -((-x + PRICING_MICRO / 2) / PRICING_MICRO);
 
 	if (r > INT64_MAX || r < INT64_MIN)
@@ -748,8 +748,8 @@ int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e)
 		return err_set(e, "VAT must not be negative");
 	/* total * pct / 100, with pct in micro-units: divide by 10^8. */
 	{
-		__int128 x = (__int128)b->total * pct_micro;
-		__int128 r = (x + 50000000) / 100000000;
+		num_i128 x = (num_i128)b->total * pct_micro;
+		num_i128 r = (x + 50000000) / 100000000;
 		if (r > INT64_MAX)
 			return err_set(e, "VAT overflows");
 		vat = (int64_t)r;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
-#include "pricing.h"
-#include "store.h"
+#include "util/num.h"
+#include "pricing/pricing.h"
+#include "store/store.h"
 
 int pricing_month_egress(struct store *st, const struct config *cfg, const char *host,
                          int32_t first, int32_t last, struct pricing_measured *out, struct err *e)
@@ -42,10 +42,11 @@ int pricing_month_egress(struct store *st, const struct config *cfg, const char 
 			return err_set(e, "egress total overflows");
 		}
 		/* Sources are static strings; the rows' copies are freed below. */
-		const char *src = strcmp(rows[i].source, STORE_SOURCE_NFT) == 0      ? STORE_SOURCE_NFT
-		                  : strcmp(rows[i].source, STORE_SOURCE_PCAP) == 0   ? STORE_SOURCE_PCAP
-		                  : strcmp(rows[i].source, STORE_SOURCE_IMPORT) == 0 ? STORE_SOURCE_IMPORT
-		                                                                      : STORE_SOURCE_IFACE;
+		const char *src =
+		    strcmp(rows[i].source, STORE_SOURCE_NFT) == 0      ? STORE_SOURCE_NFT
+		    : strcmp(rows[i].source, STORE_SOURCE_PCAP) == 0   ? STORE_SOURCE_PCAP
+		    : strcmp(rows[i].source, STORE_SOURCE_IMPORT) == 0 ? STORE_SOURCE_IMPORT
+		                                                       : STORE_SOURCE_IFACE;
 		out->source = !out->source || strcmp(out->source, src) == 0 ? src : "mixed";
 	}
 	store_totals_free(rows, n);

@@ -37,9 +37,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config.h"
-#include "err.h"
-#include "store.h"
+#include "config/config.h"
+#include "util/err.h"
+#include "store/store.h"
 
 #define PRICING_MICRO 1000000 /* micro-units per currency unit */
 

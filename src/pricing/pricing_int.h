@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "pricing.h"
+#include "pricing/pricing.h"
 
 #define PRICE_SCALE    12 /* decimals of a table price */
 #define PICO_PER_MICRO 1000000

@@ -4,7 +4,7 @@
  * ranges of one item do not overlap, every price has a source), and keeps
  * the parsed rows for selection.  Pricing itself lives in engine.c.
  */
-#include "pricing_int.h"
+#include "pricing/pricing_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvio.h"
-#include "date.h"
-#include "num.h"
+#include "util/csvio.h"
+#include "util/date.h"
+#include "util/num.h"
 
 const char *const pricing_columns[TABLE_NCOLS] = {
     "kind",  "plan",     "item",     "region", "from", "to",     "currency",    "price", "per",

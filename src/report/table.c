@@ -2,7 +2,7 @@
  * A small table formatter.  Widths are counted in bytes, except that UTF-8
  * continuation bytes do not count, so names in other scripts line up.
  */
-#include "table.h"
+#include "report/table.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

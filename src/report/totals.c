@@ -2,15 +2,15 @@
  * Renderers for traffic totals.  Byte counts stay exact integers in CSV and
  * JSON; only the table rounds them to human units.
  */
-#include "totals.h"
+#include "report/totals.h"
 
 #include <inttypes.h>
 #include <jansson.h>
 #include <string.h>
 
-#include "csvio.h"
-#include "num.h"
-#include "table.h"
+#include "util/csvio.h"
+#include "util/num.h"
+#include "report/table.h"
 
 const char *const report_daily_header[8] = {
     "day",          "host",          "service",        "source",

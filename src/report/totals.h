@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* Column headers of the CSV contracts (DESIGN §2). */
 extern const char *const report_daily_header[8];

@@ -4,7 +4,7 @@
  * a file that is not ours, or is newer than us, is refused before anything
  * is written to it.
  */
-#include "store.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "date.h"
+#include "util/date.h"
 
 /* 'cost' in ASCII: marks a database as ours. */
 #define STORE_APPLICATION_ID 0x636f7374

@@ -2,7 +2,7 @@
  * CSV reading and writing on top of libcsv.  The reader feeds libcsv one line
  * at a time so that it can tell which line a row came from.
  */
-#include "csvio.h"
+#include "util/csvio.h"
 
 #include <csv.h>
 #include <stdbool.h>

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /*
  * Called once per row, header included.  fields[i] are NUL-terminated copies

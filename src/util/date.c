@@ -2,7 +2,7 @@
  * Day arithmetic after Howard Hinnant's days_from_civil / civil_from_days,
  * valid far beyond any date a traffic log holds.
  */
-#include "date.h"
+#include "util/date.h"
 
 #include <stdbool.h>
 #include <stdio.h>

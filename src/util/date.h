@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "err.h"
+#include "util/err.h"
 
 /* Converts a civil date to a day number and back. */
 int32_t date_from_civil(int y, int m, int d);

@@ -2,7 +2,7 @@
  * struct err helpers.  Messages are truncated to the buffer size rather than
  * allocated, so reporting an error can never itself fail.
  */
-#include "err.h"
+#include "util/err.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * Iterative glob matcher with single backtracking point: linear in practice
  * and never recursive, so hostile patterns cannot blow the stack.
  */
-#include "glob.h"
+#include "util/glob.h"
 
 #include <ctype.h>
 

@@ -2,7 +2,7 @@
  * Checked parsing and arithmetic for 64-bit integers, fixed-point decimals
  * and byte sizes.  Parsing is strict: the whole string must be consumed.
  */
-#include "num.h"
+#include "util/num.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -136,7 +136,7 @@ int num_parse_size(const char *s, uint64_t *out, struct err *e)
 	uint64_t mult = 1;
 	int64_t fixed;
 	size_t n;
-	unsigned __int128 r;
+	num_u128 r;
 
 	if (!s)
 		return err_set(e, "empty size");
@@ -162,7 +162,7 @@ int num_parse_size(const char *s, uint64_t *out, struct err *e)
 	}
 	if (num_parse_fixed(num, 6, &fixed, NULL) || fixed < 0)
 		return err_set(e, "'%s' is not a size (try 1.3TB, 500GiB or 42)", s);
-	r = (unsigned __int128)fixed * mult / 1000000u;
+	r = (num_u128)fixed * mult / 1000000u;
 	if (r > INT64_MAX)
 		return err_set(e, "'%s' is too large", s);
 	*out = (uint64_t)r;

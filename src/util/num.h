@@ -10,7 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "err.h"
+#include "util/err.h"
+
+/* 128-bit integers for exact intermediate products (a GNU extension, marked
+ * so that -Wpedantic accepts it). */
+__extension__ typedef __int128 num_i128;
+__extension__ typedef unsigned __int128 num_u128;
 
 /*
  * Parses a whole decimal string into *out within [min, max].  Rejects empty

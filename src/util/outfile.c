@@ -1,7 +1,7 @@
 /*
  * Atomic replacement of output files by rename(2) in the target directory.
  */
-#include "outfile.h"
+#include "util/outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "err.h"
+#include "util/err.h"
 
 struct outfile {
 	FILE *f;

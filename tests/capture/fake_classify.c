@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
+#include "classify/classify.h"
 
 static const char *const names[] = {"alpha", "beta", "fallback", "other"};
 

@@ -12,7 +12,7 @@
 #include <pcap/dlt.h>
 #include <sys/socket.h>
 
-#include "decode.h"
+#include "capture/decode.h"
 #include "pkt.h"
 
 static const uint8_t A4[4] = {192, 0, 2, 1}, B4[4] = {198, 51, 100, 2};

@@ -17,8 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "date.h"
+#include "capture/capture.h"
+#include "util/date.h"
 #include "pkt.h"
 
 static const uint8_t SRV[4] = {192, 0, 2, 1}, CLI[4] = {198, 51, 100, 2};

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "classify.h"
+#include "classify/classify.h"
 #include "helpers.h"
 
 /* A simulated connection: the local host is the server unless local_client. */

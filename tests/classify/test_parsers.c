@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "parse.h"
+#include "classify/parse.h"
 
 static struct buf rec;
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "classify.h"
+#include "classify/classify.h"
 
 static inline void fuzz_flow(const struct classify *c, const uint8_t *data, size_t size)
 {

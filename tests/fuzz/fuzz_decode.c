@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "capture.h"
-#include "classify.h"
-#include "decode.h"
+#include "capture/capture.h"
+#include "classify/classify.h"
+#include "capture/decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

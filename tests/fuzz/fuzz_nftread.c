@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iface.h"
-#include "kernel.h"
+#include "nft/iface.h"
+#include "nft/kernel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "date.h"
-#include "pricing.h"
-#include "pricing_int.h"
+#include "util/date.h"
+#include "pricing/pricing.h"
+#include "pricing/pricing_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

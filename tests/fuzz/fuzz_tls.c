@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "flowfeed.h"
-#include "parse.h"
+#include "classify/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,21 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iface.h"
-#include "kernel.h"
+#include "nft/iface.h"
+#include "nft/kernel.h"
 
 static const char listing[] =
-	"{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}},"
-	" {\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": 7}},"
-	" {\"counter\": {\"family\": \"inet\", \"name\": \"egress_web\", \"table\": \"costs\","
-	"  \"handle\": 3, \"packets\": 12, \"bytes\": 18446744073709551}},"
-	" {\"counter\": {\"family\": \"ip\", \"name\": \"egress_web\", \"table\": \"costs\","
-	"  \"handle\": 3, \"packets\": 1, \"bytes\": 1}},"
-	" {\"counter\": {\"family\": \"inet\", \"name\": \"total_egress\", \"table\": \"costs\","
-	"  \"handle\": 4, \"packets\": 0, \"bytes\": 0}},"
-	" {\"chain\": {\"family\": \"inet\", \"table\": \"costs\", \"name\": \"output\", \"handle\": 2}},"
-	" {\"rule\": {\"family\": \"inet\", \"table\": \"costs\", \"chain\": \"output\","
-	"  \"handle\": 9, \"expr\": [{\"counter\": \"egress_web\"}]}}]}";
+    "{\"nftables\": [{\"metainfo\": {\"version\": \"1.0.6\", \"json_schema_version\": 1}},"
+    " {\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": 7}},"
+    " {\"counter\": {\"family\": \"inet\", \"name\": \"egress_web\", \"table\": \"costs\","
+    "  \"handle\": 3, \"packets\": 12, \"bytes\": 18446744073709551}},"
+    " {\"counter\": {\"family\": \"ip\", \"name\": \"egress_web\", \"table\": \"costs\","
+    "  \"handle\": 3, \"packets\": 1, \"bytes\": 1}},"
+    " {\"counter\": {\"family\": \"inet\", \"name\": \"total_egress\", \"table\": \"costs\","
+    "  \"handle\": 4, \"packets\": 0, \"bytes\": 0}},"
+    " {\"chain\": {\"family\": \"inet\", \"table\": \"costs\", \"name\": \"output\", \"handle\": "
+    "2}},"
+    " {\"rule\": {\"family\": \"inet\", \"table\": \"costs\", \"chain\": \"output\","
+    "  \"handle\": 9, \"expr\": [{\"counter\": \"egress_web\"}]}}]}";
 
 static void parses_the_table_handle_and_its_counters_only(void **state)
 {
@@ -43,11 +44,12 @@ static void parses_the_table_handle_and_its_counters_only(void **state)
 
 static void reads_the_handle_and_counters_from_two_documents(void **state)
 {
-	const char *j = "{\"nftables\": [{\"metainfo\": {}}, {\"table\": {\"family\": \"inet\","
-			" \"name\": \"costs\", \"handle\": 12}}, {\"table\": {\"family\": \"inet\","
-			" \"name\": \"other\", \"handle\": 3}}]}\n"
-			"{\"nftables\": [{\"counter\": {\"family\": \"inet\", \"name\": \"egress_a\","
-			" \"table\": \"costs\", \"handle\": 3, \"packets\": 2, \"bytes\": 100}}]}\n";
+	const char *j =
+	    "{\"nftables\": [{\"metainfo\": {}}, {\"table\": {\"family\": \"inet\","
+	    " \"name\": \"costs\", \"handle\": 12}}, {\"table\": {\"family\": \"inet\","
+	    " \"name\": \"other\", \"handle\": 3}}]}\n"
+	    "{\"nftables\": [{\"counter\": {\"family\": \"inet\", \"name\": \"egress_a\","
+	    " \"table\": \"costs\", \"handle\": 3, \"packets\": 2, \"bytes\": 100}}]}\n";
 	struct nftc_reading r;
 	struct err e;
 	(void)state;
@@ -71,18 +73,20 @@ static void refuses_a_listing_without_the_table(void **state)
 static void refuses_malformed_json_and_bad_values(void **state)
 {
 	const char *bad[] = {
-		"",
-		"{\"nftables\": ",
-		"[1, 2]",
-		"{\"nftables\": {}}",
-		"{\"nftables\": []} {\"nftables\": [",
-		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\"}}]}",
-		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": 1}},"
-		" {\"counter\": {\"family\": \"inet\", \"table\": \"costs\", \"name\": \"x\", "
-		"\"bytes\": -1, \"packets\": 0}}]}",
-		"{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": 1}},"
-		" {\"counter\": {\"family\": \"inet\", \"table\": \"costs\", \"bytes\": 1, "
-		"\"packets\": 0}}]}",
+	    "",
+	    "{\"nftables\": ",
+	    "[1, 2]",
+	    "{\"nftables\": {}}",
+	    "{\"nftables\": []} {\"nftables\": [",
+	    "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\"}}]}",
+	    "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": "
+	    "1}},"
+	    " {\"counter\": {\"family\": \"inet\", \"table\": \"costs\", \"name\": \"x\", "
+	    "\"bytes\": -1, \"packets\": 0}}]}",
+	    "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", \"handle\": "
+	    "1}},"
+	    " {\"counter\": {\"family\": \"inet\", \"table\": \"costs\", \"bytes\": 1, "
+	    "\"packets\": 0}}]}",
 	};
 	struct nftc_reading r;
 	struct err e;
@@ -95,13 +99,13 @@ static void refuses_malformed_json_and_bad_values(void **state)
 }
 
 static const char netdev[] =
-	"Inter-|   Receive                                                |  Transmit\n"
-	" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
-	"drop fifo colls carrier compressed\n"
-	"    lo:  123456     789    0    0    0     0          0         0   123456     789    0 "
-	"   0    0     0       0          0\n"
-	"  eth0:18446744073709551615 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0\n"
-	"wg-vpn.1: 10 20 0 0 0 0 0 0 30 40 0 0 0 0 0 0\n";
+    "Inter-|   Receive                                                |  Transmit\n"
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
+    "drop fifo colls carrier compressed\n"
+    "    lo:  123456     789    0    0    0     0          0         0   123456     789    0 "
+    "   0    0     0       0          0\n"
+    "  eth0:18446744073709551615 2 0 0 0 0 0 0 3 4 0 0 0 0 0 0\n"
+    "wg-vpn.1: 10 20 0 0 0 0 0 0 30 40 0 0 0 0 0 0\n";
 
 static void proc_net_dev_leaves_out_loopback(void **state)
 {
@@ -151,13 +155,13 @@ static void reads_the_real_proc_net_dev(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_the_table_handle_and_its_counters_only),
-		cmocka_unit_test(reads_the_handle_and_counters_from_two_documents),
-		cmocka_unit_test(refuses_a_listing_without_the_table),
-		cmocka_unit_test(refuses_malformed_json_and_bad_values),
-		cmocka_unit_test(proc_net_dev_leaves_out_loopback),
-		cmocka_unit_test(proc_net_dev_errors_name_the_line),
-		cmocka_unit_test(reads_the_real_proc_net_dev),
+	    cmocka_unit_test(parses_the_table_handle_and_its_counters_only),
+	    cmocka_unit_test(reads_the_handle_and_counters_from_two_documents),
+	    cmocka_unit_test(refuses_a_listing_without_the_table),
+	    cmocka_unit_test(refuses_malformed_json_and_bad_values),
+	    cmocka_unit_test(proc_net_dev_leaves_out_loopback),
+	    cmocka_unit_test(proc_net_dev_errors_name_the_line),
+	    cmocka_unit_test(reads_the_real_proc_net_dev),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

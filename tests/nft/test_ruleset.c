@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "ruleset.h"
+#include "config/config.h"
+#include "nft/ruleset.h"
 
 static char root[256];
 
@@ -19,7 +19,8 @@ static int setup(void **state)
 {
 	char p[512];
 	(void)state;
-	snprintf(root, sizeof(root), "%s/costs-cg-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(root, sizeof(root), "%s/costs-cg-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(root))
 		return -1;
 	snprintf(p, sizeof(p), "%s/system.slice", root);
@@ -59,8 +60,9 @@ static void contains(const struct nftc_ruleset *r, const char *s)
 
 static void port_terms_match_local_ports_per_direction(void **state)
 {
-	struct nftc_ruleset *r = build("[service web]\nmatch = port=8080\nmatch = port=tcp/9000-9100\n"
-				       "match = port=udp/53\n");
+	struct nftc_ruleset *r =
+	    build("[service web]\nmatch = port=8080\nmatch = port=tcp/9000-9100\n"
+	          "match = port=udp/53\n");
 	(void)state;
 	contains(r, "meta l4proto { tcp, udp } th sport 8080 counter name egress_web accept");
 	contains(r, "meta l4proto { tcp, udp } th dport 8080 counter name ingress_web accept");
@@ -75,7 +77,7 @@ static void port_terms_match_local_ports_per_direction(void **state)
 static void addr_terms_use_the_family_and_the_local_side(void **state)
 {
 	struct nftc_ruleset *r = build("[service c]\nmatch = addr=172.18.0.5/32\n"
-				       "match = addr=2001:db8::/48 port=443\n");
+	                               "match = addr=2001:db8::/48 port=443\n");
 	(void)state;
 	contains(r, "ip saddr 172.18.0.5/32 counter name egress_c accept");
 	contains(r, "ip daddr 172.18.0.5/32 counter name ingress_c accept");
@@ -86,10 +88,11 @@ static void addr_terms_use_the_family_and_the_local_side(void **state)
 static void cgroup_level_is_the_number_of_path_components(void **state)
 {
 	struct nftc_ruleset *r = build("[service api]\nmatch = cgroup=system.slice/api.service\n"
-				       "[service x]\nmatch = cgroup=system.slice\n");
+	                               "[service x]\nmatch = cgroup=system.slice\n");
 	(void)state;
 	contains(r, "socket cgroupv2 level 2 \"system.slice/api.service\" counter name egress_api");
-	contains(r, "socket cgroupv2 level 2 \"system.slice/api.service\" counter name ingress_api");
+	contains(r,
+	         "socket cgroupv2 level 2 \"system.slice/api.service\" counter name ingress_api");
 	contains(r, "socket cgroupv2 level 1 \"system.slice\" counter name egress_x");
 	assert_int_equal(r->nskips, 0);
 	nftc_ruleset_free(r);
@@ -97,7 +100,8 @@ static void cgroup_level_is_the_number_of_path_components(void **state)
 
 static void missing_cgroup_is_left_out_and_reported(void **state)
 {
-	struct nftc_ruleset *r = build("[service api]\nmatch = cgroup=no/such.service\nmatch = port=1\n");
+	struct nftc_ruleset *r =
+	    build("[service api]\nmatch = cgroup=no/such.service\nmatch = port=1\n");
 	(void)state;
 	assert_int_equal(r->nskips, 1);
 	assert_string_equal(r->skips[0].term, "cgroup");
@@ -138,8 +142,8 @@ static void uid_counts_egress_only_and_says_so(void **state)
 static void payload_terms_leave_their_line_out(void **state)
 {
 	struct nftc_ruleset *r = build("[service g]\nmatch = sni=*.example.com\nmatch = port=80 "
-				       "path=/mcp\nmatch = detect=websocket\nmatch = host=a.b\n"
-				       "match = port=9001\n");
+	                               "path=/mcp\nmatch = detect=websocket\nmatch = host=a.b\n"
+	                               "match = port=9001\n");
 	(void)state;
 	assert_int_equal(r->nskips, 4);
 	assert_string_equal(r->skips[0].term, "sni");
@@ -157,8 +161,9 @@ static void payload_terms_leave_their_line_out(void **state)
 
 static void contradicting_terms_leave_their_line_out(void **state)
 {
-	struct nftc_ruleset *r = build("[service a]\nmatch = port=tcp/80 port=udp/53\n"
-				       "match = addr=192.0.2.1/32 addr=2001:db8::1/128\nmatch = port=1\n");
+	struct nftc_ruleset *r =
+	    build("[service a]\nmatch = port=tcp/80 port=udp/53\n"
+	          "match = addr=192.0.2.1/32 addr=2001:db8::1/128\nmatch = port=1\n");
 	(void)state;
 	assert_int_equal(r->nskips, 2);
 	assert_string_equal(r->skips[0].term, "port");
@@ -176,7 +181,8 @@ static void contradicting_terms_leave_their_line_out(void **state)
 
 static void builtins_follow_the_config_and_other_comes_last(void **state)
 {
-	struct nftc_ruleset *r = build("[service https]\nmatch = port=8443\n[service a]\nmatch = port=1\n");
+	struct nftc_ruleset *r =
+	    build("[service https]\nmatch = port=8443\n[service a]\nmatch = port=1\n");
 	const char *jump = strstr(r->text, "jump out_https");
 	const char *jump_a = strstr(r->text, "jump out_a");
 	const char *b443 = strstr(r->text, "th sport 443 counter name egress_https");
@@ -215,16 +221,16 @@ static void totals_and_loopback_come_first(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(port_terms_match_local_ports_per_direction),
-		cmocka_unit_test(addr_terms_use_the_family_and_the_local_side),
-		cmocka_unit_test(cgroup_level_is_the_number_of_path_components),
-		cmocka_unit_test(missing_cgroup_is_left_out_and_reported),
-		cmocka_unit_test(without_cgroup_v2_cgroup_terms_are_left_out),
-		cmocka_unit_test(uid_counts_egress_only_and_says_so),
-		cmocka_unit_test(payload_terms_leave_their_line_out),
-		cmocka_unit_test(contradicting_terms_leave_their_line_out),
-		cmocka_unit_test(builtins_follow_the_config_and_other_comes_last),
-		cmocka_unit_test(totals_and_loopback_come_first),
+	    cmocka_unit_test(port_terms_match_local_ports_per_direction),
+	    cmocka_unit_test(addr_terms_use_the_family_and_the_local_side),
+	    cmocka_unit_test(cgroup_level_is_the_number_of_path_components),
+	    cmocka_unit_test(missing_cgroup_is_left_out_and_reported),
+	    cmocka_unit_test(without_cgroup_v2_cgroup_terms_are_left_out),
+	    cmocka_unit_test(uid_counts_egress_only_and_says_so),
+	    cmocka_unit_test(payload_terms_leave_their_line_out),
+	    cmocka_unit_test(contradicting_terms_leave_their_line_out),
+	    cmocka_unit_test(builtins_follow_the_config_and_other_comes_last),
+	    cmocka_unit_test(totals_and_loopback_come_first),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

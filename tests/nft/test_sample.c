@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "date.h"
-#include "sample.h"
+#include "util/date.h"
+#include "nft/sample.h"
 
 #define S 1000000LL /* one second in microseconds */
 
@@ -23,7 +23,8 @@ static char dir[256];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/costs-sample-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/costs-sample-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	return mkdtemp(dir) ? 0 : -1;
@@ -49,9 +50,11 @@ static void delta_is_the_difference_on_the_same_boot_and_table(void **state)
 	struct store_counter p = state_of("b1", 7, 1000);
 	uint64_t d;
 	(void)state;
-	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 1500, true, false, &d), NFTC_EV_NONE);
+	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 1500, true, false, &d),
+	                 NFTC_EV_NONE);
 	assert_int_equal(d, 500);
-	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 1000, true, false, &d), NFTC_EV_NONE);
+	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 1000, true, false, &d),
+	                 NFTC_EV_NONE);
 	assert_int_equal(d, 0);
 }
 
@@ -60,11 +63,14 @@ static void reboot_reload_and_decrease_count_from_zero(void **state)
 	struct store_counter p = state_of("b1", 7, 1000);
 	uint64_t d;
 	(void)state;
-	assert_int_equal(nftc_counter_delta(&p, true, "b2", 7, 5000, true, false, &d), NFTC_EV_REBOOT);
+	assert_int_equal(nftc_counter_delta(&p, true, "b2", 7, 5000, true, false, &d),
+	                 NFTC_EV_REBOOT);
 	assert_int_equal(d, 5000);
-	assert_int_equal(nftc_counter_delta(&p, true, "b1", 8, 5000, true, false, &d), NFTC_EV_RESET);
+	assert_int_equal(nftc_counter_delta(&p, true, "b1", 8, 5000, true, false, &d),
+	                 NFTC_EV_RESET);
 	assert_int_equal(d, 5000);
-	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 300, true, false, &d), NFTC_EV_RESET);
+	assert_int_equal(nftc_counter_delta(&p, true, "b1", 7, 300, true, false, &d),
+	                 NFTC_EV_RESET);
 	assert_int_equal(d, 300);
 }
 
@@ -72,10 +78,11 @@ static void first_sight_counts_nft_but_only_baselines_interfaces(void **state)
 {
 	uint64_t d;
 	(void)state;
-	assert_int_equal(nftc_counter_delta(NULL, false, "b1", 7, 900, true, false, &d), NFTC_EV_FIRST);
+	assert_int_equal(nftc_counter_delta(NULL, false, "b1", 7, 900, true, false, &d),
+	                 NFTC_EV_FIRST);
 	assert_int_equal(d, 900);
 	assert_int_equal(nftc_counter_delta(NULL, false, "b1", 7, 900, false, true, &d),
-			 NFTC_EV_BASELINE);
+	                 NFTC_EV_BASELINE);
 	assert_int_equal(d, 0);
 }
 
@@ -88,8 +95,10 @@ static void a_32_bit_counter_wraps(void **state)
 	assert_int_equal(nftc_counter_delta(&p, true, "b1", 2, 100, false, true, &d), NFTC_EV_WRAP);
 	assert_int_equal(d, 296 + 100);
 	/* Without wrap32, or from a value that did not fit 32 bits: a reset. */
-	assert_int_equal(nftc_counter_delta(&p, true, "b1", 2, 100, false, false, &d), NFTC_EV_RESET);
-	assert_int_equal(nftc_counter_delta(&big, true, "b1", 2, 100, false, true, &d), NFTC_EV_RESET);
+	assert_int_equal(nftc_counter_delta(&p, true, "b1", 2, 100, false, false, &d),
+	                 NFTC_EV_RESET);
+	assert_int_equal(nftc_counter_delta(&big, true, "b1", 2, 100, false, true, &d),
+	                 NFTC_EV_RESET);
 	assert_int_equal(d, 100);
 }
 
@@ -105,7 +114,8 @@ static void a_delta_over_midnight_is_split_in_proportion(void **state)
 	size_t n;
 	(void)state;
 	/* 23:00 to 01:00: half and half. */
-	assert_int_equal(nftc_split(at(2026, 5, 31, 23, 0), at(2026, 6, 1, 1, 0), 1001, &p, &n, &e), 0);
+	assert_int_equal(nftc_split(at(2026, 5, 31, 23, 0), at(2026, 6, 1, 1, 0), 1001, &p, &n, &e),
+	                 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[0].day, date_from_civil(2026, 5, 31));
 	assert_int_equal(p[1].day, date_from_civil(2026, 6, 1));
@@ -113,7 +123,8 @@ static void a_delta_over_midnight_is_split_in_proportion(void **state)
 	assert_int_equal(p[1].value, 501);
 	free(p);
 	/* 18:00 on day 1 to 06:00 on day 3: 6 h, 24 h, 6 h; the sum is exact. */
-	assert_int_equal(nftc_split(at(2026, 1, 1, 18, 0), at(2026, 1, 3, 6, 0), 3600, &p, &n, &e), 0);
+	assert_int_equal(nftc_split(at(2026, 1, 1, 18, 0), at(2026, 1, 3, 6, 0), 3600, &p, &n, &e),
+	                 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(p[0].value, 600);
 	assert_int_equal(p[1].value, 2400);
@@ -129,8 +140,8 @@ static void a_delta_over_midnight_is_split_in_proportion(void **state)
 	assert_int_equal(p[0].day, date_from_civil(2026, 1, 2));
 	free(p);
 	/* Huge values do not overflow. */
-	assert_int_equal(nftc_split(at(2026, 1, 1, 12, 0), at(2026, 1, 2, 12, 0), UINT64_MAX, &p, &n,
-				    &e), 0);
+	assert_int_equal(
+	    nftc_split(at(2026, 1, 1, 12, 0), at(2026, 1, 2, 12, 0), UINT64_MAX, &p, &n, &e), 0);
 	assert_int_equal(n, 2);
 	assert_true(p[0].value + p[1].value == UINT64_MAX);
 	free(p);
@@ -145,7 +156,8 @@ static void days_follow_the_time_zone(void **state)
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();
 	/* 21:00 to 23:00 UTC in June is 23:00 to 01:00 in Berlin (UTC+2). */
-	assert_int_equal(nftc_split(at(2026, 6, 10, 21, 0), at(2026, 6, 10, 23, 0), 100, &p, &n, &e), 0);
+	assert_int_equal(
+	    nftc_split(at(2026, 6, 10, 21, 0), at(2026, 6, 10, 23, 0), 100, &p, &n, &e), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[0].day, date_from_civil(2026, 6, 10));
 	assert_int_equal(p[1].day, date_from_civil(2026, 6, 11));
@@ -153,7 +165,8 @@ static void days_follow_the_time_zone(void **state)
 	free(p);
 	/* Across the spring change (a 23-hour day) the sum stays exact. */
 	/* 12:00 UTC is 13:00 CET on the 28th and 14:00 CEST on the 30th: 11 h, 23 h, 14 h. */
-	assert_int_equal(nftc_split(at(2026, 3, 28, 12, 0), at(2026, 3, 30, 12, 0), 4800, &p, &n, &e), 0);
+	assert_int_equal(
+	    nftc_split(at(2026, 3, 28, 12, 0), at(2026, 3, 30, 12, 0), 4800, &p, &n, &e), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(p[0].value, 1100);
 	assert_int_equal(p[1].value, 2300);
@@ -177,7 +190,7 @@ static struct store *open_store(const char *name)
 }
 
 static uint64_t total(struct store *s, const char *service, const char *source, int32_t day,
-		      bool egress)
+                      bool egress)
 {
 	struct store_query q = {.from = day, .to = day, .service = service, .source = source};
 	struct store_total *rows;
@@ -192,12 +205,12 @@ static uint64_t total(struct store *s, const char *service, const char *source, 
 }
 
 static void take(struct store *s, struct nftc_counter *c, size_t nc, uint64_t handle,
-		 struct nftc_iface *ifs, size_t nifs, const char *boot, int64_t now, unsigned gap,
-		 struct nftc_sample_result *res)
+                 struct nftc_iface *ifs, size_t nifs, const char *boot, int64_t now, unsigned gap,
+                 struct nftc_sample_result *res)
 {
 	struct nftc_reading r = {.handle = handle, .counters = c, .n = nc};
-	struct nftc_sample_opts o = {.host = "h", .boot_id = boot, .now_us = now,
-				     .boot_us = now - 3600 * S, .gap = gap};
+	struct nftc_sample_opts o = {
+	    .host = "h", .boot_id = boot, .now_us = now, .boot_us = now - 3600 * S, .gap = gap};
 	struct err e;
 	assert_int_equal(store_begin(s, &e), 0);
 	if (nftc_sample_store(s, &r, ifs, nifs, &o, res, &e) != 0)
@@ -209,8 +222,8 @@ static void samples_store_deltas_state_and_coverage(void **state)
 {
 	struct store *s = open_store("a.db");
 	struct nftc_counter c[] = {
-		{"egress_web", 1000, 10}, {"ingress_web", 200, 5},
-		{"total_egress", 1500, 15}, {"ingress_other", 0, 0}, {"unrelated", 9, 9},
+	    {"egress_web", 1000, 10}, {"ingress_web", 200, 5}, {"total_egress", 1500, 15},
+	    {"ingress_other", 0, 0},  {"unrelated", 9, 9},
 	};
 	struct nftc_iface ifs[] = {{"eth0", 1, 100, 1, 200, 2}};
 	struct nftc_sample_result res;
@@ -292,14 +305,14 @@ static void the_same_readings_twice_add_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(delta_is_the_difference_on_the_same_boot_and_table),
-		cmocka_unit_test(reboot_reload_and_decrease_count_from_zero),
-		cmocka_unit_test(first_sight_counts_nft_but_only_baselines_interfaces),
-		cmocka_unit_test(a_32_bit_counter_wraps),
-		cmocka_unit_test(a_delta_over_midnight_is_split_in_proportion),
-		cmocka_unit_test(days_follow_the_time_zone),
-		cmocka_unit_test(samples_store_deltas_state_and_coverage),
-		cmocka_unit_test(the_same_readings_twice_add_nothing),
+	    cmocka_unit_test(delta_is_the_difference_on_the_same_boot_and_table),
+	    cmocka_unit_test(reboot_reload_and_decrease_count_from_zero),
+	    cmocka_unit_test(first_sight_counts_nft_but_only_baselines_interfaces),
+	    cmocka_unit_test(a_32_bit_counter_wraps),
+	    cmocka_unit_test(a_delta_over_midnight_is_split_in_proportion),
+	    cmocka_unit_test(days_follow_the_time_zone),
+	    cmocka_unit_test(samples_store_deltas_state_and_coverage),
+	    cmocka_unit_test(the_same_readings_twice_add_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "date.h"
-#include "plot.h"
+#include "util/date.h"
+#include "plot/plot.h"
 
 /* Runs fn(f) into memory and returns the text (caller frees). */
 static char *capture(int (*fn)(FILE *f, const void *arg), const void *arg)

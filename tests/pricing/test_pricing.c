@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "date.h"
-#include "num.h"
-#include "pricing.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "pricing/pricing.h"
 
 #define GB     1000000000ULL
 #define TB     1000000000000ULL

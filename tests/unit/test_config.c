@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "config.h"
+#include "config/config.h"
 
 static struct config *parse_ok(const char *text)
 {

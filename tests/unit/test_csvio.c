@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvio.h"
+#include "util/csvio.h"
 
 struct rows {
 	char out[4096];

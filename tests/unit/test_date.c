@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "date.h"
+#include "util/date.h"
 
 static void civil_round_trips_over_centuries(void **state)
 {

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "date.h"
-#include "forecast.h"
+#include "util/date.h"
+#include "forecast/forecast.h"
 
 static uint64_t rng;
 

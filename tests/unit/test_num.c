@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "num.h"
+#include "util/num.h"
 
 static void parse_u64_accepts_whole_range_and_rejects_junk(void **state)
 {

@@ -12,8 +12,8 @@
 
 #include <sqlite3.h>
 
-#include "date.h"
-#include "store.h"
+#include "util/date.h"
+#include "store/store.h"
 
 static char dir[256];
 
