@@ -22,6 +22,7 @@ struct cli {
 	const char *db_path;
 	const char *config_path;
 	bool config_explicit; /* given by --config or COSTS_CONFIG: must exist */
+	bool db_explicit;     /* given by --db or COSTS_DB */
 	const char *providers_dir;
 	const char *reports_dir; /* gnuplot templates: COSTS_REPORTS, share dir or source tree */
 	int verbosity;           /* -1 quiet, 0 normal, 1 verbose */
@@ -49,7 +50,7 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...) __attribute__((format
 /*
  * The usage error after getopt_long returned opt ('?' or, with an optstring
  * starting with ':', ':' for a missing value); arg is the argv element it
- * stopped at.  Hints at global options given after the command.  Returns 2.
+ * stopped at.  Returns 2.
  */
 int cli_bad_option(const struct cmd *cmd, int opt, const char *arg);
 
@@ -68,8 +69,19 @@ void cli_print_help(const struct cmd *cmd);
  */
 const struct config *cli_config(struct cli *cli);
 
-/* Opens the store; returns NULL after printing the error. */
+/*
+ * Opens the store; returns NULL after printing the error.  Without create
+ * the store is opened read-only (cli_open_store_ro): commands that only
+ * read never need write access to the file, its folder or the mount.
+ */
 struct store *cli_open_store(struct cli *cli, bool create);
+
+/*
+ * Opens the store read-only.  A user other than root with no database of
+ * their own (and no --db or COSTS_DB) reads the system database when it is
+ * readable, or is told where it is.
+ */
+struct store *cli_open_store_ro(struct cli *cli);
 
 /* The host name recorded with totals: the config's, else gethostname(). */
 const char *cli_host(struct cli *cli);
@@ -87,8 +99,9 @@ struct cli_period {
 	bool by_month;
 	const char *service;
 	const char *host;
-	const char *source;
-	bool month_set, range_set, yesterday;
+	const char *source; /* one source; NULL: the best of each host and day */
+	bool every_source;  /* --source all: every source, each its own row */
+	bool month_set, range_set, yesterday, by_set;
 };
 
 enum {
@@ -130,7 +143,9 @@ enum {
 	"  --by day|month      one row per day (default) or per month\n"                           \
 	"  --service NAME      only this service\n"                                                \
 	"  --host NAME         only this host\n"                                                   \
-	"  --source SRC        only this source: pcap, nft, iface or import\n"
+	"  --source SRC        pcap, nft, iface, import, or all (every source, each its\n"         \
+	"                      own row); default: one source per host and day, the\n"              \
+	"                      best present (nft, else pcap, else import, else iface)\n"
 
 void cli_period_init(struct cli_period *p);
 
@@ -140,7 +155,14 @@ void cli_period_init(struct cli_period *p);
  */
 int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, const char *arg);
 
-/* Fills a store query from the period. */
+/*
+ * Checks the period once every option is parsed and resolves --yesterday in
+ * the config's time zone (so call it after cli_config).  A reversed range or
+ * two kinds of period are usage errors.  Returns 0 or 2 after printing.
+ */
+int cli_period_finish(const struct cmd *cmd, struct cli_period *p);
+
+/* Fills a store query from the period (best source unless --source). */
 void cli_period_query(const struct cli_period *p, struct store_query *q);
 
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON };

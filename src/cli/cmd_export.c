@@ -120,14 +120,19 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_export,
 		                 "expected what to export: daily, monthly, compare or project");
 	kind = argv[optind];
-	if (strcmp(kind, "daily") == 0)
-		p.by_month = false;
-	else if (strcmp(kind, "monthly") == 0)
-		p.by_month = true;
-	else
+	if (strcmp(kind, "daily") != 0 && strcmp(kind, "monthly") != 0)
 		return cli_usage(&cmd_export,
 		                 "unknown export '%s' (daily, monthly, compare or project)", kind);
-	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
+	if (p.by_set)
+		return cli_usage(&cmd_export,
+		                 "--by does not apply to export: 'daily' has a row per day, "
+		                 "'monthly' a row per month");
+	p.by_month = strcmp(kind, "monthly") == 0;
+	if (!cli_config(cli))
+		return 1;
+	if ((rc = cli_period_finish(&cmd_export, &p)))
+		return rc;
+	if (!(st = cli_open_store(cli, false)))
 		return 1;
 	cli_period_query(&p, &q);
 	rc = store_totals(st, &q, &rows, &n, &e);

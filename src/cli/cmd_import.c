@@ -1,6 +1,6 @@
 /*
  * costs import: reads daily totals in the `export daily` CSV format and
- * stores them as source "import".  Every row is validated before anything is
+ * stores them under the source each row names.  Every row is validated before anything is
  * written; the whole file goes in one transaction.
  */
 #include <errno.h>
@@ -19,7 +19,8 @@ struct row {
 	int32_t day;
 	char *host;
 	char *service;
-	uint64_t v[4]; /* egress bytes, ingress bytes, egress packets, ingress packets */
+	const char *source; /* one of the STORE_SOURCE_* names */
+	uint64_t v[4];      /* egress bytes, ingress bytes, egress packets, ingress packets */
 };
 
 struct import {
@@ -52,8 +53,13 @@ static int on_row(void *ctx, size_t line, char **f, size_t nf, struct err *e)
 		return -1;
 	if (!*f[2])
 		return err_set(e, "empty service");
-	if (*f[3] && strcmp(f[3], "pcap") && strcmp(f[3], "nft") && strcmp(f[3], "iface") &&
-	    strcmp(f[3], "import"))
+	static const char *const sources[] = {STORE_SOURCE_PCAP, STORE_SOURCE_NFT,
+	                                      STORE_SOURCE_IFACE, STORE_SOURCE_IMPORT};
+	r.source = *f[3] ? NULL : STORE_SOURCE_IMPORT;
+	for (size_t i = 0; i < 4 && !r.source; i++)
+		if (strcmp(f[3], sources[i]) == 0)
+			r.source = sources[i];
+	if (!r.source)
 		return err_set(e, "unknown source '%s' (pcap, nft, iface or import)", f[3]);
 	for (int i = 0; i < 4; i++) {
 		struct err sub;
@@ -87,7 +93,9 @@ static int cmp_row(const void *a, const void *b)
 		return c;
 	if (x->day != y->day)
 		return x->day < y->day ? -1 : 1;
-	return strcmp(x->service, y->service);
+	if ((c = strcmp(x->service, y->service)))
+		return c;
+	return strcmp(x->source, y->source);
 }
 
 static int run(struct cli *cli, const char *path)
@@ -115,7 +123,7 @@ static int run(struct cli *cli, const char *path)
 		cli_error("%s: no rows to import", name);
 		goto out;
 	}
-	/* Rows naming the same (host, day, service) add up, whatever their source. */
+	/* Rows naming the same (host, day, service, source) add up. */
 	qsort(im.rows, im.n, sizeof(*im.rows), cmp_row);
 	st = cli_open_store(cli, true);
 	if (!st)
@@ -135,8 +143,8 @@ static int run(struct cli *cli, const char *path)
 					        date_format_day(im.rows[i].day, d));
 					goto fail;
 				}
-		if (store_set_import(st, im.rows[i].host, im.rows[i].day, im.rows[i].service, v[0],
-		                     v[1], v[2], v[3], &e))
+		if (store_set_totals(st, im.rows[i].host, im.rows[i].day, im.rows[i].service,
+		                     im.rows[i].source, v[0], v[1], v[2], v[3], &e))
 			goto fail;
 		groups++;
 		i = j;
@@ -145,8 +153,8 @@ static int run(struct cli *cli, const char *path)
 		goto fail;
 	if (cli->verbosity >= 0)
 		fprintf(stderr,
-		        "costs: imported %zu rows (%zu host-day-service totals) from '%s'\n", im.n,
-		        groups, name);
+		        "costs: imported %zu rows (%zu host-day-service-source totals) from '%s'\n",
+		        im.n, groups, name);
 	status = 0;
 	goto out;
 fail:
@@ -189,10 +197,11 @@ const struct cmd cmd_import = {
     .synopsis = "FILE.csv|-",
     .summary = "add daily totals from a CSV in the 'export daily' format",
     .help = "Reads day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
-            "ingress_packets rows (the header is required) and stores them as source\n"
-            "'import'.  A bad row fails the whole import with FILE:LINE and nothing is\n"
-            "written.  Importing a file again replaces the imported totals of each\n"
-            "(host, day, service) it names, so it is idempotent.  An empty host means\n"
-            "this host.\n",
+            "ingress_packets rows (the header is required).  Each row keeps its source\n"
+            "(pcap, nft, iface or import; empty means import), so the totals of a host\n"
+            "measured twice still count once and interface rows never become services.\n"
+            "A bad row fails the whole import with FILE:LINE and nothing is written.\n"
+            "Importing a file again replaces the totals of each (host, day, service,\n"
+            "source) it names, so it is idempotent.  An empty host means this host.\n",
     .exec = exec_import,
 };

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/date.h"
@@ -44,19 +45,8 @@ int cli_usage(const struct cmd *cmd, const char *fmt, ...)
 
 int cli_bad_option(const struct cmd *cmd, int opt, const char *arg)
 {
-	static const char *const globals[] = {"--db",    "--config", "--providers", "-q",
-	                                      "--quiet", "-v",       "--verbose"};
-	size_t n = strcspn(arg, "=");
-
 	if (opt == ':')
 		return cli_usage(cmd, "option '%s' needs a value", arg);
-
-	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++)
-		if (strlen(globals[i]) == n && strncmp(arg, globals[i], n) == 0)
-			return cli_usage(cmd,
-			                 "'%.*s' is a global option: give it before the command "
-			                 "(costs %.*s ... %s)",
-			                 (int)n, arg, (int)n, arg, cmd->name);
 	return cli_usage(cmd, "unknown option '%s'", arg);
 }
 
@@ -106,6 +96,13 @@ const struct config *cli_config(struct cli *cli)
 		cli_error("%s", e.msg);
 		return NULL;
 	}
+	/* The config's zone decides days everywhere: storage, --yesterday, today. */
+	if (date_zone_apply(cli->config->timezone, &e)) {
+		cli_error("%s: %s", cli->config->path ? cli->config->path : "config", e.msg);
+		config_free(cli->config);
+		cli->config = NULL;
+		return NULL;
+	}
 	if (!cli->config->path)
 		cli_verbose(cli, "no config at '%s': using the built-in services",
 		            cli->config_path);
@@ -117,7 +114,39 @@ struct store *cli_open_store(struct cli *cli, bool create)
 	struct store *s;
 	struct err e;
 
+	if (!create)
+		return cli_open_store_ro(cli);
 	if (store_open(cli->db_path, create, 30000, &s, &e)) {
+		cli_error("%s", e.msg);
+		return NULL;
+	}
+	return s;
+}
+
+struct store *cli_open_store_ro(struct cli *cli)
+{
+	static const char system_db[] = "/var/lib/costs/costs.db";
+	struct store *s;
+	struct err e;
+	struct stat sb;
+
+	/*
+	 * A user without a database of their own reads the system one when
+	 * it is readable, and is told where it is when it is not.
+	 */
+	if (!cli->db_explicit && geteuid() != 0 && stat(cli->db_path, &sb) != 0 &&
+	    errno == ENOENT && stat(system_db, &sb) == 0) {
+		if (access(system_db, R_OK) != 0)
+			return cli_error("no database at '%s', and the system database '%s' is "
+			                 "not readable by you (%s): ask for read access, or "
+			                 "give --db FILE",
+			                 cli->db_path, system_db, strerror(errno)),
+			       NULL;
+		cli_verbose(cli, "no database at '%s': reading the system database '%s'",
+		            cli->db_path, system_db);
+		cli->db_path = system_db;
+	}
+	if (store_open_readonly(cli->db_path, 30000, &s, &e)) {
 		cli_error("%s", e.msg);
 		return NULL;
 	}
@@ -183,10 +212,11 @@ int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, cons
 		p->month_set = true;
 		return 0;
 	case CLI_OPT_YESTERDAY:
-		p->from = p->to = date_today() - 1;
+		/* Resolved by cli_period_finish, once the config's zone applies. */
 		p->yesterday = true;
 		return 0;
 	case CLI_OPT_BY:
+		p->by_set = true;
 		if (strcmp(arg, "day") == 0)
 			p->by_month = false;
 		else if (strcmp(arg, "month") == 0)
@@ -201,14 +231,35 @@ int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, cons
 		p->host = arg;
 		return 0;
 	case CLI_OPT_SOURCE:
+		if (strcmp(arg, "all") == 0) {
+			p->every_source = true;
+			p->source = NULL;
+			return 0;
+		}
 		if (strcmp(arg, "pcap") && strcmp(arg, "nft") && strcmp(arg, "iface") &&
 		    strcmp(arg, "import"))
-			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface or import)",
+			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface, import or all)",
 			                 arg);
 		p->source = arg;
+		p->every_source = false;
 		return 0;
 	}
 	return 1;
+}
+
+int cli_period_finish(const struct cmd *cmd, struct cli_period *p)
+{
+	char a[11], b[11];
+	int kinds = p->yesterday + p->month_set + p->range_set;
+
+	if (kinds > 1)
+		return cli_usage(cmd, "give one of --yesterday, --month and --from/--to");
+	if (p->yesterday)
+		p->from = p->to = date_today() - 1;
+	if (p->range_set && p->from > p->to)
+		return cli_usage(cmd, "--from %s is after --to %s", date_format_day(p->from, a),
+		                 date_format_day(p->to, b));
+	return 0;
 }
 
 void cli_period_query(const struct cli_period *p, struct store_query *q)
@@ -220,6 +271,7 @@ void cli_period_query(const struct cli_period *p, struct store_query *q)
 	q->host = p->host;
 	q->source = p->source;
 	q->by_month = p->by_month;
+	q->best_source = !p->source && !p->every_source;
 }
 
 int cli_parse_format(const struct cmd *cmd, const char *arg, enum cli_format *out)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,76 @@ static const char *default_share_dir(char *buf, size_t len, const char *name, co
 	return buf;
 }
 
+/*
+ * Moves the global options found among a command's arguments (before a
+ * "--") to the front, so `costs report --db x.db` means what
+ * `costs --db x.db report` means.  No command has options of these names.
+ * Returns the new index of the command in argv.
+ */
+static int hoist_global_options(int argc, char **argv, int cmd_index)
+{
+	static const char *const with_value[] = {"--db", "--config", "--providers"};
+	static const char *const flags[] = {"--quiet", "--verbose", "-q", "-v"};
+	char **moved = calloc((size_t)argc, sizeof(*moved));
+	char **rest = calloc((size_t)argc, sizeof(*rest));
+	int nm = 0, nr = 0, i;
+
+	if (!moved || !rest) {
+		free(moved);
+		free(rest);
+		return cmd_index;
+	}
+	for (i = cmd_index + 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool taken = false;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		for (size_t k = 0; k < sizeof(with_value) / sizeof(*with_value) && !taken; k++) {
+			size_t n = strlen(with_value[k]);
+			if (strncmp(a, with_value[k], n) == 0 && a[n] == '=') {
+				moved[nm++] = argv[i];
+				taken = true;
+			} else if (strcmp(a, with_value[k]) == 0 && i + 1 < argc) {
+				moved[nm++] = argv[i];
+				moved[nm++] = argv[++i];
+				taken = true;
+			}
+		}
+		for (size_t k = 0; k < sizeof(flags) / sizeof(*flags) && !taken; k++)
+			if (strcmp(a, flags[k]) == 0) {
+				moved[nm++] = argv[i];
+				taken = true;
+			}
+		if (!taken)
+			rest[nr++] = argv[i];
+	}
+	for (; i < argc; i++)
+		rest[nr++] = argv[i];
+	if (nm) {
+		char *cmd = argv[cmd_index];
+		int j = cmd_index;
+		for (int k = 0; k < nm; k++)
+			argv[j++] = moved[k];
+		argv[j++] = cmd;
+		for (int k = 0; k < nr; k++)
+			argv[j++] = rest[k];
+		cmd_index += nm;
+	}
+	free(moved);
+	free(rest);
+	return cmd_index;
+}
+
+/* Whether a command's arguments ask only for its help. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -98,15 +169,29 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	cli.db_path = getenv("COSTS_DB");
+	cli.db_explicit = cli.db_path && *cli.db_path;
 	if ((env = getenv("COSTS_CONFIG")) && *env) {
 		cli.config_path = env;
 		cli.config_explicit = true;
 	}
 	cli.providers_dir = getenv("COSTS_PROVIDERS");
+	/* The command is the first argument that is neither an option nor a value. */
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] != '-') {
+			hoist_global_options(argc, argv, i);
+			break;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--config") == 0 ||
+		    strcmp(argv[i], "--providers") == 0)
+			i++;
+	}
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			cli.db_path = optarg;
+			cli.db_explicit = true;
 			break;
 		case 'c':
 			cli.config_path = optarg;
@@ -163,6 +248,14 @@ int main(int argc, char **argv)
 		char **cargv = argv + optind;
 		optind = 0;
 		opterr = 0;
+		/*
+		 * The config, and with it the time zone that decides days, is
+		 * applied once, before the command runs (the provider tables do
+		 * not depend on it; a command's --help needs nothing).
+		 */
+		if (strcmp((*c)->name, "providers") != 0 && !wants_help(cargc, cargv) &&
+		    !cli_config(&cli))
+			return 1;
 		status = (*c)->exec(&cli, cargc, cargv);
 		config_free(cli.config);
 		return cli_finish(status);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util/date.h"
 #include "util/num.h"
 
 const char *const config_builtin_services[5] = {"mcp", "websocket", "https", "http", "other"};
@@ -400,10 +401,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 			free(p->c->host);
 			p->c->host = xstrdup(value);
 		} else if (strcmp(key, "timezone") == 0) {
-			if (!*value || strstr(value, "..") || value[0] == '/')
-				return fail(p,
-				            "bad timezone '%s' (an IANA name like Europe/Berlin)",
-				            value);
+			struct err ze;
+			if (date_zone_check(value, &ze))
+				return fail(p, "%s", ze.msg);
 			free(p->c->timezone);
 			p->c->timezone = xstrdup(value);
 		} else if (strcmp(key, "sample_gap") == 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/csvio.h"
+#include "util/date.h"
 #include "util/num.h"
 #include "report/table.h"
 
@@ -38,14 +39,24 @@ int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool mo
 	return 0;
 }
 
-int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool monthly,
+                       const struct report_notes *notes)
 {
 	json_t *doc = json_object(), *arr = json_array(), *tot = json_object();
+	json_t *jn = json_array();
 	uint64_t te = 0, ti = 0;
 	int rc = -1;
 
-	if (!doc || !arr || !tot)
+	if (!doc || !arr || !tot || !jn)
 		goto out;
+	for (size_t i = 0; notes && i < notes->n; i++) {
+		char d[11];
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "day",
+		                      date_format_day(notes->v[i].day, d), "host", notes->v[i].host,
+		                      "source", notes->v[i].source, "note", notes->v[i].text);
+		if (!o || json_array_append_new(jn, o))
+			goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_pack(
 		    "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", monthly ? "month" : "day",
@@ -62,7 +73,8 @@ int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool m
 	if (json_object_set_new(tot, "egress_bytes", json_integer((json_int_t)te)) ||
 	    json_object_set_new(tot, "ingress_bytes", json_integer((json_int_t)ti)) ||
 	    json_object_set_new(doc, "period", json_string(monthly ? "month" : "day")) ||
-	    json_object_set(doc, "rows", arr) || json_object_set(doc, "total", tot))
+	    json_object_set(doc, "rows", arr) || json_object_set(doc, "total", tot) ||
+	    json_object_set(doc, "notes", jn))
 		goto out;
 	if (json_dumpf(doc, f, JSON_INDENT(2)) == 0 && fputc('\n', f) != EOF)
 		rc = 0;
@@ -70,6 +82,7 @@ out:
 	json_decref(doc);
 	json_decref(arr);
 	json_decref(tot);
+	json_decref(jn);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "report/notes.h"
 #include "store/store.h"
 
 /* Column headers of the CSV contracts (DESIGN §2). */
@@ -17,8 +18,12 @@ extern const char *const report_daily_header[8];
 /* Writes the header and one row per total; period column "day" or "month". */
 int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly);
 
-/* Writes a JSON document {"period": "day", "rows": [...], "total": {...}}. */
-int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool monthly);
+/*
+ * Writes a JSON document {"period": "day", "rows": [...], "total": {...},
+ * "notes": [{"day", "host", "source", "note"}...]}; notes may be NULL.
+ */
+int report_totals_json(FILE *f, const struct store_total *rows, size_t n, bool monthly,
+                       const struct report_notes *notes);
 
 /*
  * Writes a table with human units, a total line, and a note for periods whose

@@ -40,7 +40,7 @@ static const char *const stmt_sql[ST_COUNT] = {
                      "ON CONFLICT(host, day, service, direction, source) DO UPDATE SET "
                      "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
     [ST_DEL_IMPORT] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND service = ?3 "
-                      "AND source = 'import'",
+                      "AND source = ?4",
     [ST_ADD_COVERAGE] =
         "INSERT INTO coverage(host, day, source, seconds, packets, malformed, drops, "
         "resets, samples, gaps, gap_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -414,9 +414,9 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
 	return step_done(s, st, e, "cannot add daily total");
 }
 
-int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
-                     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
-                     uint64_t ingress_packets, struct err *e)
+int store_set_totals(struct store *s, const char *host, int32_t day, const char *service,
+                     const char *source, uint64_t egress_bytes, uint64_t ingress_bytes,
+                     uint64_t egress_packets, uint64_t ingress_packets, struct err *e)
 {
 	sqlite3_stmt *st = s->st[ST_DEL_IMPORT];
 	char d[11];
@@ -424,17 +424,18 @@ int store_set_import(struct store *s, const char *host, int32_t day, const char 
 	date_format_day(day, d);
 	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
-	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT)) {
+	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 4, source, -1, SQLITE_TRANSIENT)) {
 		sqlite3_reset(st);
 		return db_err(s, e, "cannot bind");
 	}
 	if (step_done(s, st, e, "cannot replace imported totals"))
 		return -1;
-	if (store_add_daily(s, host, day, service, STORE_EGRESS, STORE_SOURCE_IMPORT, egress_bytes,
+	if (store_add_daily(s, host, day, service, STORE_EGRESS, source, egress_bytes,
 	                    egress_packets, e))
 		return -1;
-	return store_add_daily(s, host, day, service, STORE_INGRESS, STORE_SOURCE_IMPORT,
-	                       ingress_bytes, ingress_packets, e);
+	return store_add_daily(s, host, day, service, STORE_INGRESS, source, ingress_bytes,
+	                       ingress_packets, e);
 }
 
 int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
@@ -756,4 +757,135 @@ int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : db_err(s, e, "cannot query days");
+}
+
+/*
+ * Opens path for reading with SQLite's own flags, or, when that fails
+ * because the write-ahead log's shared-memory file cannot be created (a
+ * read-only folder or mount) and no log is pending, as an immutable file.
+ */
+static int open_ro_handle(struct store *s, struct err *e)
+{
+	char wal[PATH_MAX + 8];
+	struct stat sb;
+	int version;
+
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+	        SQLITE_OK &&
+	    pragma_int(s, "PRAGMA user_version", &version, e) == 0)
+		return 0;
+	if (s->db && sqlite3_errcode(s->db) == SQLITE_NOTADB)
+		return err_set(e, "'%s' is not a costs database (not an SQLite file, or corrupt)",
+		               s->path);
+	snprintf(wal, sizeof(wal), "%s-wal", s->path);
+	if (stat(wal, &sb) == 0 && sb.st_size > 0)
+		return err_set(e,
+		               "cannot read database '%s': its write-ahead log is pending and "
+		               "the folder is not writable by you (%s)",
+		               s->path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_close(s->db);
+	s->db = NULL;
+	char *uri = sqlite3_mprintf("file:%s?immutable=1", s->path);
+	char *q = uri;
+	/* Escape what a URI path cannot hold as it is. */
+	if (uri && strpbrk(s->path, "?#%")) {
+		sqlite3_str *b = sqlite3_str_new(NULL);
+		sqlite3_str_appendall(b, "file:");
+		for (const char *c = s->path; *c; c++)
+			if (*c == '?' || *c == '#' || *c == '%')
+				sqlite3_str_appendf(b, "%%%02X", (unsigned char)*c);
+			else
+				sqlite3_str_appendchar(b, 1, *c);
+		sqlite3_str_appendall(b, "?immutable=1");
+		q = sqlite3_str_finish(b);
+		sqlite3_free(uri);
+		uri = q;
+	}
+	if (!uri)
+		return err_set(e, "out of memory");
+	int rc = sqlite3_open_v2(
+	    uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+	sqlite3_free(uri);
+	if (rc != SQLITE_OK)
+		return err_set(e, "cannot open database '%s': %s", s->path,
+		               s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	if (pragma_int(s, "PRAGMA user_version", &version, e)) {
+		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+			err_set(e, "'%s' is not a costs database (not an SQLite file, or corrupt)",
+			        s->path);
+		return -1;
+	}
+	return 0;
+}
+
+int store_open_readonly(const char *path, int busy_ms, struct store **out, struct err *e)
+{
+	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	struct store *s;
+	struct stat sb;
+	int version, appid;
+
+	if (!path || !*path)
+		return err_set(e, "empty database path");
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
+		return err_set(e,
+		               "no database at '%s' (nothing has been recorded yet: run "
+		               "'costs import', 'costs capture' or 'costs sample')",
+		               path);
+	}
+	if (!S_ISREG(sb.st_mode))
+		return err_set(e, "cannot open database '%s': not a regular file", path);
+	if (access(path, R_OK) != 0)
+		return err_set(e, "cannot read database '%s': %s", path, strerror(errno));
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return err_set(e, "out of memory");
+	}
+	if (open_ro_handle(s, e))
+		goto fail;
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, busy_ms);
+	s->busy_ms = busy_ms;
+	if (pragma_int(s, "PRAGMA user_version", &version, e) ||
+	    pragma_int(s, "PRAGMA application_id", &appid, e))
+		goto fail;
+	if (version > latest) {
+		err_set(e,
+		        "database '%s' has schema version %d, newer than this costs understands "
+		        "(%d): upgrade costs",
+		        path, version, latest);
+		goto fail;
+	}
+	if (appid != STORE_APPLICATION_ID) {
+		err_set(e, "'%s' is %s, not a costs database", path,
+		        version == 0 && appid == 0
+		            ? "empty or an SQLite database of another program"
+		            : "an SQLite database of another program");
+		goto fail;
+	}
+	if (version < latest && access(path, W_OK) == 0) {
+		/* An older schema is upgraded by whoever may write it. */
+		store_close(s);
+		return store_open(path, false, busy_ms, out, e);
+	}
+	if (version < latest) {
+		err_set(e,
+		        "database '%s' has schema version %d and needs an upgrade to %d: run a "
+		        "command that records (capture, sample or import) as its owner first",
+		        path, version, latest);
+		goto fail;
+	}
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK) {
+			db_err(s, e, "cannot prepare statement");
+			goto fail;
+		}
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
 }

@@ -38,6 +38,15 @@ enum store_dir {
  */
 int store_open(const char *path, bool create, int busy_ms, struct store **out, struct err *e);
 
+/*
+ * Opens an existing costs database for reading only: nothing is written to
+ * the file, its folder or the mount (a read-only mount, or a database the
+ * caller may read but not write, works).  A database of an older schema is
+ * refused with a message saying a recording command upgrades it.  Returns 0
+ * or -1 with a message; functions that write fail on such a store.
+ */
+int store_open_readonly(const char *path, int busy_ms, struct store **out, struct err *e);
+
 /* Closes the store; NULL is a no-op.  Rolls back an open transaction. */
 void store_close(struct store *s);
 
@@ -64,12 +73,14 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
                     struct err *e);
 
 /*
- * Replaces the source "import" totals of (host, day, service) by the given
- * values, both directions, so importing the same rows again changes nothing.
+ * Replaces the totals of (host, day, service, source) by the given values,
+ * both directions, so importing the same rows again changes nothing.  The
+ * source stays what the rows say (an exported nft row stays nft), so the
+ * one-source-per-host-and-day rule still holds after a move between hosts.
  */
-int store_set_import(struct store *s, const char *host, int32_t day, const char *service,
-                     uint64_t egress_bytes, uint64_t ingress_bytes, uint64_t egress_packets,
-                     uint64_t ingress_packets, struct err *e);
+int store_set_totals(struct store *s, const char *host, int32_t day, const char *service,
+                     const char *source, uint64_t egress_bytes, uint64_t ingress_bytes,
+                     uint64_t egress_packets, uint64_t ingress_packets, struct err *e);
 
 /* Coverage of one (host, day, source); store_add_coverage adds field by field. */
 struct store_coverage {

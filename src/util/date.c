@@ -4,9 +4,15 @@
  */
 #include "util/date.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int32_t date_from_civil(int y, int m, int d)
 {
@@ -132,4 +138,49 @@ int32_t date_today(void)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	return date_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int date_zone_check(const char *name, struct err *e)
+{
+	const char *dir = getenv("TZDIR");
+	char path[4096], magic[4];
+	struct stat sb;
+	int fd;
+
+	if (!name || !*name || name[0] == '/' || name[0] == '.' || strstr(name, "..") ||
+	    strlen(name) > 255)
+		return err_set(e, "bad time zone '%s' (an IANA name like Europe/Berlin)",
+		               name ? name : "");
+	for (const char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && !strchr("/_-+", *c))
+			return err_set(e, "bad time zone '%s' (an IANA name like Europe/Berlin)",
+			               name);
+	if (strcmp(name, "UTC") == 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir == '/' ? dir : "/usr/share/zoneinfo",
+	         name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, "unknown time zone '%s' (no such zone in %s)", name,
+		               dir && *dir == '/' ? dir : "/usr/share/zoneinfo");
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || read(fd, magic, 4) != 4 ||
+	    memcmp(magic, "TZif", 4) != 0) {
+		close(fd);
+		return err_set(e,
+		               "unknown time zone '%s' (not a zone file; an IANA name like "
+		               "Europe/Berlin)",
+		               name);
+	}
+	close(fd);
+	return 0;
+}
+
+int date_zone_apply(const char *name, struct err *e)
+{
+	if (name && date_zone_check(name, e))
+		return -1;
+	if (setenv("TZ", name ? name : "UTC", 1) != 0)
+		return err_set(e, "cannot set the time zone: %s", strerror(errno));
+	tzset();
+	return 0;
 }

@@ -47,4 +47,20 @@ int32_t date_utc_day(time_t t);
  */
 int32_t date_today(void);
 
+/*
+ * Checks that name is a time zone the C library can load: an IANA name such
+ * as "Europe/Berlin" (or "UTC") naming a compiled zone file (TZif) under
+ * $TZDIR or /usr/share/zoneinfo.  Directories ("Europe"), other files
+ * ("zone.tab") and paths that leave the zone folder are refused.  Returns 0,
+ * or -1 with a message naming the zone.
+ */
+int date_zone_check(const char *name, struct err *e);
+
+/*
+ * Makes the process's local time the given zone (NULL: UTC) by setting TZ
+ * once, so that later conversions do not consult /etc/localtime.  Returns 0,
+ * or -1 with a message.
+ */
+int date_zone_apply(const char *name, struct err *e);
+
 #endif

@@ -71,11 +71,40 @@ run_costs import "$T/reexport.csv"
 run_costs export daily
 check_eq "round trip of quoted names" "$(cat "$T/reexport.csv")" "$(cat "$T/out")"
 
-# Rows naming the same host, day and service add up within one file.
+# Rows naming the same host, day, service and source add up within one
+# file; each keeps its source, and importing twice changes nothing.
 rm -f "$COSTS_DB"
-printf '%s\n2026-05-01,web1,https,pcap,10,1,1,1\n2026-05-01,web1,https,nft,5,1,1,1\n' "$H" >"$T/dup.csv"
+printf '%s\n2026-05-01,web1,https,pcap,10,1,1,1\n2026-05-01,web1,https,nft,5,1,1,1\n2026-05-01,web1,https,nft,4,1,1,1\n' "$H" >"$T/dup.csv"
 run_costs import "$T/dup.csv"
 run_costs import "$T/dup.csv"
+run_costs report --format csv --source all
+check_grep "^2026-05-01,web1,https,nft,9,2,2,2$" "$T/out" "same key rows add up once"
+check_grep "^2026-05-01,web1,https,pcap,10,1,1,1$" "$T/out" "another source kept apart"
 run_costs report --format csv
-check_grep "^2026-05-01,web1,https,import,15,2,2,2$" "$T/out" "same key rows add up once"
+check_eq "report: one source per host and day" "$(printf '%s\n2026-05-01,web1,https,nft,9,2,2,2' "$H")" "$(cat "$T/out")"
+
+# Moving data between hosts: export daily, import elsewhere.  Before the
+# fix every row became source import and was summed (nft + iface + pcap),
+# and the interface row became a billable service.
+rm -f "$COSTS_DB"
+cat >"$T/src.csv" <<CSV
+$H
+2026-05-01,web1,https,nft,8000000,10,1,1
+2026-05-01,web1,game,nft,150000,10,1,1
+2026-05-01,web1,eth0,iface,8160000,30,3,3
+2026-05-01,web1,https,pcap,7900000,10,1,1
+2026-05-02,web1,eth0,iface,1000,1,1,1
+CSV
+run_costs --db "$T/a.db" import "$T/src.csv"
+run_costs --db "$T/a.db" compare --month 2026-05 --provider render --plan pro --format csv
+check_rc 0 "compare on the source host"
+before=$(cut -d, -f6 "$T/out" | tail -1)
+run_costs --db "$T/a.db" export daily --source all --out "$T/moved.csv"
+run_costs --db "$T/b.db" import "$T/moved.csv"
+run_costs --db "$T/b.db" compare --month 2026-05 --provider render --plan pro --format csv
+after=$(cut -d, -f6 "$T/out" | tail -1)
+check_eq "compare egress before and after a move" "$before" "$after"
+check_eq "compare egress is nft's on day 1 and iface's on day 2" "8151000" "$after"
+run_costs --db "$T/b.db" report --format csv --month 2026-05
+check_eq "report after a move" "$(printf '%s\n2026-05-01,web1,game,nft,150000,10,1,1\n2026-05-01,web1,https,nft,8000000,10,1,1\n2026-05-02,web1,eth0,iface,1000,1,1,1' "$H")" "$(cat "$T/out")"
 finish

@@ -37,7 +37,7 @@ sqlite3 "$COSTS_DB" "INSERT INTO coverage(host, day, source, seconds, packets, d
 	VALUES ('spacemolt-1', '2026-05-02', 'pcap', 3600, 100, 5, 0, 0, 0),
 	       ('spacemolt-1', '2026-05-03', 'nft', 86400, 0, 0, 1, 2, 7200),
 	       ('spacemolt-1', '2026-05-04', 'pcap', 86400, 100, 0, 0, 0, 0)"
-run_costs report --from 2026-05-02 --to 2026-05-04 --service mcp
+run_costs report --from 2026-05-02 --to 2026-05-04 --service mcp --source all
 check_grep "^note: 2026-05-02 pcap on spacemolt-1: observed 1.0 of 24 h, 5 packets dropped by the kernel$" "$T/out" "partial capture day flagged"
 check_grep "^note: 2026-05-03 nft on spacemolt-1: 1 counter resets" "$T/out" "counter reset flagged"
 check_grep "2 gaps between samples (2.0 h)$" "$T/out" "sample gaps flagged"

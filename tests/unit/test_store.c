@@ -157,7 +157,9 @@ static void import_replaces_instead_of_adding(void **state)
 	(void)state;
 	assert_int_equal(store_open(path("imp.db"), true, 1000, &s, &e), 0);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(store_set_import(s, "h", 10, "https", 100, 20, 3, 2, &e), 0);
+		assert_int_equal(
+		    store_set_totals(s, "h", 10, "https", STORE_SOURCE_IMPORT, 100, 20, 3, 2, &e),
+		    0);
 	assert_int_equal(store_add_daily(s, "h", 10, "https", STORE_EGRESS, "pcap", 5, 1, &e), 0);
 	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
 	assert_int_equal(n, 2);
