@@ -13,7 +13,7 @@
 #include "util/num.h"
 #include "plot/plot.h"
 #include "pricing/pricing.h"
-#include "cli/projection.h"
+#include "projection/projection.h"
 
 extern const struct cmd cmd_plot;
 
@@ -192,10 +192,10 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 		return cli_usage(&cmd_plot, "--as-of is not in --month");
 	if (!cli_config(cli) || !(st = cli_open_store(cli, false)))
 		return 1;
-	rc = cli_project(cli, st, as_of, a->period.host, &p);
+	rc = projection_run(st, cli->config, as_of, a->period.host, &p, &e);
 	store_close(st);
 	if (rc)
-		return rc;
+		return cli_error("%s", e.msg);
 	rc = 1;
 	if (p.measured_days == 0 && p.fc.observed == 0) {
 		cli_error("no egress recorded up to %s: nothing to project from",
@@ -211,19 +211,18 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 		cli_error("out of memory");
 		goto out;
 	}
-	/* The band widens from the measured total as the forecast's sum does. */
-	double lo = p.fc.sum_p50 > 0 ? p.fc.sum_p10 / p.fc.sum_p50 : 1;
-	double hi = p.fc.sum_p50 > 0 ? p.fc.sum_p90 / p.fc.sum_p50 : 1;
 	for (size_t i = 0; i < n; i++) {
 		int32_t d = p.month_first + (int32_t)i;
-		double c = p.cum_p50[i];
+		double lo, mid, hi;
+		projection_band(&p, i, &lo, &mid, &hi);
 		days[i].day = d;
-		days[i].has_actual = d <= as_of;
-		days[i].actual = (uint64_t)llround(c);
+		/* A day without data is a gap in the measured line, not a zero. */
+		days[i].has_actual = d <= as_of && p.measured[i];
+		days[i].actual = (uint64_t)llround(mid);
 		days[i].has_forecast = d >= as_of;
-		days[i].p50 = (uint64_t)llround(c);
-		days[i].p10 = (uint64_t)llround(p.mtd + (c - p.mtd) * lo);
-		days[i].p90 = (uint64_t)llround(p.mtd + (c - p.mtd) * hi);
+		days[i].p50 = (uint64_t)llround(mid);
+		days[i].p10 = (uint64_t)llround(lo);
+		days[i].p90 = (uint64_t)llround(hi);
 	}
 	struct plot_project pp = {.as_of = as_of, .days = days, .n = n};
 	rc = plot_project(&a->po, &pp, log, &e);

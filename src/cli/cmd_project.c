@@ -10,10 +10,9 @@
 #include "cli/cli.h"
 #include "cli/select.h"
 #include "util/date.h"
-#include "cli/egress.h"
 #include "forecast/forecast.h"
 #include "pricing/pricing.h"
-#include "cli/projection.h"
+#include "projection/projection.h"
 #include "util/csvio.h"
 #include "util/num.h"
 #include "report/table.h"
@@ -107,7 +106,8 @@ static int backtest(struct cli *cli, struct store *st, const char *host)
 		if (mlast >= today || mlast > last)
 			continue;
 		days = malloc((size_t)(mlast - m + 1) * sizeof(*days));
-		if (!days || cli_daily_egress(cli, st, m, mlast, host, days)) {
+		if (!days || projection_daily_egress(st, cli->config, m, mlast, host, days, &e)) {
+			cli_error("%s", days ? e.msg : "out of memory");
 			free(days);
 			goto out;
 		}
@@ -122,8 +122,10 @@ static int backtest(struct cli *cli, struct store *st, const char *host)
 		for (int k = 0; k < 3; k++) {
 			struct projection p;
 			char c[7][32];
-			if (cli_project(cli, st, m + at[k] - 1, host, &p))
+			if (projection_run(st, cli->config, m + at[k] - 1, host, &p, &e)) {
+				cli_error("%s", e.msg);
 				goto out;
+			}
 			double err = (p.p50 - truth) / truth;
 			bool in = p.p10 <= truth && truth <= p.p90;
 			runs[k]++;
@@ -404,16 +406,16 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 		store_close(st);
 		return rc;
 	}
-	rc = cli_project(cli, st, as_of, host, &p);
+	rc = projection_run(st, cli->config, as_of, host, &p, &e);
 	store_close(st);
 	if (rc)
-		return rc;
+		return cli_error("%s", e.msg);
 	if (p.measured_days == 0 && p.fc.observed == 0) {
 		projection_release(&p);
 		return cli_error("no egress recorded up to %s: nothing to project from",
 		                 date_format_day(as_of, (char[11]){0}));
 	}
-	if (p.fc.little_history)
+	if (projection_widened(&p))
 		cli_warn(cli, "only %zu days of history: the interval is widened", p.fc.observed);
 
 	sel.month = p.month_first;

@@ -1,0 +1,126 @@
+/*
+ * Month-to-date plus forecast for one month, from the store.  The one place
+ * that decides which measurements a projected bill is based on.
+ */
+#include "projection/projection.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/date.h"
+
+int projection_daily_egress(struct store *st, const struct config *cfg, int32_t from, int32_t to,
+                            const char *host, double *days, struct err *e)
+{
+	struct store_query q = {.from = from, .to = to, .host = host, .best_source = true};
+	struct store_total *rows = NULL;
+	size_t n = 0;
+
+	for (int32_t d = from; d <= to; d++)
+		days[d - from] = NAN;
+	if (store_totals(st, &q, &rows, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int32_t day;
+		if (date_parse_day(rows[i].period, &day, NULL) || day < from || day > to)
+			continue;
+		if (isnan(days[day - from]))
+			days[day - from] = 0; /* measured, even if nothing billable */
+		if (!cfg || config_service_billable(cfg, rows[i].service))
+			days[day - from] += (double)rows[i].egress_bytes;
+	}
+	store_totals_free(rows, n);
+	return 0;
+}
+
+void projection_release(struct projection *p)
+{
+	forecast_release(&p->fc);
+	free(p->cum_p50);
+	free(p->measured);
+	p->cum_p50 = NULL;
+	p->measured = NULL;
+}
+
+bool projection_widened(const struct projection *p)
+{
+	return p->fc.little_history && p->as_of < p->month_last;
+}
+
+void projection_band(const struct projection *p, size_t i, double *p10, double *p50, double *p90)
+{
+	double c = p->cum_p50[i];
+	double lo = p->fc.sum_p50 > 0 ? p->fc.sum_p10 / p->fc.sum_p50 : 1;
+	double hi = p->fc.sum_p50 > 0 ? p->fc.sum_p90 / p->fc.sum_p50 : 1;
+
+	*p50 = c;
+	*p10 = p->mtd + (c - p->mtd) * lo;
+	*p90 = p->mtd + (c - p->mtd) * hi;
+}
+
+int projection_run(struct store *st, const struct config *cfg, int32_t as_of, const char *host,
+                   struct projection *p, struct err *e)
+{
+	int32_t hist_first = as_of - (FORECAST_WINDOW - 1);
+	size_t n = (size_t)(as_of - hist_first + 1);
+	double *days = malloc(n * sizeof(*days));
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	p->as_of = as_of;
+	p->month_first = date_month_first(as_of);
+	p->month_last = p->month_first + date_days_in_month(as_of) - 1;
+	size_t ndays = (size_t)(p->month_last - p->month_first + 1);
+	p->cum_p50 = calloc(ndays, sizeof(double));
+	p->measured = calloc(ndays, sizeof(bool));
+	if (!days || !p->cum_p50 || !p->measured) {
+		err_set(e, "out of memory");
+		goto out;
+	}
+	if (projection_daily_egress(st, cfg, hist_first, as_of, host, days, e))
+		goto out;
+	/* Start the history at the first day with data, so that the days before
+	 * measuring began do not count as missing. */
+	size_t skip = 0;
+	while (skip < n && isnan(days[skip]))
+		skip++;
+	struct forecast_input in = {.values = days + skip,
+	                            .n = n - skip,
+	                            .first_day = hist_first + (int32_t)skip,
+	                            .horizon = (size_t)(p->month_last - as_of)};
+	if (forecast_run(&in, &p->fc, e))
+		goto out;
+	double cum = 0;
+	for (int32_t d = p->month_first; d <= p->month_last; d++) {
+		if (d <= as_of) {
+			double v = days[d - hist_first];
+			if (!isnan(v)) {
+				cum += v;
+				p->mtd += v;
+				p->measured_days++;
+				p->measured[d - p->month_first] = true;
+			}
+		} else {
+			cum += p->fc.daily[d - as_of - 1];
+		}
+		p->cum_p50[d - p->month_first] = cum;
+	}
+	p->p10 = p->mtd + p->fc.sum_p10;
+	p->p50 = p->mtd + p->fc.sum_p50;
+	p->p90 = p->mtd + p->fc.sum_p90;
+	/* Bytes are priced as 64-bit integers: refuse what cannot be one. */
+	if (!(p->p90 < 9.2e18)) {
+		err_set(e,
+		        "the projected egress for the month (%.3g bytes) is beyond what costs can "
+		        "price (2^63-1 bytes): check the imported totals",
+		        p->p90);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(days);
+	if (rc)
+		projection_release(p);
+	return rc;
+}
