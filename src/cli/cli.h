@@ -135,17 +135,29 @@ enum {
 		"source", required_argument, NULL, CLI_OPT_SOURCE                                  \
 	}
 
-#define CLI_PERIOD_HELP                                                                            \
+#define CLI_PERIOD_HELP_RANGE                                                                      \
 	"  --from DAY          first day (YYYY-MM-DD), inclusive\n"                                \
 	"  --to DAY            last day, inclusive\n"                                              \
 	"  --month YYYY-MM     one calendar month\n"                                               \
-	"  --yesterday         the day before today (local time)\n"                                \
-	"  --by day|month      one row per day (default) or per month\n"                           \
+	"  --yesterday         the day before today (in the config's time zone)\n"
+
+#define CLI_PERIOD_HELP_FILTER                                                                     \
 	"  --service NAME      only this service\n"                                                \
 	"  --host NAME         only this host\n"                                                   \
 	"  --source SRC        pcap, nft, iface, import, or all (every source, each its\n"         \
 	"                      own row); default: one source per host and day, the\n"              \
 	"                      best present (nft, else pcap, else import, else iface)\n"
+
+#define CLI_PERIOD_HELP                                                                            \
+	CLI_PERIOD_HELP_RANGE                                                                      \
+	"  --by day|month      one row per day (default) or per month\n" CLI_PERIOD_HELP_FILTER
+
+/* For commands whose kind fixes the rows (export daily, plot monthly): no --by. */
+#define CLI_PERIOD_HELP_NO_BY CLI_PERIOD_HELP_RANGE CLI_PERIOD_HELP_FILTER
+
+#define CLI_PERIOD_SYNOPSIS_NO_BY                                                                  \
+	"[--from DAY] [--to DAY] [--month YYYY-MM] [--yesterday] [--service NAME] [--host NAME] "  \
+	"[--source SRC|all]"
 
 void cli_period_init(struct cli_period *p);
 

@@ -737,9 +737,10 @@ out:
 
 const struct cmd cmd_compare = {
     .name = "compare",
-    .synopsis = "(--month YYYY-MM | --egress SIZE) [--provider NAME] [--plan NAME] "
-                "[--region NAME] [--need SPEC] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
-                "[--first-month] [--breakeven] [--invoice AMOUNT] [--format table|csv|json]",
+    .synopsis = "(--month YYYY-MM | --egress SIZE) [--host NAME] [--allow-empty] "
+                "[--provider NAME] [--plan NAME] [--region NAME] [--need SPEC] [--seats N] "
+                "[--hours H] [--currency CUR] [--rate CUR=X] [--vat PCT] [--first-month] "
+                "[--breakeven] [--invoice AMOUNT] [--format table|csv|json]",
     .summary = "a month's bill on every provider and plan, cheapest first",
     .help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
             "                      (billable services; per host one source: nft, else pcap,\n"

@@ -156,21 +156,20 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_export = {
     .name = "export",
-    .synopsis = "daily|monthly|compare|project [period options] [--out FILE]",
+    .synopsis = "daily|monthly " CLI_PERIOD_SYNOPSIS_NO_BY " [--out FILE] | "
+                "compare|project [that command's options] [--out FILE]",
     .summary = "write the CSV contracts (RFC 4180): totals, bills, projections",
     .help = "Kinds:\n"
             "  daily     day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
-            "            ingress_packets\n"
+            "            ingress_packets (one source per host and day unless --source)\n"
             "  monthly   the same with month (YYYY-MM) in the first column\n"
-            "  compare   'costs compare --format csv' with compare's options (--month,\n"
-            "            --egress, --provider, --plan, ...): provider,plan,region,month,\n"
-            "            currency,egress_bytes,included_bytes,billable_bytes,base,compute,\n"
-            "            egress,other,total\n"
-            "  project   'costs project --format csv' with project's options (--month,\n"
-            "            --as-of, --provider, --plan, ...): month,as_of,provider,plan,\n"
-            "            currency,egress_p10,egress_p50,egress_p90,total_p10,total_p50,\n"
-            "            total_p90,allowance_exhausted_on\n"
-            "\nOptions:\n" CLI_PERIOD_HELP
+            "  compare   what 'costs compare --format csv' prints, with compare's options:\n"
+            "            provider,plan,region,month,currency,egress_bytes,included_bytes,\n"
+            "            billable_bytes,base,compute,egress,other,total\n"
+            "  project   what 'costs project --format csv' prints, with project's options:\n"
+            "            month,as_of,provider,plan,currency,egress_p10,egress_p50,egress_p90,\n"
+            "            total_p10,total_p50,total_p90,allowance_exhausted_on\n"
+            "\nOptions of daily and monthly:\n" CLI_PERIOD_HELP_NO_BY
             "  --out FILE          write FILE (replaced atomically) instead of stdout\n",
     .exec = exec_export,
 };

@@ -442,6 +442,8 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 		                 kind);
 	if (optind < argc)
 		return cli_usage(&cmd_plot, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cli_period_finish(&cmd_plot, p)))
+		return rc;
 	if (!po->image)
 		return cli_usage(&cmd_plot, "missing --out FILE.png or FILE.svg");
 	if (plot_format_of(po->image, &fmt))
@@ -466,9 +468,10 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_plot = {
     .name = "plot",
-    .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg [period options] "
-                "[--allowance SIZE] [--provider NAME] [--plan NAME] [--as-of DAY] "
-                "[--egress SIZE] [--title TEXT] [--template FILE] [--size WxH]",
+    .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
+                " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
+                "[--as-of DAY] [--egress SIZE] [--currency CUR] [--rate CUR=X] [--title TEXT] "
+                "[--template FILE] [--size WxH]",
     .summary = "draw egress by day or month, bills by plan, or the month's projection",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
             "                      dashed line at its daily pace (the monthly allowance\n"
@@ -498,7 +501,7 @@ const struct cmd cmd_plot = {
             "  --title TEXT        the plot's title\n"
             "  --template FILE     a gnuplot template instead of KIND.gp from the reports\n"
             "                      folder (env COSTS_REPORTS, else the installed one)\n"
-            "  --size WxH          image size in pixels (default 1280x720)\n" CLI_PERIOD_HELP
-            "Needs gnuplot (Debian: gnuplot-nox).  --by does not apply.\n",
+            "  --size WxH          image size in pixels (default 1280x720)\n" CLI_PERIOD_HELP_NO_BY
+            "Needs gnuplot (Debian: gnuplot-nox).\n",
     .exec = exec_plot,
 };

@@ -460,7 +460,9 @@ out:
 
 const struct cmd cmd_project = {
     .name = "project",
-    .synopsis = "[--month YYYY-MM] [--as-of DAY] [--format table|csv|json] [--backtest]",
+    .synopsis = "[--month YYYY-MM] [--as-of DAY] [--host NAME] [--provider NAME] [--plan NAME] "
+                "[--region NAME] [--need SPEC] [--budget AMOUNT] [--format table|csv|json] "
+                "[--backtest]",
     .summary = "forecast the month's egress and bill from the days measured so far",
     .help = "  --month YYYY-MM     the month to project (default: the month of --as-of)\n"
             "  --as-of DAY         use data up to and including DAY (default: today, or the\n"

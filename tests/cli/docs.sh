@@ -18,6 +18,23 @@ for c in $cmds; do
 		esc=$(printf '%s' "$o" | sed 's/-/\\-/g')
 		if grep -qF -- "$esc" "$SRCDIR/doc/costs.1"; then pass; else fail "man page lacks $c $o"; fi
 	done
+	# The usage line names every option the help describes (report lacked
+	# --host and --source, project --provider, --plan and --budget).
+	usage=$(head -1 "$T/out")
+	for o in $(sed -n '2,$p' "$T/out" | grep -o -- '^  *--[a-z][a-z-]*' | tr -d ' ' | sort -u); do
+		[ "$o" = --help ] && continue
+		case "$usage" in
+		*"$o"*) pass ;;
+		*) fail "usage line of $c lacks $o" ;;
+		esac
+	done
+done
+
+# Options that do not apply are not offered: plot and export have a row per
+# day or month by their kind, so no --by.
+for c in plot export; do
+	"$COSTS" "$c" --help >"$T/out"
+	check_eq "$c --help does not offer --by" "0" "$(grep -c -- '--by' "$T/out")"
 done
 
 # The man page renders without warnings.
