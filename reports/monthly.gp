@@ -8,6 +8,7 @@
 #   OUTPUT        the image to write; FORMAT 'png' or 'svg'; WIDTH, HEIGHT
 #   TITLE, SUBTITLE
 #   UNIT, UNIT_BYTES   the axis unit, e.g. 'TB' and 1e12
+#   ZONE          the time zone days follow, e.g. 'Europe/Berlin' or 'UTC'
 #   ALLOWANCE     monthly included egress in bytes (0: none)
 #   ALLOWANCE_TEXT     its legend text
 #   ROWS, SERIES, FIRST_SERIES   months, services, first service column
@@ -40,7 +41,7 @@ set linetype cycle 8
 
 set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('egress (%s per month)', UNIT)
-set xlabel 'month'
+set xlabel 'month ('.ZONE.')'
 set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
 set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
 set grid ytics back ls 100

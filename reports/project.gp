@@ -9,6 +9,7 @@
 #   OUTPUT        the image to write; FORMAT 'png' or 'svg'; WIDTH, HEIGHT
 #   TITLE, SUBTITLE
 #   UNIT, UNIT_BYTES   the axis unit, e.g. 'TB' and 1e12
+#   ZONE          the time zone days follow, e.g. 'Europe/Berlin' or 'UTC'
 #   ALLOWANCE     monthly included egress in bytes (0: none); ALLOWANCE_TEXT
 #   MONTH, AS_OF, FIRST_DAY, LAST_DAY   'YYYY-MM' and 'YYYY-MM-DD'
 #   EXHAUSTED_ON  the day the p50 crosses the allowance, or ''
@@ -41,7 +42,7 @@ set linetype cycle 8
 set datafile missing '?'
 set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('cumulative egress (%s)', UNIT)
-set xlabel 'day (UTC)'
+set xlabel 'day ('.ZONE.')'
 set key outside bottom center horizontal Left reverse noautotitle samplen 2 width 1
 set style line 100 lc rgb '#dcdcdc' lw 1 dt solid
 set grid xtics ytics back ls 100, ls 100

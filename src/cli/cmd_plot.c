@@ -450,6 +450,7 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_plot, "bad --out '%s': the name must end in .png or .svg",
 		                 po->image);
 	po->templates_dir = cli->reports_dir;
+	po->zone = cli->config && cli->config->timezone ? cli->config->timezone : "UTC";
 
 	rc = k->run(cli, &a, &log);
 	if (rc == PLOT_NO_GNUPLOT) {

@@ -145,9 +145,11 @@ int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_mon
 	}
 	/* Largest series first; then the bytes, summed over hosts and sources. */
 	qsort(ss, ns, sizeof(*ss), cmp_series);
+	/* Columns: one per series, the smallest added up beyond the maximum. */
+	size_t ncol = ns > PLOT_MAX_SERIES ? PLOT_MAX_SERIES : ns;
 	size_t *rank = calloc(ns, sizeof(*rank));
-	bytes = calloc(np * ns, sizeof(*bytes));
-	t->series = calloc(ns, sizeof(*t->series));
+	bytes = calloc(np * ncol, sizeof(*bytes));
+	t->series = calloc(ncol, sizeof(*t->series));
 	if (!rank || !bytes || !t->series) {
 		free(rank);
 		goto oom;
@@ -163,7 +165,7 @@ int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_mon
 				break;
 		if (p == SIZE_MAX || j == ns)
 			continue; /* cannot happen: the span covers every row */
-		uint64_t *cell = &bytes[p * ns + j];
+		uint64_t *cell = &bytes[p * ncol + (j < ncol ? j : ncol - 1)];
 		if (!num_add_u64(*cell, rows[i].egress_bytes, cell)) {
 			free(rank);
 			err_set(e, "egress of %s on %s overflows", rows[i].service, rows[i].period);
@@ -171,11 +173,20 @@ int plot_table_from_totals(const struct store_total *rows, size_t n, bool by_mon
 		}
 	}
 	free(rank);
-	for (size_t j = 0; j < ns; j++) {
+	for (size_t j = 0; j < ncol; j++) {
+		if (j == ncol - 1 && ns > ncol) {
+			char name[64];
+			snprintf(name, sizeof(name), "%zu more services", ns - ncol + 1);
+			if (!(t->series[j] = strdup(name)))
+				goto oom;
+			break;
+		}
 		t->series[j] = ss[j].name;
 		ss[j].name = NULL;
 	}
-	t->nseries = ns;
+	for (size_t j = 0; j < ns; j++)
+		free(ss[j].name);
+	t->nseries = ncol;
 	t->bytes = bytes;
 	free(ss);
 	return 0;
@@ -383,6 +394,7 @@ static int plot_table_kind(const struct plot_opts *o, const struct plot_table *t
 		        t->periods[t->nperiods - 1], human(sum, a));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
+	var_str(&vs, "ZONE", o->zone ? o->zone : "UTC");
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);
 	if (!o->allowance)
 		var_str(&vs, "ALLOWANCE_TEXT", "");
@@ -586,6 +598,7 @@ int plot_project(const struct plot_opts *o, const struct plot_project *p, char *
 	        human(end_p50, a), human(end_p10, b), human(end_p90, c));
 	var_str(&vs, "UNIT", unit);
 	var_num(&vs, "UNIT_BYTES", unit_bytes);
+	var_str(&vs, "ZONE", o->zone ? o->zone : "UTC");
 	var_num(&vs, "ALLOWANCE", (double)o->allowance);
 	if (o->allowance)
 		var_fmt(&vs, "ALLOWANCE_TEXT", "allowance %s", human(o->allowance, a));

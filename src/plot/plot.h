@@ -127,12 +127,21 @@ struct plot_opts {
 	const char *title;         /* NULL: a default title for the kind */
 	uint64_t allowance;        /* included egress per month in bytes; 0: none */
 	int width, height;         /* pixels; 0: 1280 x 720 */
+	const char *zone;          /* the time zone days follow (axis labels); NULL: UTC */
 };
+
+/*
+ * At most this many series are drawn: the largest PLOT_MAX_SERIES - 1 and
+ * one series adding up the rest ("N more services"), so that no two
+ * services share a colour.
+ */
+#define PLOT_MAX_SERIES 8
 
 /*
  * Egress per period and series (service): the input of daily and monthly.
  * bytes is row-major, nperiods x nseries.  Series are ordered largest total
- * first, so the biggest service sits at the bottom of each stack.
+ * first, so the biggest service sits at the bottom of each stack; beyond
+ * PLOT_MAX_SERIES services the smallest are added up into the last series.
  */
 struct plot_table {
 	bool by_month;

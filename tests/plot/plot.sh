@@ -117,6 +117,24 @@ check_rc 2 "project allowance needs one plan"
 run_costs plot project --month 2026-05 --as-of 2026-06-02 --out "$T/p3.png"
 check_rc 2 "as-of outside the month"
 
+# Axis labels name the config's zone (they said UTC whatever the zone).
+printf '[costs]\ntimezone = America/Chicago\n' >"$T/chicago.conf"
+run_costs --config "$T/chicago.conf" plot daily --month 2026-05 --out "$T/zone.png"
+check_rc 0 "daily in the config's zone"
+check_grep "^ZONE = 'America/Chicago'" "$T/zone.gp" "the zone reaches the script"
+run_costs plot daily --month 2026-05 --out "$T/utc.png"
+check_grep "^ZONE = 'UTC'" "$T/utc.gp" "UTC without a zone"
+
+# Days without data are gaps in the measured line, not measured zeros.
+printf '%s\n' 'day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets' \
+	'2026-08-01,h,web,import,1000,0,1,0' '2026-08-02,h,web,import,1000,0,1,0' \
+	'2026-08-05,h,web,import,1000,0,1,0' >"$T/gaps.csv"
+run_costs --db "$T/gaps.db" import "$T/gaps.csv"
+run_costs --db "$T/gaps.db" plot project --as-of 2026-08-05 --allowance 1MB --out "$T/gaps.png"
+check_rc 0 "project with days without data"
+check_eq "measured days and gaps" "2026-08-02 2000|2026-08-03 ?|2026-08-04 ?|2026-08-05 3000" \
+	"$(awk '/^2026-08-0[2-5]/ {print $1, $2}' "$T/gaps.dat" | paste -sd'|')"
+
 run_costs plot daily --month 2026-05 --allowance 1.3TB --out "$T/daily.png"
 check_rc 0 "daily PNG"
 check_eq "daily PNG is a 1280x720 PNG" 1280x720 "$(png_size "$T/daily.png")"

@@ -198,6 +198,37 @@ static void monthly_table_has_every_month_from_first_to_last(void **state)
 	plot_table_release(&t);
 }
 
+/*
+ * Eleven services: the seven largest keep their own colour and the four
+ * smallest are drawn as one series, so no two series share a colour (the
+ * templates define eight).  The totals are kept.
+ */
+static void many_services_never_share_a_colour(void **state)
+{
+	static char names[11][8];
+	struct store_total many[11];
+	struct plot_table t;
+	struct err e;
+	uint64_t sum = 0;
+	(void)state;
+
+	for (int i = 0; i < 11; i++) {
+		snprintf(names[i], sizeof(names[i]), "s%02d", i);
+		many[i] = row("", "a", names[i], (uint64_t)(1000 - i));
+		strcpy(many[i].period, "2026-05-01");
+	}
+	assert_int_equal(plot_table_from_totals(many, 11, false, 1, 0, &t, &e), 0);
+	assert_int_equal(t.nseries, PLOT_MAX_SERIES);
+	assert_string_equal(t.series[0], "s00");
+	assert_string_equal(t.series[6], "s06");
+	assert_string_equal(t.series[7], "4 more services");
+	for (size_t j = 0; j < t.nseries; j++)
+		sum += t.bytes[j];
+	assert_int_equal(t.bytes[7], 993 + 992 + 991 + 990);
+	assert_int_equal(sum, 11000 - 55);
+	plot_table_release(&t);
+}
+
 static const struct plot_compare_row compare_rows[] = {
     {"hetzner", "AX42 \"dedicated\"", 44000000, 0, 0, 0, 44000000},
     {"fly.io", "shared-cpu `x`", 0, 12340000, 25500000, 1000000, 38840000},
@@ -454,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(files_sit_beside_the_image_with_absolute_paths),
 	    cmocka_unit_test(daily_table_fills_gaps_sums_hosts_and_puts_the_largest_first),
 	    cmocka_unit_test(monthly_table_has_every_month_from_first_to_last),
+	    cmocka_unit_test(many_services_never_share_a_colour),
 	    cmocka_unit_test(compare_layout_has_line_items_as_decimals),
 	    cmocka_unit_test(project_layout_marks_missing_values),
 	    cmocka_unit_test(compare_renders_with_gnuplot),
