@@ -39,7 +39,9 @@ set linetype 7 lc rgb '#F0E442' lw 1
 set linetype 8 lc rgb '#999999' lw 1
 set linetype cycle 8
 
-set datafile missing '?'
+# '?' marks a value that does not apply: read as undefined, it breaks a line
+# (a day without data is a gap in the measured line, not a zero).
+unset datafile missing
 set title TITLE."\n".SUBTITLE font ',15'
 set ylabel sprintf('cumulative egress (%s)', UNIT)
 set xlabel 'day ('.ZONE.')'
