@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/project.h"
 #include "util/outfile.h"
 #include "report/totals.h"
 
@@ -75,14 +76,39 @@ static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, cha
 	return rc;
 }
 
+/*
+ * export project: project's options and run, its CSV writer, into --out
+ * atomically (a failed run leaves an earlier file as it was).
+ */
+static int export_project(struct cli *cli, int argc, char **argv)
+{
+	struct cli_project_args a;
+	struct outfile of;
+	struct err e;
+	int rc = cli_project_parse(&cmd_export, argc - 1, argv + 1, &a);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (outfile_open(&of, a.out, &e))
+		return cli_error("%s", e.msg);
+	rc = cli_project_run(cli, &cmd_export, &a, of.f);
+	if (rc != 0 && rc != EXIT_BUDGET) {
+		outfile_abort(&of);
+		return rc;
+	}
+	if (outfile_commit(&of, &e))
+		return cli_error("%s", e.msg);
+	return rc;
+}
+
 static int exec_export(struct cli *cli, int argc, char **argv)
 {
-	extern const struct cmd cmd_compare, cmd_project;
+	extern const struct cmd cmd_compare;
 
 	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
 		return export_delegate(cli, &cmd_compare, argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "project") == 0)
-		return export_delegate(cli, &cmd_project, argc, argv);
+		return export_project(cli, argc, argv);
 	static const struct option opts[] = {
 	    CLI_PERIOD_LONGOPTS,
 	    {"out", required_argument, NULL, CLI_OPT_OUT},

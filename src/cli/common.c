@@ -135,16 +135,19 @@ struct store *cli_open_store_ro(struct cli *cli)
 	 * it is readable, and is told where it is when it is not.
 	 */
 	if (!cli->db_explicit && geteuid() != 0 && stat(cli->db_path, &sb) != 0 &&
-	    errno == ENOENT && stat(system_db, &sb) == 0) {
-		if (access(system_db, R_OK) != 0)
-			return cli_error("no database at '%s', and the system database '%s' is "
-			                 "not readable by you (%s): ask for read access, or "
-			                 "give --db FILE",
-			                 cli->db_path, system_db, strerror(errno)),
-			       NULL;
-		cli_verbose(cli, "no database at '%s': reading the system database '%s'",
-		            cli->db_path, system_db);
-		cli->db_path = system_db;
+	    errno == ENOENT) {
+		int found = stat(system_db, &sb) == 0 ? 0 : errno;
+		if (found == 0 && access(system_db, R_OK) == 0) {
+			cli_verbose(cli, "no database at '%s': reading the system database '%s'",
+			            cli->db_path, system_db);
+			cli->db_path = system_db;
+		} else if (found == 0 || found == EACCES) {
+			cli_error("no database at '%s', and the system database '%s' is not "
+			          "readable by you: ask for read access (its group), or give --db "
+			          "FILE",
+			          cli->db_path, system_db);
+			return NULL;
+		}
 	}
 	if (store_open_readonly(cli->db_path, 30000, &s, &e)) {
 		cli_error("%s", e.msg);

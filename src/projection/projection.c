@@ -124,3 +124,138 @@ out:
 		projection_release(p);
 	return rc;
 }
+
+static int cmp_bills(const void *a, const void *b)
+{
+	const struct projection_bill *x = a, *y = b;
+	int c = strcmp(x->bill[1].currency, y->bill[1].currency);
+	if (c)
+		return c;
+	if (x->bill[1].total != y->bill[1].total)
+		return x->bill[1].total < y->bill[1].total ? -1 : 1;
+	c = strcmp(x->plan->provider, y->plan->provider);
+	return c ? c : strcmp(x->plan->plan, y->plan->plan);
+}
+
+int projection_price(const struct projection *p, const struct pricing_plan *plans, size_t n,
+                     struct projection_bill *rows, struct err *e)
+{
+	const double q[3] = {p->p10, p->p50, p->p90};
+	struct err sub;
+
+	for (size_t i = 0; i < n; i++) {
+		rows[i].plan = &plans[i];
+		rows[i].exhausted_on = -1;
+		for (int k = 0; k < 3; k++)
+			if (pricing_bill(&plans[i], (uint64_t)llround(q[k]), &rows[i].bill[k],
+			                 &sub))
+				return err_set(e, "%s/%s: %s", plans[i].provider, plans[i].plan,
+				               sub.msg);
+		if (plans[i].unlimited || plans[i].included == 0)
+			continue;
+		for (int32_t d = p->month_first; d <= p->month_last; d++)
+			if (p->cum_p50[d - p->month_first] > (double)plans[i].included) {
+				rows[i].exhausted_on = d;
+				break;
+			}
+	}
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_bills);
+	return 0;
+}
+
+const int projection_backtest_days[PROJECTION_BACKTEST_DAYS] = {7, 14, 21};
+
+void projection_backtest_release(struct projection_backtest *b)
+{
+	free(b->trials);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The month's truth: its total, when every day of it was measured. */
+static int month_truth(struct store *st, const struct config *cfg, const char *host, int32_t m,
+                       double *truth, struct err *e)
+{
+	int32_t mlast = m + date_days_in_month(m) - 1;
+	double *days = malloc((size_t)(mlast - m + 1) * sizeof(*days));
+	size_t have = 0;
+
+	*truth = 0;
+	if (!days)
+		return err_set(e, "out of memory");
+	if (projection_daily_egress(st, cfg, m, mlast, host, days, e)) {
+		free(days);
+		return -1;
+	}
+	for (int32_t d = m; d <= mlast; d++)
+		if (!isnan(days[d - m])) {
+			*truth += days[d - m];
+			have++;
+		}
+	free(days);
+	if (have < (size_t)(mlast - m + 1))
+		*truth = 0;
+	return 0;
+}
+
+int projection_backtest(struct store *st, const struct config *cfg, const char *host, int32_t today,
+                        struct projection_backtest *out, struct err *e)
+{
+	int32_t first, last;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (store_day_range(st, &first, &last, e))
+		return -1;
+	if (first < 0)
+		return err_set(e, "no data in '%s' to backtest", store_path(st));
+	for (int32_t m = date_month_first(first); m <= last; m += date_days_in_month(m)) {
+		int32_t mlast = m + date_days_in_month(m) - 1;
+		double truth;
+		/* Only months that are over and fully measured have a truth to compare. */
+		if (mlast >= today || mlast > last)
+			continue;
+		if (month_truth(st, cfg, host, m, &truth, e))
+			goto fail;
+		if (truth <= 0)
+			continue;
+		for (int k = 0; k < PROJECTION_BACKTEST_DAYS; k++) {
+			struct projection p;
+			if (projection_run(st, cfg, m + projection_backtest_days[k] - 1, host, &p,
+			                   e))
+				goto fail;
+			if (out->n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				struct projection_trial *v = realloc(out->trials, nc * sizeof(*v));
+				if (!v) {
+					projection_release(&p);
+					err_set(e, "out of memory");
+					goto fail;
+				}
+				out->trials = v;
+				cap = nc;
+			}
+			struct projection_trial *t = &out->trials[out->n++];
+			t->month_first = m;
+			t->as_of = p.as_of;
+			t->truth = truth;
+			t->p10 = p.p10;
+			t->p50 = p.p50;
+			t->p90 = p.p90;
+			t->error = (p.p50 - truth) / truth;
+			t->inside = p.p10 <= truth && truth <= p.p90;
+			out->runs[k]++;
+			out->inside[k] += t->inside;
+			out->abserr[k] += fabs(t->error);
+			projection_release(&p);
+		}
+	}
+	if (out->runs[0] == 0) {
+		err_set(e, "no complete past month in '%s' to backtest", store_path(st));
+		goto fail;
+	}
+	return 0;
+fail:
+	projection_backtest_release(out);
+	return -1;
+}

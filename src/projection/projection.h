@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "forecast/forecast.h"
+#include "pricing/pricing.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -56,5 +57,49 @@ bool projection_widened(const struct projection *p);
  * forecast's sum does.
  */
 void projection_band(const struct projection *p, size_t i, double *p10, double *p50, double *p90);
+
+/* A plan's bills at the projected egress quantiles. */
+struct projection_bill {
+	const struct pricing_plan *plan;
+	struct pricing_bill bill[3]; /* p10, p50, p90 */
+	int32_t exhausted_on;        /* first day the p50 path passes the allowance, or -1 */
+};
+
+/*
+ * Prices the projection on every plan: bills never fall as egress grows, so
+ * the bill quantiles are the bills of the egress quantiles.  Fills rows[0 ..
+ * n-1] (pointing into plans), sorted by currency, then p50 total, provider
+ * and plan.  Returns 0, or -1 with a message naming the plan.
+ */
+int projection_price(const struct projection *p, const struct pricing_plan *plans, size_t n,
+                     struct projection_bill *rows, struct err *e);
+
+/* One month of a backtest: the forecast made on a day against the truth. */
+struct projection_trial {
+	int32_t month_first, as_of;
+	double truth, p10, p50, p90;
+	double error; /* (p50 - truth) / truth */
+	bool inside;  /* p10 <= truth <= p90 */
+};
+
+/* The days of the month a backtest projects from. */
+#define PROJECTION_BACKTEST_DAYS 3
+extern const int projection_backtest_days[PROJECTION_BACKTEST_DAYS];
+
+struct projection_backtest {
+	struct projection_trial *trials; /* by month, then day */
+	size_t n;
+	int runs[PROJECTION_BACKTEST_DAYS], inside[PROJECTION_BACKTEST_DAYS];
+	double abserr[PROJECTION_BACKTEST_DAYS]; /* sums of |error| */
+};
+
+/*
+ * Replays the projection over every complete, fully measured month before
+ * today, from days 7, 14 and 21.  No such month is an error.  Returns 0, or
+ * -1 with a message; release with projection_backtest_release.
+ */
+int projection_backtest(struct store *st, const struct config *cfg, const char *host, int32_t today,
+                        struct projection_backtest *out, struct err *e);
+void projection_backtest_release(struct projection_backtest *b);
 
 #endif

@@ -81,6 +81,15 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 		check_grep "no database at '$T/ro/none/costs/costs.db'" "$T/err" "own path named"
 	fi
 	if unshare -m true 2>/dev/null; then
+		# A readable system database is read by a user who has none.
+		RC=0
+		unshare -m sh -c 'mount -t tmpfs none /var/lib && mkdir -m 755 /var/lib/costs &&
+			cp "$1/costs.db" /var/lib/costs/costs.db && chmod 644 /var/lib/costs/costs.db &&
+			setpriv --reuid 65534 --regid 65534 --clear-groups env -u COSTS_DB \
+				HOME=/nonexistent XDG_DATA_HOME="$1/none" COSTS_CONFIG=/dev/null \
+				"$2" report --format csv' sh "$T/ro" "$COSTS" >"$T/out" 2>"$T/err" || RC=$?
+		check_rc 0 "a readable system database is read"
+		check_eq "rows of the system database" "8" "$(wc -l <"$T/out" | tr -d ' ')"
 		RC=0
 		unshare -m sh -c 'mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" &&
 			for c in "report --format csv" "export daily" "compare --month 2026-05 --format csv" \
