@@ -346,7 +346,63 @@ static const struct plot_kind kinds[] = {
     {NULL, NULL},
 };
 
-static int exec_plot(struct cli *cli, int argc, char **argv)
+/*
+ * Handles one option of plot's own.  Returns 0 when handled, 1 when opt is
+ * not one of them, or 2 after printing a usage error.
+ */
+static int plot_option(struct plot_args *a, int opt, const char *arg)
+{
+	struct plot_opts *po = &a->po;
+	struct err e;
+
+	switch (opt) {
+	case OPT_AS_OF:
+		if (date_parse_day(arg, &a->as_of, &e))
+			return cli_usage(&cmd_plot, "%s", e.msg);
+		return 0;
+	case OPT_EGRESS:
+		if (num_parse_size(arg, &a->egress, &e))
+			return cli_usage(&cmd_plot, "bad --egress: %s", e.msg);
+		a->egress_set = true;
+		return 0;
+	case OPT_CURRENCY:
+		if (!pricing_currency_known(arg))
+			return cli_usage(&cmd_plot, "unknown currency '%s'", arg);
+		a->currency = arg;
+		return 0;
+	case OPT_RATE:
+		if (pricing_rate_parse(arg, a->rate_cur, &a->rate, &e))
+			return cli_usage(&cmd_plot, "%s", e.msg);
+		return 0;
+	case CLI_OPT_OUT:
+		po->image = arg;
+		return 0;
+	case OPT_ALLOWANCE:
+		if (num_parse_size(arg, &po->allowance, &e))
+			return cli_usage(&cmd_plot, "bad --allowance: %s", e.msg);
+		return 0;
+	case OPT_TITLE:
+		po->title = arg;
+		return 0;
+	case OPT_TEMPLATE:
+		po->template_path = arg;
+		return 0;
+	case OPT_SIZE:
+		if (parse_size(arg, &po->width, &po->height))
+			return cli_usage(
+			    &cmd_plot, "bad --size '%s' (WIDTHxHEIGHT, 100 to 10000 pixels)", arg);
+		return 0;
+	case CLI_OPT_BY:
+		return cli_usage(&cmd_plot, "--by does not apply: the kind is daily or monthly");
+	}
+	int rc = cli_period_option(&cmd_plot, &a->period, opt, arg);
+	if (rc == 1 && opt != CLI_OPT_NEED)
+		rc = cli_select_option(&cmd_plot, &a->sel, opt, arg);
+	return rc;
+}
+
+/* Parses plot's arguments; *kind is the kind asked for.  Returns 0, 2, or -1 for --help. */
+static int plot_parse(int argc, char **argv, struct plot_args *a, const struct plot_kind **kind)
 {
 	static const struct option opts[] = {
 	    CLI_PERIOD_LONGOPTS,
@@ -363,68 +419,19 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct plot_args a = {0};
-	struct plot_opts *po = &a.po;
-	struct cli_period *p = &a.period;
-	const struct plot_kind *k;
 	enum plot_format fmt;
-	struct err e;
-	const char *kind;
-	char *log = NULL;
+	const char *name;
 	int opt, rc;
 
-	cli_period_init(p);
-	a.as_of = -1;
-	a.currency = "USD";
+	cli_period_init(&a->period);
+	a->as_of = -1;
+	a->currency = "USD";
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_AS_OF:
-			if (date_parse_day(optarg, &a.as_of, &e))
-				return cli_usage(&cmd_plot, "%s", e.msg);
-			continue;
-		case OPT_EGRESS:
-			if (num_parse_size(optarg, &a.egress, &e))
-				return cli_usage(&cmd_plot, "bad --egress: %s", e.msg);
-			a.egress_set = true;
-			continue;
-		case OPT_CURRENCY:
-			if (!pricing_currency_known(optarg))
-				return cli_usage(&cmd_plot, "unknown currency '%s'", optarg);
-			a.currency = optarg;
-			continue;
-		case OPT_RATE:
-			if (pricing_rate_parse(optarg, a.rate_cur, &a.rate, &e))
-				return cli_usage(&cmd_plot, "%s", e.msg);
-			continue;
-		case 'h':
+		if (opt == 'h') {
 			cli_print_help(&cmd_plot);
-			return 0;
-		case CLI_OPT_OUT:
-			po->image = optarg;
-			continue;
-		case OPT_ALLOWANCE:
-			if (num_parse_size(optarg, &po->allowance, &e))
-				return cli_usage(&cmd_plot, "bad --allowance: %s", e.msg);
-			continue;
-		case OPT_TITLE:
-			po->title = optarg;
-			continue;
-		case OPT_TEMPLATE:
-			po->template_path = optarg;
-			continue;
-		case OPT_SIZE:
-			if (parse_size(optarg, &po->width, &po->height))
-				return cli_usage(
-				    &cmd_plot,
-				    "bad --size '%s' (WIDTHxHEIGHT, 100 to 10000 pixels)", optarg);
-			continue;
-		case CLI_OPT_BY:
-			return cli_usage(&cmd_plot,
-			                 "--by does not apply: the kind is daily or monthly");
+			return -1;
 		}
-		rc = opt == '?' || opt == ':' ? 1 : cli_period_option(&cmd_plot, p, opt, optarg);
-		if (rc == 1 && opt != CLI_OPT_NEED)
-			rc = cli_select_option(&cmd_plot, &a.sel, opt, optarg);
+		rc = opt == '?' || opt == ':' ? 1 : plot_option(a, opt, optarg);
 		if (rc == 1)
 			return cli_bad_option(&cmd_plot, opt, argv[optind - 1]);
 		if (rc)
@@ -433,25 +440,37 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(&cmd_plot,
 		                 "missing the kind of plot (daily, monthly, compare or project)");
-	kind = argv[optind++];
-	for (k = kinds; k->name && strcmp(k->name, kind) != 0; k++)
+	name = argv[optind++];
+	for (*kind = kinds; (*kind)->name && strcmp((*kind)->name, name) != 0; (*kind)++)
 		;
-	if (!k->name)
+	if (!(*kind)->name)
 		return cli_usage(&cmd_plot,
 		                 "unknown kind of plot '%s' (daily, monthly, compare or project)",
-		                 kind);
+		                 name);
 	if (optind < argc)
 		return cli_usage(&cmd_plot, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_period_finish(&cmd_plot, p)))
+	if ((rc = cli_period_finish(&cmd_plot, &a->period)))
 		return rc;
-	if (!po->image)
+	if (!a->po.image)
 		return cli_usage(&cmd_plot, "missing --out FILE.png or FILE.svg");
-	if (plot_format_of(po->image, &fmt))
+	if (plot_format_of(a->po.image, &fmt))
 		return cli_usage(&cmd_plot, "bad --out '%s': the name must end in .png or .svg",
-		                 po->image);
+		                 a->po.image);
+	return 0;
+}
+
+static int exec_plot(struct cli *cli, int argc, char **argv)
+{
+	struct plot_args a = {0};
+	struct plot_opts *po = &a.po;
+	const struct plot_kind *k = NULL;
+	char *log = NULL;
+	int rc = plot_parse(argc, argv, &a, &k);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	po->templates_dir = cli->reports_dir;
 	po->zone = cli->config && cli->config->timezone ? cli->config->timezone : "UTC";
-
 	rc = k->run(cli, &a, &log);
 	if (rc == PLOT_NO_GNUPLOT) {
 		size_t stem = strlen(po->image) - 4;
