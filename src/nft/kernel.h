@@ -66,6 +66,19 @@ int nftc_apply(const char *definition, enum nftc_status *status, struct err *e);
  */
 int nftc_check_access(enum nftc_status *status, struct err *e);
 
+/*
+ * Replaces the table's generation counter by one holding the identity id
+ * (packets) and the identity it continues, parent (bytes), in one batch.
+ * Both must be below 2^63 (libnftables' JSON prints signed integers).
+ */
+int nftc_restamp(uint64_t id, uint64_t parent, enum nftc_status *status, struct err *e);
+
+/*
+ * A random identity for a generation counter, in [1, 2^62): from
+ * getrandom, else from the clock and the process id.
+ */
+uint64_t nftc_random_generation(void);
+
 /* Deletes the table; a missing table is NFTC_ERR_NO_TABLE. */
 int nftc_remove(enum nftc_status *status, struct err *e);
 
