@@ -22,7 +22,7 @@ costsn() {
 }
 stored() { # the stored nft egress bytes of web
 	srv "$COSTS" report --source nft --service web --format csv |
-		awk -F, 'NR > 1 { s += $5 } END { print s + 0 }'
+		awk -F, 'NR > 1 { s += $5 } END { printf "%.0f\n", s }'
 }
 traffic() { # N BYTES
 	cli /usr/bin/python3 "$PEERS" client-bulk 192.0.2.1 7000 "$1" "$2" || fail "client"
