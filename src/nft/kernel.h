@@ -42,7 +42,8 @@ int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e);
 /*
  * Parses libnftables JSON output into r: the table's handle and the
  * counters that belong to it, from one or more documents one after the
- * other (one per listing command).  Anything else is ignored.  Output
+ * other (one per listing command).  Anything else is ignored, and so are
+ * counters whose names are too long to be costs' own.  Output
  * without the table is an error.
  */
 int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct err *e);

@@ -16,6 +16,7 @@
 
 #include "util/date.h"
 #include "util/num.h"
+#include "config/config.h"
 #include "nft/ruleset.h"
 
 const char *nftc_event_name(enum nftc_event ev)
@@ -478,7 +479,10 @@ static int gen_series(struct run *r, const struct gen *g, struct nftc_delta *d,
 	return put_state(r, name, g->handle, c->packets);
 }
 
-/* Whether name is one of the counters costs makes for a service or a total. */
+/*
+ * Whether name is one of the counters costs makes for a service or a total:
+ * anything else in the table is someone else's and left alone.
+ */
 static bool nft_series_name(const char *name, const char **svc, enum store_dir *dir, bool *total)
 {
 	*total = false;
@@ -493,7 +497,8 @@ static bool nft_series_name(const char *name, const char **svc, enum store_dir *
 	} else {
 		return false;
 	}
-	return true;
+	/* Counters added by hand to the table may have any name. */
+	return *total || config_valid_service_name(*svc);
 }
 
 /* The nft counters of a table that has a generation counter. */
@@ -554,19 +559,10 @@ static int sample_nft(struct run *r, const struct nftc_reading *nft)
 		char state[160];
 		const char *svc;
 		enum store_dir dir;
-		bool total = false;
+		bool total;
 
-		if (strcmp(c->name, NFTC_TOTAL_EGRESS) == 0) {
-			svc = "total", dir = STORE_EGRESS, total = true;
-		} else if (strcmp(c->name, NFTC_TOTAL_INGRESS) == 0) {
-			svc = "total", dir = STORE_INGRESS, total = true;
-		} else if (strncmp(c->name, "egress_", 7) == 0) {
-			svc = c->name + 7, dir = STORE_EGRESS;
-		} else if (strncmp(c->name, "ingress_", 8) == 0) {
-			svc = c->name + 8, dir = STORE_INGRESS;
-		} else {
+		if (!nft_series_name(c->name, &svc, &dir, &total))
 			continue; /* not one of ours */
-		}
 		if (!(d = new_delta(r)))
 			return err_set(r->e, "out of memory");
 		snprintf(d->service, sizeof(d->service), "%s", svc);

@@ -223,7 +223,7 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	struct store *s = open_store("a.db");
 	struct nftc_counter c[] = {
 	    {"egress_web", 1000, 10}, {"ingress_web", 200, 5}, {"total_egress", 1500, 15},
-	    {"ingress_other", 0, 0},  {"unrelated", 9, 9},
+	    {"ingress_other", 0, 0},  {"unrelated", 9, 9},     {"egress_not a service", 9, 9},
 	};
 	struct nftc_iface ifs[] = {{"eth0", 1, 100, 1, 200, 2}};
 	struct nftc_sample_result res;
@@ -234,7 +234,7 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	(void)state;
 
 	/* First sample at 23:00: nft counted from zero, the interface a baseline. */
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 0), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 0), 3600, &res);
 	assert_int_equal(res.n, 4 + 2);
 	assert_false(res.gap);
 	nftc_sample_result_release(&res);
@@ -246,11 +246,11 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	/* 23:50 to 00:10: the delta is split 50/50 over the two days. */
 	c[0].bytes = 1000 + 800;
 	ifs[0].tx_bytes = 200 + 400;
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 50), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 50), 3600, &res);
 	nftc_sample_result_release(&res);
 	c[0].bytes = 1800 + 1000;
 	ifs[0].tx_bytes = 600 + 1000;
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 6, 1, 0, 10), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 6, 1, 0, 10), 3600, &res);
 	assert_false(res.gap);
 	nftc_sample_result_release(&res);
 	assert_int_equal(total(s, "web", "nft", d1, true), 1000 + 800 + 500);
@@ -260,14 +260,14 @@ static void samples_store_deltas_state_and_coverage(void **state)
 
 	/* A recreated table (new handle, smaller value) is counted from zero. */
 	c[0].bytes = 50;
-	take(s, c, 5, 8, ifs, 1, "b1", at(2026, 6, 1, 0, 15), 3600, &res);
+	take(s, c, 6, 8, ifs, 1, "b1", at(2026, 6, 1, 0, 15), 3600, &res);
 	assert_int_equal(res.d[0].event, NFTC_EV_RESET);
 	nftc_sample_result_release(&res);
 	assert_int_equal(total(s, "web", "nft", d2, true), 550);
 
 	/* Two hours later (a gap) after a reboot: from zero again, the gap recorded. */
 	c[0].bytes = 70;
-	take(s, c, 5, 1, ifs, 1, "b2", at(2026, 6, 1, 2, 15), 3600, &res);
+	take(s, c, 6, 1, ifs, 1, "b2", at(2026, 6, 1, 2, 15), 3600, &res);
 	assert_true(res.gap);
 	assert_int_equal(res.gap_seconds, 7200);
 	assert_int_equal(res.d[0].event, NFTC_EV_REBOOT);
