@@ -183,9 +183,10 @@ const struct cmd cmd_nft = {
     .synopsis = "apply|show|remove [--boot-id-file FILE]",
     .summary = "install, print or remove the nftables counters (table inet costs)",
     .help = "  apply               sample the current counters, then replace the table\n"
-            "                      inet costs atomically with one built from the config\n"
+            "                      inet costs atomically with one built from the config;\n"
+            "                      a sample that cannot be stored leaves the old table\n"
             "  show                print the ruleset apply would load; changes nothing\n"
-            "  remove              sample the counters, then delete the table\n"
+            "  remove              sample the counters, then delete the table (always)\n"
             "  --boot-id-file FILE as for 'costs sample' (the sample apply and remove take)\n"
             "Match terms nftables cannot express (sni, host, path, detect) are named with\n"
             "their config line on stderr; the rest of the config still applies.\n",

@@ -244,6 +244,6 @@ const struct cmd cmd_sample = {
             "                      diagnostic: wait SECS seconds holding the write lock after\n"
             "                      reading the counters, before committing\n"
             "With -v the deltas are printed as with --dry-run, and counters taken from\n"
-            "zero (reboot, reload) are named.\n",
+            "zero (reboot, reset) or restored from a saved ruleset are named.\n",
     .exec = exec_sample,
 };
