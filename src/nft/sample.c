@@ -1,9 +1,12 @@
 /*
  * Counter deltas into daily totals.  Each series (a service or interface in
  * one direction) keeps two counter states in the store, bytes and packets,
- * named "nft/COUNTER/bytes" or "iface/NAME/tx_bytes" and so on.  A series is
- * taken from zero when either of its counters shows a reboot or a reset, so
- * bytes and packets stay consistent.  It reads no kernel state itself.
+ * named "iface/NAME/tx_bytes", "nftgen/ID/COUNTER/bytes" (per identity of a
+ * table with a generation counter) or "nft/COUNTER/bytes" (a table without)
+ * and so on.  A series is taken from zero when either of its counters shows
+ * a reboot or a reset, so bytes and packets stay consistent.  It reads and
+ * writes no kernel state itself: it says when the generation counter must
+ * be renewed.
  */
 #include "nft/sample.h"
 
@@ -314,7 +317,6 @@ struct gen {
 	uint64_t parent;  /* the identity current continues (its counter's bytes) */
 	int64_t since_us; /* start of the interval, for GEN_NEW and GEN_RESET */
 	bool reboot;      /* the last nft sample was on another boot */
-	bool first;       /* no nft sample was ever stored with a generation */
 	uint64_t handle;  /* the table's handle */
 };
 
@@ -346,7 +348,6 @@ static int gen_decide(struct run *r, const struct nftc_reading *nft, const struc
 	g->handle = nft->handle;
 	if (get_state(r, "nftgen/last", &last, &found_last))
 		return -1;
-	g->first = !found_last;
 	g->reboot = found_last && strcmp(last.boot_id, o->boot_id) != 0;
 	g->since_us = o->now_us;
 	if (found_last) {
