@@ -147,6 +147,40 @@ traffic 1 5000
 costsn sample "${B[@]}"
 check_true "a save after a reset restored"
 
+# Two samples at once after a restore (of a save taken just after a
+# sample): A renews the generation counter and waits holding the write
+# lock; B reads after A committed.
+srv nft list ruleset >"$T/saved4.nft"
+restore "$T/saved4.nft"
+traffic 1 30000
+"${SRV[@]}" "$COSTS" sample "${B[@]}" --pause-before-commit 2 >"$T/a.out" 2>"$T/a.err" &
+APID=$!
+for i in $(seq 50); do grep -q pausing "$T/a.err" && break; sleep 0.1; done
+traffic 1 15000
+"${SRV[@]}" "$COSTS" sample "${B[@]}" >"$T/b.out" 2>"$T/b.err" &
+BPID=$!
+ARC=0; wait "$APID" || ARC=$?
+BRC=0; wait "$BPID" || BRC=$?
+check_eq "concurrent sample A after a restore" 0 "$ARC"
+check_eq "concurrent sample B after a restore" 0 "$BRC"
+check_true "two samples at once after a restore"
+
+# A sample killed after it renewed the generation counter, before it
+# committed: the next sample finds the old identity through the parent.
+srv nft list ruleset >"$T/saved5.nft"
+restore "$T/saved5.nft"
+traffic 1 25000
+"${SRV[@]}" "$COSTS" sample "${B[@]}" --pause-before-commit 60 >"$T/k.out" 2>"$T/k.err" &
+KPID=$!
+for i in $(seq 50); do grep -q pausing "$T/k.err" && break; sleep 0.1; done
+check_grep pausing "$T/k.err" "sample to kill paused"
+kill -KILL "$KPID"
+wait "$KPID" 2>/dev/null
+traffic 1 5000
+costsn sample "${B[@]}"
+check_rc 0 "sample after the killed one"
+check_true "a sample killed after renewing the generation"
+
 # A reload (costs nft apply) still loses nothing.
 traffic 1 20000
 costsn nft apply "${B[@]}"
