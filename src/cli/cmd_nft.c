@@ -47,22 +47,23 @@ static void report_skips(struct cli *cli, const struct nftc_ruleset *r)
 	}
 }
 
-static int build(struct cli *cli, struct nftc_ruleset **r)
+static int build(struct cli *cli, uint64_t generation, struct nftc_ruleset **r)
 {
 	struct err e;
 
 	if (!cli_config(cli))
 		return 1;
-	if (nftc_ruleset_build(cli->config, cgroup2_root(), r, &e))
+	if (nftc_ruleset_build(cli->config, cgroup2_root(), generation, r, &e))
 		return cli_error("%s", e.msg);
 	report_skips(cli, *r);
 	return 0;
 }
 
 /*
- * Samples under the write lock, then runs change (apply or remove).  The
- * sample commits even when the change fails: it describes the table that is
- * still there.
+ * Samples under the write lock and commits, then runs the change (apply or
+ * remove).  apply changes nothing when the sample cannot be stored (a full
+ * disk): replacing the table then would lose what it counted since the last
+ * sample.  remove always removes, and reports a sample it could not store.
  */
 static int sample_then(struct cli *cli, const char *boot_id_file, const char *definition)
 {
@@ -71,37 +72,55 @@ static int sample_then(struct cli *cli, const char *boot_id_file, const char *de
 	enum nftc_status status;
 	struct store *st;
 	struct err e, ce;
+	bool lost = false;
 	int changed;
 
 	if (cli_nft_set_timezone(cli->config))
 		return 1;
 	/* Permission and availability are checked before the store is touched. */
-	if (nftc_read(&rd, &status, &e) && status != NFTC_ERR_NO_TABLE)
+	if (nftc_read(&rd, &status, &e) && status != NFTC_ERR_NO_TABLE &&
+	    (definition || status == NFTC_ERR_PERM || status == NFTC_ERR_UNAVAILABLE))
 		return cli_error("%s%s", e.msg, cli_nft_hint(status));
 	nftc_reading_release(&rd);
-	if (!(st = cli_open_store(cli, true)))
-		return 1;
-	if (store_begin(st, &e)) {
+	if (!(st = cli_open_store(cli, true))) {
+		if (definition)
+			return 1;
+		lost = true;
+	} else if (store_begin(st, &e)) {
 		store_close(st);
-		return cli_error("%s", e.msg);
+		if (definition)
+			return cli_error("%s; the table 'inet costs' was left as it was", e.msg);
+		cli_error("%s", e.msg);
+		lost = true;
+	} else if (cli_nft_sample(cli, st, boot_id_file, false, false, &res)) {
+		store_close(st); /* rolls back */
+		if (definition)
+			return cli_error("the table 'inet costs' was left as it was");
+		lost = true;
+	} else {
+		nftc_sample_result_release(&res);
+		if (store_commit(st, &e)) {
+			store_close(st);
+			if (definition)
+				return cli_error("%s; the table 'inet costs' was left as it was, "
+				                 "with its counters",
+				                 e.msg);
+			cli_error("%s", e.msg);
+			lost = true;
+		} else {
+			store_close(st);
+		}
 	}
-	if (cli_nft_sample(cli, st, boot_id_file, false, &res)) {
-		store_close(st);
-		return 1;
-	}
-	nftc_sample_result_release(&res);
 	changed = definition ? nftc_apply(definition, &status, &ce) : nftc_remove(&status, &ce);
-	if (store_commit(st, &e)) {
-		store_close(st);
-		return cli_error("%s", e.msg);
-	}
-	store_close(st);
 	if (changed && !definition && status == NFTC_ERR_NO_TABLE) {
 		cli_warn(cli, "the table 'inet costs' does not exist: nothing to remove");
-		return 0;
+		return lost ? 1 : 0;
 	}
 	if (changed)
 		return cli_error("%s%s", ce.msg, cli_nft_hint(status));
+	if (lost)
+		return cli_error("removed the table 'inet costs'; what it counted since the last "
+		                 "sample was not stored");
 	return 0;
 }
 
@@ -134,14 +153,15 @@ static int exec_nft(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(&cmd_nft, "unexpected argument '%s'", argv[optind]);
 	if (strcmp(sub, "show") == 0) {
-		if ((rc = build(cli, &r)))
+		if ((rc = build(cli, 0, &r)))
 			return rc;
 		fputs(r->text, stdout);
 		nftc_ruleset_free(r);
 		return 0;
 	}
 	if (strcmp(sub, "apply") == 0) {
-		if ((rc = build(cli, &r)))
+		/* A new table generation: an identity no saved ruleset carries. */
+		if ((rc = build(cli, nftc_random_generation(), &r)))
 			return rc;
 		rc = sample_then(cli, boot_id_file, r->text);
 		if (rc == 0)
@@ -163,9 +183,10 @@ const struct cmd cmd_nft = {
     .synopsis = "apply|show|remove [--boot-id-file FILE]",
     .summary = "install, print or remove the nftables counters (table inet costs)",
     .help = "  apply               sample the current counters, then replace the table\n"
-            "                      inet costs atomically with one built from the config\n"
+            "                      inet costs atomically with one built from the config;\n"
+            "                      a sample that cannot be stored leaves the old table\n"
             "  show                print the ruleset apply would load; changes nothing\n"
-            "  remove              sample the counters, then delete the table\n"
+            "  remove              sample the counters, then delete the table (always)\n"
             "  --boot-id-file FILE as for 'costs sample' (the sample apply and remove take)\n"
             "Match terms nftables cannot express (sni, host, path, detect) are named with\n"
             "their config line on stderr; the rest of the config still applies.\n",

@@ -71,7 +71,7 @@ static void print_deltas(const struct nftc_sample_result *res)
 }
 
 int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file, bool require_table,
-                   struct nftc_sample_result *res)
+                   bool dry_run, struct nftc_sample_result *res)
 {
 	const struct config *c = cli->config;
 	struct nftc_sample_env env = {
@@ -80,6 +80,7 @@ int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file, 
 	    .host = cli_host(cli),
 	    .gap = c->sample_gap,
 	    .require_table = require_table,
+	    .dry_run = dry_run,
 	};
 	enum nftc_status status;
 	struct err e;
@@ -97,6 +98,12 @@ int cli_nft_sample(struct cli *cli, struct store *st, const char *boot_id_file, 
 			cli_verbose(cli, "%s counter %s %s counted from zero (%s)", d->source,
 			            d->service, d->dir == STORE_EGRESS ? "egress" : "ingress",
 			            nftc_event_name(d->event));
+		else if (d->event == NFTC_EV_RESTORE)
+			cli_verbose(cli,
+			            "%s counter %s %s restored from a saved ruleset: only what it "
+			            "counted beyond the stored value is added",
+			            d->source, d->service,
+			            d->dir == STORE_EGRESS ? "egress" : "ingress");
 	}
 	return 0;
 }
@@ -201,7 +208,7 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 		remove_scratch();
 		return cli_error("%s", e.msg);
 	}
-	if (cli_nft_sample(cli, st, boot_id_file, true, &res)) {
+	if (cli_nft_sample(cli, st, boot_id_file, true, dry_run, &res)) {
 		store_close(st); /* rolls back */
 		remove_scratch();
 		return 1;
@@ -237,6 +244,6 @@ const struct cmd cmd_sample = {
             "                      diagnostic: wait SECS seconds holding the write lock after\n"
             "                      reading the counters, before committing\n"
             "With -v the deltas are printed as with --dry-run, and counters taken from\n"
-            "zero (reboot, reload) are named.\n",
+            "zero (reboot, reset) or restored from a saved ruleset are named.\n",
     .exec = exec_sample,
 };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 static int parse_line(char *line, struct nftc_iface *f, unsigned lineno, struct err *e)
 {
@@ -93,6 +94,17 @@ int nftc_iface_parse(const char *text, struct nftc_iface **out, size_t *n, struc
 	*out = arr;
 	*n = cnt;
 	return 0;
+}
+
+bool nftc_iface_counters_32bit(void)
+{
+	struct utsname u;
+
+	if (uname(&u) != 0)
+		return false;
+	/* x86_64, aarch64, ppc64le, riscv64, mips64, sparc64, loongarch64, s390x, alpha. */
+	return !(strstr(u.machine, "64") || strcmp(u.machine, "s390x") == 0 ||
+	         strcmp(u.machine, "alpha") == 0);
 }
 
 int nftc_iface_read(const char *path, struct nftc_iface **out, size_t *n, struct err *e)

@@ -6,6 +6,7 @@
 #ifndef COSTS_NFT_IFACE_H
 #define COSTS_NFT_IFACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +31,13 @@ int nftc_iface_parse(const char *text, struct nftc_iface **out, size_t *n, struc
  * each interface's index.
  */
 int nftc_iface_read(const char *path, struct nftc_iface **out, size_t *n, struct err *e);
+
+/*
+ * Whether the running kernel keeps 32-bit interface counters: a 32-bit
+ * kernel (by uname's machine), whose `unsigned long` counters wrap at 2^32.
+ * A 64-bit kernel reports 64-bit counters, so a decrease there is a new
+ * counter (an interface deleted and created again), never a wrap.
+ */
+bool nftc_iface_counters_32bit(void);
 
 #endif

@@ -6,12 +6,15 @@
 #include "nft/kernel.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nft/ruleset.h"
@@ -191,10 +194,14 @@ static int parse_doc(json_t *root, struct nftc_reading *r, size_t *cap, bool *ha
 		} else if (json_is_object(c) && ours(c, "table")) {
 			const char *name = json_string_value(json_object_get(c, "name"));
 			struct nftc_counter *nc;
-			if (!name || strlen(name) >= sizeof(nc->name))
-				return err_set(e,
-				               "nftables JSON output: a counter without a usable "
-				               "name");
+			if (!name)
+				return err_set(e, "nftables JSON output: a counter without a name");
+			/*
+			 * Longer than any counter costs makes: someone else's
+			 * (nft allows 255 characters), left alone.
+			 */
+			if (strlen(name) >= sizeof(nc->name))
+				continue;
 			if (r->n == *cap) {
 				size_t ncap = *cap ? *cap * 2 : 32;
 				struct nftc_counter *g = realloc(r->counters, ncap * sizeof(*g));
@@ -292,6 +299,38 @@ int nftc_apply(const char *definition, enum nftc_status *status, struct err *e)
 	rc = run("cannot apply the nftables ruleset", buf, 0, NULL, status, e);
 	free(buf);
 	return rc;
+}
+
+int nftc_restamp(uint64_t id, uint64_t parent, enum nftc_status *status, struct err *e)
+{
+	char cmd[256];
+
+	/*
+	 * A named counter cannot be set in place; no rule references this one,
+	 * so it can be deleted and added again in one batch, which leaves the
+	 * table and every other counter as they are.
+	 */
+	snprintf(cmd, sizeof(cmd),
+	         "delete counter %s %s %s\n"
+	         "add counter %s %s %s { packets %" PRIu64 " bytes %" PRIu64 " }\n",
+	         NFTC_FAMILY, NFTC_TABLE, NFTC_GENERATION, NFTC_FAMILY, NFTC_TABLE, NFTC_GENERATION,
+	         id, parent);
+	return run("cannot renew the generation counter of the nftables table", cmd, 0, NULL,
+	           status, e);
+}
+
+uint64_t nftc_random_generation(void)
+{
+	uint64_t v = 0;
+	struct timespec ts;
+
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = ((uint64_t)ts.tv_sec * 1000000007u) ^ ((uint64_t)ts.tv_nsec << 20) ^
+		    ((uint64_t)getpid() << 40);
+	}
+	v &= ((uint64_t)1 << 62) - 1;
+	return v ? v : 1;
 }
 
 int nftc_remove(enum nftc_status *status, struct err *e)

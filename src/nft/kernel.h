@@ -42,7 +42,8 @@ int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e);
 /*
  * Parses libnftables JSON output into r: the table's handle and the
  * counters that belong to it, from one or more documents one after the
- * other (one per listing command).  Anything else is ignored.  Output
+ * other (one per listing command).  Anything else is ignored, and so are
+ * counters whose names are too long to be costs' own.  Output
  * without the table is an error.
  */
 int nftc_parse_json(const char *text, size_t len, struct nftc_reading *r, struct err *e);
@@ -65,6 +66,19 @@ int nftc_apply(const char *definition, enum nftc_status *status, struct err *e);
  * nftables (root or CAP_NET_ADMIN): callers check before touching a store.
  */
 int nftc_check_access(enum nftc_status *status, struct err *e);
+
+/*
+ * Replaces the table's generation counter by one holding the identity id
+ * (packets) and the identity it continues, parent (bytes), in one batch.
+ * Both must be below 2^63 (libnftables' JSON prints signed integers).
+ */
+int nftc_restamp(uint64_t id, uint64_t parent, enum nftc_status *status, struct err *e);
+
+/*
+ * A random identity for a generation counter, in [1, 2^62): from
+ * getrandom, else from the clock and the process id.
+ */
+uint64_t nftc_random_generation(void);
 
 /* Deletes the table; a missing table is NFTC_ERR_NO_TABLE. */
 int nftc_remove(enum nftc_status *status, struct err *e);

@@ -8,6 +8,7 @@
 #include "nft/ruleset.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,8 +352,8 @@ static void write_base(struct build *b, FILE *f, bool egress)
 	free(buf);
 }
 
-int nftc_ruleset_build(const struct config *c, const char *cgroup_root, struct nftc_ruleset **out,
-                       struct err *e)
+int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t generation,
+                       struct nftc_ruleset **out, struct err *e)
 {
 	struct build b = {.c = c, .cgroup_root = cgroup_root};
 	char *text = NULL, cname[128], cname2[128];
@@ -373,6 +374,11 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root, struct n
 	fprintf(f, "# Bytes per service, counted by `costs sample`.  Built by costs from %s.\n",
 	        c->path && quotable(c->path) ? c->path : "the built-in services");
 	fprintf(f, "table %s %s {\n", NFTC_FAMILY, NFTC_TABLE);
+	if (generation)
+		fprintf(f, "\tcounter %s { packets %" PRIu64 " bytes 0 }\n", NFTC_GENERATION,
+		        generation);
+	else
+		fprintf(f, "\tcounter %s { }\n", NFTC_GENERATION);
 	fprintf(f, "\tcounter %s { }\n\tcounter %s { }\n", NFTC_TOTAL_EGRESS, NFTC_TOTAL_INGRESS);
 	for (size_t i = 0; i < b.r->nservices; i++)
 		fprintf(f, "\tcounter %s { }\n\tcounter %s { }\n",

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "util/err.h"
@@ -20,6 +21,17 @@
 /* Names of the per-direction total counters; they never clash with a service's. */
 #define NFTC_TOTAL_EGRESS  "total_egress"
 #define NFTC_TOTAL_INGRESS "total_ingress"
+
+/*
+ * The table's generation counter: no rule references it, so no packet ever
+ * changes it.  `nft apply` loads it holding a random identity in its packet
+ * field (its byte field holds the identity it continues, 0 for a new
+ * table); `nft list ruleset` saves it with the table and `nft -f` restores
+ * it, and `nft reset counters` zeroes it with the others.  `costs sample`
+ * reads it to tell a table restored from a saved ruleset (a known identity,
+ * another handle or boot) and a reset (0) from a table counting on.
+ */
+#define NFTC_GENERATION "generation"
 
 /* A match line (or part of one) left out of the ruleset, and why. */
 struct nftc_skip {
@@ -39,13 +51,14 @@ struct nftc_ruleset {
 };
 
 /*
- * Builds the ruleset for config c.  cgroup_root is where cgroup terms are
+ * Builds the ruleset for config c, its generation counter holding
+ * generation (0 writes it empty, for `nft show`).  cgroup_root is where cgroup terms are
  * looked up (normally "/sys/fs/cgroup", which is where nft resolves them;
  * NULL when that is not a cgroup v2 mount); a cgroup that does not exist
  * there cannot be loaded and is reported as a skip.  The caller frees *out with nftc_ruleset_free.
  */
-int nftc_ruleset_build(const struct config *c, const char *cgroup_root, struct nftc_ruleset **out,
-                       struct err *e);
+int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t generation,
+                       struct nftc_ruleset **out, struct err *e);
 
 /* Frees a ruleset; NULL is a no-op. */
 void nftc_ruleset_free(struct nftc_ruleset *r);

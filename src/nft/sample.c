@@ -1,13 +1,17 @@
 /*
  * Counter deltas into daily totals.  Each series (a service or interface in
  * one direction) keeps two counter states in the store, bytes and packets,
- * named "nft/COUNTER/bytes" or "iface/NAME/tx_bytes" and so on.  A series is
- * taken from zero when either of its counters shows a reboot or a reset, so
- * bytes and packets stay consistent.  It reads no kernel state itself.
+ * named "iface/NAME/tx_bytes", "nftgen/ID/COUNTER/bytes" (per identity of a
+ * table with a generation counter) or "nft/COUNTER/bytes" (a table without)
+ * and so on.  A series is taken from zero when either of its counters shows
+ * a reboot or a reset, so bytes and packets stay consistent.  It reads and
+ * writes no kernel state itself: it says when the generation counter must
+ * be renewed.
  */
 #include "nft/sample.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +19,7 @@
 
 #include "util/date.h"
 #include "util/num.h"
+#include "config/config.h"
 #include "nft/ruleset.h"
 
 const char *nftc_event_name(enum nftc_event ev)
@@ -32,6 +37,8 @@ const char *nftc_event_name(enum nftc_event ev)
 		return "reset";
 	case NFTC_EV_WRAP:
 		return "wrap";
+	case NFTC_EV_RESTORE:
+		return "restored";
 	}
 	return "?";
 }
@@ -295,27 +302,268 @@ static int series(struct run *r, struct nftc_delta *d, const char *state, const 
 	return 0;
 }
 
+/* How a table with a generation counter relates to the stored state. */
+enum gen_kind {
+	GEN_NORMAL,  /* the table sampled last time, counting on */
+	GEN_RESTORE, /* restored from a saved ruleset: a known identity, another table */
+	GEN_NEW,     /* an identity never stored: a new table, counting from zero */
+	GEN_RESET,   /* the generation counter reads 0: `nft reset counters` */
+};
+
+struct gen {
+	enum gen_kind kind;
+	uint64_t base;    /* the identity whose stored values the deltas are taken from */
+	uint64_t current; /* the identity the new state is stored under */
+	uint64_t parent;  /* the identity current continues (its counter's bytes) */
+	int64_t since_us; /* start of the interval, for GEN_NEW and GEN_RESET */
+	bool reboot;      /* the last nft sample was on another boot */
+	uint64_t handle;  /* the table's handle */
+};
+
+/*
+ * State names of the generation path: "nftgen/last" (the last sample: boot
+ * id, time, the identity in handle and the table handle in value),
+ * "nftgen/ID" (an identity: the table handle and boot it was sampled on)
+ * and "nftgen/ID/COUNTER/bytes|packets" (the highest value counted).
+ */
+static void gen_name(char *buf, size_t len, uint64_t id, const char *counter, const char *what)
+{
+	if (counter)
+		snprintf(buf, len, "nftgen/%016" PRIx64 "/%s/%s", id, counter, what);
+	else
+		snprintf(buf, len, "nftgen/%016" PRIx64, id);
+}
+
+/* Decides how the table relates to the stored state (see enum gen_kind). */
+static int gen_decide(struct run *r, const struct nftc_reading *nft, const struct nftc_counter *gc,
+                      struct gen *g)
+{
+	const struct nftc_sample_opts *o = r->o;
+	struct store_counter last, known;
+	bool found_last, found;
+	char name[64];
+	uint64_t id = gc->packets, parent = gc->bytes;
+
+	memset(g, 0, sizeof(*g));
+	g->handle = nft->handle;
+	if (get_state(r, "nftgen/last", &last, &found_last))
+		return -1;
+	g->reboot = found_last && strcmp(last.boot_id, o->boot_id) != 0;
+	g->since_us = o->now_us;
+	if (found_last) {
+		r->last_nft = last.time_us;
+		g->since_us = last.time_us;
+		if (g->reboot && o->boot_us > g->since_us)
+			g->since_us = o->boot_us;
+	}
+	if (id == 0) {
+		/* Every counter was zeroed with it: all they hold is new. */
+		g->kind = GEN_RESET;
+		g->current = o->new_generation;
+		return g->current ? 0 : err_set(r->e, "no identity for a new table generation");
+	}
+	gen_name(name, sizeof(name), id, NULL, NULL);
+	if (get_state(r, name, &known, &found))
+		return -1;
+	if (found) {
+		bool same = known.handle == nft->handle && strcmp(known.boot_id, o->boot_id) == 0;
+		g->kind = same ? GEN_NORMAL : GEN_RESTORE;
+		g->base = id;
+		/*
+		 * A restored table forks the identity's history: it gets an
+		 * identity of its own, so that restoring the same save again
+		 * is compared with everything counted under the old one.
+		 */
+		g->current = same ? id : o->new_generation;
+		g->parent = same ? parent : id;
+		return g->current ? 0 : err_set(r->e, "no identity for a new table generation");
+	}
+	if (parent != 0) {
+		gen_name(name, sizeof(name), parent, NULL, NULL);
+		if (get_state(r, name, &known, &found))
+			return -1;
+	}
+	if (parent != 0 && found) {
+		/*
+		 * A sample renewed the counter and then failed to commit: the
+		 * parent's state is what was counted.  The identity is fresh,
+		 * so it is adopted as it is.
+		 */
+		bool same = known.handle == nft->handle && strcmp(known.boot_id, o->boot_id) == 0;
+		g->kind = same ? GEN_NORMAL : GEN_RESTORE;
+		g->base = parent;
+		g->current = id;
+		g->parent = parent;
+		return 0;
+	}
+	g->kind = GEN_NEW;
+	g->current = id;
+	g->parent = parent;
+	return 0;
+}
+
+/* One counter value under the generation g: its delta and event. */
+static int gen_value(struct run *r, const struct gen *g, const char *counter, const char *what,
+                     uint64_t v, uint64_t *delta, enum nftc_event *ev, int64_t *since)
+{
+	struct store_counter prev;
+	bool found = false;
+	char name[256];
+
+	*since = g->since_us;
+	if (g->kind == GEN_NORMAL || g->kind == GEN_RESTORE) {
+		gen_name(name, sizeof(name), g->base, counter, what);
+		if (get_state(r, name, &prev, &found))
+			return -1;
+	}
+	if (!found) {
+		*delta = v;
+		*ev = g->kind == GEN_RESET ? NFTC_EV_RESET
+		      : g->reboot          ? NFTC_EV_REBOOT
+		                           : NFTC_EV_FIRST;
+		return 0;
+	}
+	if (g->kind == GEN_RESTORE) {
+		/*
+		 * The saved values were counted before, and how much of what
+		 * the table holds was counted since the save is unknown: only
+		 * what goes beyond the highest value counted is new.
+		 */
+		*delta = v > prev.value ? v - prev.value : 0;
+		*ev = NFTC_EV_RESTORE;
+		/* The old identity keeps the highest value counted under it. */
+		if (v > prev.value && put_state(r, name, prev.handle, v))
+			return -1;
+		return 0;
+	}
+	*since = prev.time_us;
+	if (v >= prev.value) {
+		*delta = v - prev.value;
+		*ev = NFTC_EV_NONE;
+	} else {
+		/* One counter reset by hand (`nft reset counter ...`). */
+		*delta = v;
+		*ev = NFTC_EV_RESET;
+	}
+	return 0;
+}
+
+/* Samples one series of a table with a generation counter. */
+static int gen_series(struct run *r, const struct gen *g, struct nftc_delta *d,
+                      const struct nftc_counter *c)
+{
+	enum nftc_event eb, ep;
+	int64_t sb, sp;
+	char name[256];
+
+	if (gen_value(r, g, c->name, "bytes", c->bytes, &d->bytes, &eb, &sb) ||
+	    gen_value(r, g, c->name, "packets", c->packets, &d->packets, &ep, &sp))
+		return -1;
+	d->event = eb != NFTC_EV_NONE ? eb : ep;
+	/* A counter reset by hand: bytes and packets both from zero. */
+	if (g->kind == GEN_NORMAL && (eb == NFTC_EV_RESET || ep == NFTC_EV_RESET)) {
+		d->event = NFTC_EV_RESET;
+		d->bytes = c->bytes;
+		d->packets = c->packets;
+	}
+	d->since_us = sb;
+	if (d->since_us > r->o->now_us)
+		d->since_us = r->o->now_us;
+	if (d->event == NFTC_EV_REBOOT || d->event == NFTC_EV_RESET || d->event == NFTC_EV_RESTORE)
+		r->res->resets++;
+	if (store_delta(r, d))
+		return -1;
+	gen_name(name, sizeof(name), g->current, c->name, "bytes");
+	if (put_state(r, name, g->handle, c->bytes))
+		return -1;
+	gen_name(name, sizeof(name), g->current, c->name, "packets");
+	return put_state(r, name, g->handle, c->packets);
+}
+
+/*
+ * Whether name is one of the counters costs makes for a service or a total:
+ * anything else in the table is someone else's and left alone.
+ */
+static bool nft_series_name(const char *name, const char **svc, enum store_dir *dir, bool *total)
+{
+	*total = false;
+	if (strcmp(name, NFTC_TOTAL_EGRESS) == 0) {
+		*svc = "total", *dir = STORE_EGRESS, *total = true;
+	} else if (strcmp(name, NFTC_TOTAL_INGRESS) == 0) {
+		*svc = "total", *dir = STORE_INGRESS, *total = true;
+	} else if (strncmp(name, "egress_", 7) == 0) {
+		*svc = name + 7, *dir = STORE_EGRESS;
+	} else if (strncmp(name, "ingress_", 8) == 0) {
+		*svc = name + 8, *dir = STORE_INGRESS;
+	} else {
+		return false;
+	}
+	/* Counters added by hand to the table may have any name. */
+	return *total || config_valid_service_name(*svc);
+}
+
+/* The nft counters of a table that has a generation counter. */
+static int sample_gen(struct run *r, const struct nftc_reading *nft, const struct nftc_counter *gc)
+{
+	struct store_counter st = {.time_us = r->o->now_us};
+	struct gen g;
+	char name[64];
+
+	if (gen_decide(r, nft, gc, &g))
+		return -1;
+	for (size_t i = 0; i < nft->n; i++) {
+		const struct nftc_counter *c = &nft->counters[i];
+		struct nftc_delta *d;
+		const char *svc;
+		enum store_dir dir;
+		bool total;
+
+		if (!nft_series_name(c->name, &svc, &dir, &total))
+			continue; /* not one of ours */
+		if (!(d = new_delta(r)))
+			return err_set(r->e, "out of memory");
+		snprintf(d->service, sizeof(d->service), "%s", svc);
+		d->source = STORE_SOURCE_NFT;
+		d->dir = dir;
+		d->total = total;
+		if (gen_series(r, &g, d, c))
+			return -1;
+	}
+	snprintf(st.boot_id, sizeof(st.boot_id), "%s", r->o->boot_id);
+	st.handle = nft->handle;
+	st.value = g.parent;
+	gen_name(name, sizeof(name), g.current, NULL, NULL);
+	if (store_counter_put(r->st, name, &st, r->e))
+		return -1;
+	st.handle = g.current;
+	st.value = nft->handle;
+	if (store_counter_put(r->st, "nftgen/last", &st, r->e))
+		return -1;
+	if (g.current != gc->packets || g.parent != gc->bytes) {
+		r->res->restamp = true;
+		r->res->gen_id = g.current;
+		r->res->gen_parent = g.parent;
+	}
+	return 0;
+}
+
 static int sample_nft(struct run *r, const struct nftc_reading *nft)
 {
+	const struct nftc_counter *gc = nftc_reading_find(nft, NFTC_GENERATION);
+
+	if (gc)
+		return sample_gen(r, nft, gc);
+	/* A table without a generation counter (loaded by an older costs). */
 	for (size_t i = 0; i < nft->n; i++) {
 		const struct nftc_counter *c = &nft->counters[i];
 		struct nftc_delta *d;
 		char state[160];
 		const char *svc;
 		enum store_dir dir;
-		bool total = false;
+		bool total;
 
-		if (strcmp(c->name, NFTC_TOTAL_EGRESS) == 0) {
-			svc = "total", dir = STORE_EGRESS, total = true;
-		} else if (strcmp(c->name, NFTC_TOTAL_INGRESS) == 0) {
-			svc = "total", dir = STORE_INGRESS, total = true;
-		} else if (strncmp(c->name, "egress_", 7) == 0) {
-			svc = c->name + 7, dir = STORE_EGRESS;
-		} else if (strncmp(c->name, "ingress_", 8) == 0) {
-			svc = c->name + 8, dir = STORE_INGRESS;
-		} else {
+		if (!nft_series_name(c->name, &svc, &dir, &total))
 			continue; /* not one of ours */
-		}
 		if (!(d = new_delta(r)))
 			return err_set(r->e, "out of memory");
 		snprintf(d->service, sizeof(d->service), "%s", svc);
@@ -345,8 +593,8 @@ static int sample_iface(struct run *r, const struct nftc_iface *ifs, size_t nifs
 			if (series(r, d, state, tx ? "tx_bytes" : "rx_bytes",
 			           tx ? "tx_packets" : "rx_packets", ifs[i].ifindex,
 			           tx ? ifs[i].tx_bytes : ifs[i].rx_bytes,
-			           tx ? ifs[i].tx_packets : ifs[i].rx_packets, false, true,
-			           &r->last_iface))
+			           tx ? ifs[i].tx_packets : ifs[i].rx_packets, false,
+			           r->o->iface_wrap32, &r->last_iface))
 				return -1;
 		}
 	}
@@ -496,7 +744,18 @@ int nftc_sample_take(struct store *st, const struct nftc_sample_env *env,
 	o.now_us = clock_us(CLOCK_REALTIME);
 	o.boot_us = o.now_us - clock_us(CLOCK_BOOTTIME);
 	o.boot_id = boot_id;
+	o.new_generation = nftc_random_generation();
+	o.iface_wrap32 = nftc_iface_counters_32bit();
 	rc = nftc_sample_store(st, have_nft ? &rd : NULL, ifs, nifs, &o, res, e);
+	/*
+	 * The kernel is written last, after every write to the store, so a
+	 * failure before leaves the table as it was; the caller commits after.
+	 */
+	if (rc == 0 && res->restamp && !env->dry_run &&
+	    nftc_restamp(res->gen_id, res->gen_parent, status, e)) {
+		nftc_sample_result_release(res);
+		rc = -1;
+	}
 	nftc_reading_release(&rd);
 	free(ifs);
 	return rc;

@@ -26,6 +26,8 @@ enum nftc_event {
 	NFTC_EV_REBOOT,   /* boot id changed: counted from zero since boot */
 	NFTC_EV_RESET,    /* value went down or the table/interface is a new one */
 	NFTC_EV_WRAP,     /* a 32-bit counter wrapped past 2^32 */
+	NFTC_EV_RESTORE,  /* the table was restored from a saved ruleset: only what
+	                     it counted beyond the stored value is new */
 };
 
 /* A short word for an event ("reboot", "reset"), "" for NFTC_EV_NONE. */
@@ -67,6 +69,10 @@ struct nftc_sample_opts {
 	int64_t now_us;  /* time of the readings */
 	int64_t boot_us; /* wall-clock time of the last boot */
 	unsigned gap;    /* seconds; a longer interval since the last sample is a gap */
+	/* The identity a restored or reset table is given (random, below 2^62). */
+	uint64_t new_generation;
+	/* Interface counters are 32 bits wide (a decrease may be a wrap). */
+	bool iface_wrap32;
 };
 
 /* One counted series: a service (or interface) in one direction. */
@@ -87,6 +93,13 @@ struct nftc_sample_result {
 	bool gap;        /* the interval since it is longer than opts.gap */
 	uint64_t gap_seconds;
 	unsigned resets; /* series taken from zero (reboot or reset) */
+	/*
+	 * The table's generation counter must be renewed to (gen_id,
+	 * gen_parent) before the sample commits: the table was reset or
+	 * restored, and the state this sample stores is under gen_id.
+	 */
+	bool restamp;
+	uint64_t gen_id, gen_parent;
 };
 
 /*
@@ -109,6 +122,7 @@ struct nftc_sample_env {
 	const char *host;
 	unsigned gap;
 	bool require_table; /* a missing table is an error, not "no nft counters" */
+	bool dry_run;       /* compute the deltas but write nothing to the kernel */
 };
 
 #define NFTC_BOOT_ID_FILE "/proc/sys/kernel/random/boot_id"
@@ -118,7 +132,10 @@ struct nftc_sample_env {
  * Takes one sample: reads the boot id, the table's counters and the
  * interface counters, then stores the deltas with nftc_sample_store.  Call
  * it inside a transaction begun before, so the readings are taken under the
- * write lock.  On failure *status says why (NFTC_OK for failures that are
+ * write lock.  When the table was reset or restored it renews the
+ * table's generation counter (unless env->dry_run), so commit after it:
+ * should the commit fail, the counter's parent still leads the next sample
+ * to the state stored before.  On failure *status says why (NFTC_OK for failures that are
  * not the kernel's) and the caller rolls back.
  */
 int nftc_sample_take(struct store *st, const struct nftc_sample_env *env,

@@ -42,6 +42,27 @@ static void parses_the_table_handle_and_its_counters_only(void **state)
 	assert_int_equal(r.n, 0);
 }
 
+static void skips_a_counter_with_a_name_longer_than_costs_makes(void **state)
+{
+	char name[256], j[1024];
+	struct nftc_reading r;
+	struct err e;
+	(void)state;
+	memset(name, 'x', 200);
+	name[200] = '\0';
+	snprintf(j, sizeof(j),
+	         "{\"nftables\": [{\"table\": {\"family\": \"inet\", \"name\": \"costs\", "
+	         "\"handle\": 5}}, {\"counter\": {\"family\": \"inet\", \"name\": \"egress_%s\","
+	         " \"table\": \"costs\", \"handle\": 3, \"packets\": 2, \"bytes\": 100}},"
+	         " {\"counter\": {\"family\": \"inet\", \"name\": \"egress_web\","
+	         " \"table\": \"costs\", \"handle\": 4, \"packets\": 1, \"bytes\": 60}}]}",
+	         name);
+	assert_int_equal(nftc_parse_json(j, strlen(j), &r, &e), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.counters[0].name, "egress_web");
+	nftc_reading_release(&r);
+}
+
 static void reads_the_handle_and_counters_from_two_documents(void **state)
 {
 	const char *j =
@@ -157,6 +178,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parses_the_table_handle_and_its_counters_only),
 	    cmocka_unit_test(reads_the_handle_and_counters_from_two_documents),
+	    cmocka_unit_test(skips_a_counter_with_a_name_longer_than_costs_makes),
 	    cmocka_unit_test(refuses_a_listing_without_the_table),
 	    cmocka_unit_test(refuses_malformed_json_and_bad_values),
 	    cmocka_unit_test(proc_net_dev_leaves_out_loopback),

@@ -47,7 +47,7 @@ static struct nftc_ruleset *build(const char *text)
 	struct err e;
 
 	assert_int_equal(config_parse(text, strlen(text), "t.conf", &c, &e), 0);
-	assert_int_equal(nftc_ruleset_build(c, root, &r, &e), 0);
+	assert_int_equal(nftc_ruleset_build(c, root, 0, &r, &e), 0);
 	config_free(c);
 	return r;
 }
@@ -119,7 +119,7 @@ static void without_cgroup_v2_cgroup_terms_are_left_out(void **state)
 	const char *text = "[service api]\nmatch = cgroup=system.slice/api.service\n";
 	(void)state;
 	assert_int_equal(config_parse(text, strlen(text), "t.conf", &c, &e), 0);
-	assert_int_equal(nftc_ruleset_build(c, NULL, &r, &e), 0);
+	assert_int_equal(nftc_ruleset_build(c, NULL, 0, &r, &e), 0);
 	config_free(c);
 	assert_int_equal(r->nskips, 1);
 	assert_non_null(strstr(r->skips[0].reason, "cgroup v2"));

@@ -223,7 +223,7 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	struct store *s = open_store("a.db");
 	struct nftc_counter c[] = {
 	    {"egress_web", 1000, 10}, {"ingress_web", 200, 5}, {"total_egress", 1500, 15},
-	    {"ingress_other", 0, 0},  {"unrelated", 9, 9},
+	    {"ingress_other", 0, 0},  {"unrelated", 9, 9},     {"egress_not a service", 9, 9},
 	};
 	struct nftc_iface ifs[] = {{"eth0", 1, 100, 1, 200, 2}};
 	struct nftc_sample_result res;
@@ -234,7 +234,7 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	(void)state;
 
 	/* First sample at 23:00: nft counted from zero, the interface a baseline. */
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 0), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 0), 3600, &res);
 	assert_int_equal(res.n, 4 + 2);
 	assert_false(res.gap);
 	nftc_sample_result_release(&res);
@@ -246,11 +246,11 @@ static void samples_store_deltas_state_and_coverage(void **state)
 	/* 23:50 to 00:10: the delta is split 50/50 over the two days. */
 	c[0].bytes = 1000 + 800;
 	ifs[0].tx_bytes = 200 + 400;
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 50), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 5, 31, 23, 50), 3600, &res);
 	nftc_sample_result_release(&res);
 	c[0].bytes = 1800 + 1000;
 	ifs[0].tx_bytes = 600 + 1000;
-	take(s, c, 5, 7, ifs, 1, "b1", at(2026, 6, 1, 0, 10), 3600, &res);
+	take(s, c, 6, 7, ifs, 1, "b1", at(2026, 6, 1, 0, 10), 3600, &res);
 	assert_false(res.gap);
 	nftc_sample_result_release(&res);
 	assert_int_equal(total(s, "web", "nft", d1, true), 1000 + 800 + 500);
@@ -260,14 +260,14 @@ static void samples_store_deltas_state_and_coverage(void **state)
 
 	/* A recreated table (new handle, smaller value) is counted from zero. */
 	c[0].bytes = 50;
-	take(s, c, 5, 8, ifs, 1, "b1", at(2026, 6, 1, 0, 15), 3600, &res);
+	take(s, c, 6, 8, ifs, 1, "b1", at(2026, 6, 1, 0, 15), 3600, &res);
 	assert_int_equal(res.d[0].event, NFTC_EV_RESET);
 	nftc_sample_result_release(&res);
 	assert_int_equal(total(s, "web", "nft", d2, true), 550);
 
 	/* Two hours later (a gap) after a reboot: from zero again, the gap recorded. */
 	c[0].bytes = 70;
-	take(s, c, 5, 1, ifs, 1, "b2", at(2026, 6, 1, 2, 15), 3600, &res);
+	take(s, c, 6, 1, ifs, 1, "b2", at(2026, 6, 1, 2, 15), 3600, &res);
 	assert_true(res.gap);
 	assert_int_equal(res.gap_seconds, 7200);
 	assert_int_equal(res.d[0].event, NFTC_EV_REBOOT);
@@ -302,6 +302,97 @@ static void the_same_readings_twice_add_nothing(void **state)
 	store_close(s);
 }
 
+/* A sample of a table with a generation counter (id, parent). */
+static void take_gen(struct store *s, uint64_t id, uint64_t parent, uint64_t handle, uint64_t web,
+                     const char *boot, int64_t now, uint64_t fresh, struct nftc_sample_result *res,
+                     bool commit)
+{
+	struct nftc_counter c[] = {{"generation", parent, id}, {"egress_web", web, web / 100}};
+	struct nftc_reading r = {.handle = handle, .counters = c, .n = 2};
+	struct nftc_sample_opts o = {.host = "h",
+	                             .boot_id = boot,
+	                             .now_us = now,
+	                             .boot_us = now - 60 * S,
+	                             .gap = 3600,
+	                             .new_generation = fresh};
+	struct err e;
+	assert_int_equal(store_begin(s, &e), 0);
+	if (nftc_sample_store(s, &r, NULL, 0, &o, res, &e) != 0)
+		fail_msg("%s", e.msg);
+	if (commit)
+		assert_int_equal(store_commit(s, &e), 0);
+	else
+		store_rollback(s);
+}
+
+static void a_restored_or_reset_table_is_told_apart_by_its_generation(void **state)
+{
+	struct store *s = open_store("g.db");
+	struct nftc_sample_result res;
+	int32_t d = date_from_civil(2026, 5, 1);
+	(void)state;
+
+	/* A new table (identity 11) counts from zero, then on. */
+	take_gen(s, 11, 0, 7, 1000, "b1", at(2026, 5, 1, 10, 0), 21, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_FIRST);
+	assert_false(res.restamp);
+	nftc_sample_result_release(&res);
+	take_gen(s, 11, 0, 7, 1500, "b1", at(2026, 5, 1, 10, 5), 22, &res, true);
+	assert_int_equal(res.d[0].bytes, 500);
+	nftc_sample_result_release(&res);
+
+	/* Restored from a save taken at 1200 (another handle), 100 B since. */
+	take_gen(s, 11, 0, 9, 1300, "b1", at(2026, 5, 1, 10, 10), 23, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_RESTORE);
+	assert_int_equal(res.d[0].bytes, 0);
+	assert_true(res.restamp);
+	assert_int_equal(res.gen_id, 23);
+	assert_int_equal(res.gen_parent, 11);
+	nftc_sample_result_release(&res);
+	/* Renewed to 23: it counts on from 1300. */
+	take_gen(s, 23, 11, 9, 1400, "b1", at(2026, 5, 1, 10, 15), 24, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_NONE);
+	assert_int_equal(res.d[0].bytes, 100);
+	nftc_sample_result_release(&res);
+
+	/* The same save restored after a reboot, 1700: beyond 1500 is new. */
+	take_gen(s, 11, 0, 7, 1700, "b2", at(2026, 5, 1, 10, 20), 25, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_RESTORE);
+	assert_int_equal(res.d[0].bytes, 200);
+	nftc_sample_result_release(&res);
+	/*
+	 * Restored once more (a save at 1700 under 25, handle 8), and the
+	 * sample that renews it to 30 fails to commit: the kernel reads
+	 * (30, 25), which the store does not know; the parent leads to 25.
+	 */
+	take_gen(s, 25, 11, 8, 1760, "b2", at(2026, 5, 1, 10, 25), 30, &res, false);
+	assert_true(res.restamp);
+	nftc_sample_result_release(&res);
+	take_gen(s, 30, 25, 8, 1850, "b2", at(2026, 5, 1, 10, 26), 31, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_RESTORE);
+	assert_int_equal(res.d[0].bytes, 150);
+	assert_false(res.restamp);
+	nftc_sample_result_release(&res);
+	take_gen(s, 30, 25, 8, 1900, "b2", at(2026, 5, 1, 10, 27), 32, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_NONE);
+	assert_int_equal(res.d[0].bytes, 50);
+	nftc_sample_result_release(&res);
+
+	/* nft reset counters: the generation reads 0, everything is new. */
+	take_gen(s, 0, 0, 8, 4000, "b2", at(2026, 5, 1, 10, 30), 28, &res, true);
+	assert_int_equal(res.d[0].event, NFTC_EV_RESET);
+	assert_int_equal(res.d[0].bytes, 4000);
+	assert_true(res.restamp);
+	assert_int_equal(res.gen_id, 28);
+	assert_int_equal(res.gen_parent, 0);
+	nftc_sample_result_release(&res);
+	take_gen(s, 28, 0, 8, 4100, "b2", at(2026, 5, 1, 10, 35), 29, &res, true);
+	assert_int_equal(res.d[0].bytes, 100);
+	nftc_sample_result_release(&res);
+	assert_int_equal(total(s, "web", "nft", d, true), 1500 + 100 + 200 + 150 + 50 + 4000 + 100);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +404,7 @@ int main(void)
 	    cmocka_unit_test(days_follow_the_time_zone),
 	    cmocka_unit_test(samples_store_deltas_state_and_coverage),
 	    cmocka_unit_test(the_same_readings_twice_add_nothing),
+	    cmocka_unit_test(a_restored_or_reset_table_is_told_apart_by_its_generation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
