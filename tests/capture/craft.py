@@ -9,7 +9,9 @@
                                 snaplen out of 1514 on the wire (IP length 1500)
   craft.py bad-record OUT N     N good 54-byte frames (IP length 40), then a
                                 record whose captured length no reader accepts
-  craft.py many OUT N [DAYS]    N good 1514-byte frames, spread over DAYS days
+  craft.py many OUT N [DAYS]    N good 54-byte frames claiming 1500 bytes of IP
+                                out of 1514 on the wire (a 54-byte snaplen),
+                                spread over DAYS days: 1500 * N bytes in all
 Frames go from 203.0.113.9:50000 to 192.0.2.1:443.
 """
 import struct
@@ -55,10 +57,11 @@ def main():
     elif kind == "many":
         n = int(sys.argv[3])
         days = int(sys.argv[4]) if len(sys.argv) > 4 else 1
-        b += header()
-        f = tcp_frame(1500, 1460)
-        for i in range(n):
-            b += record(T0 + (i * days * 86400) // n, f)
+        b += header(54)
+        f = tcp_frame(1500)
+        for d in range(days):
+            count = n // days + (1 if d < n % days else 0)
+            b += record(T0 + d * 86400, f, 1514) * count
     else:
         sys.exit("unknown kind " + kind)
     with open(out, "wb") as fh:
