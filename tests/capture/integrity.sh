@@ -193,4 +193,31 @@ else
 fi
 rm -f "$T/many.pcap"
 
+# --- Standard input: flushed on SIGTERM/SIGINT ------------------------------
+# The pipe stays open after the capture's last record, so the signal
+# arrives while the reader waits in read(2).
+rm -f "$COSTS_DB"*
+"$COSTS" -q capture -r "$D/web.pcap"
+"$COSTS" export daily >"$T/web.csv"
+for sig in TERM INT; do
+	rm -f "$COSTS_DB"* "$T/fifo"
+	mkfifo "$T/fifo"
+	"$COSTS" capture -r - <"$T/fifo" >"$T/out" 2>"$T/err" &
+	pid=$!
+	(cat "$D/web.pcap"; exec sleep 20) >"$T/fifo" &
+	feeder=$!
+	sleep 1
+	kill -$sig $pid
+	RC=0
+	wait $pid || RC=$?
+	kill $feeder 2>/dev/null
+	wait $feeder 2>/dev/null
+	check_rc 0 "SIG$sig during capture -r - from a pipe"
+	check_eq "no error on SIG$sig" "" "$(cat "$T/err")"
+	check_grep "162 packets" "$T/out" "summary after SIG$sig"
+	check_eq "SIG$sig flushes what was read" "$(cat "$T/web.csv")" "$("$COSTS" export daily)"
+	check_eq "standard input is not recorded as a file" 0 \
+		"$(sqlite3 "$COSTS_DB" "SELECT count(*) FROM captures")"
+done
+
 finish
