@@ -835,10 +835,6 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 	enum decode_status s = decode_packet(c->dlt, data, caplen, wirelen, &d);
 	if (s == DECODE_NOT_IP)
 		return;
-	if (!d.has_l3) {
-		/* Not even an IP length: count the frame as it came, in other. */
-		d.l3_len = wirelen;
-	}
 	c->st.ip_packets++;
 	c->st.bytes += d.l3_len;
 	if (s == DECODE_MALFORMED) {

@@ -158,6 +158,14 @@ static enum decode_status decode_ipv4(struct cursor *c, size_t wire_left, struct
 	 */
 	d->l3_len = total ? total : wire_left;
 	d->has_l3 = true;
+	/*
+	 * More IP bytes than the frame carried on the wire: a damaged or
+	 * crafted header.  Count what the record says was sent, no more.
+	 */
+	if (d->l3_len > wire_left) {
+		d->l3_len = wire_left;
+		return DECODE_MALFORMED;
+	}
 	if (hlen < 20 || (total && total < hlen))
 		return DECODE_MALFORMED;
 	uint16_t offset = frag & 0x1fff;
@@ -191,8 +199,13 @@ static enum decode_status decode_ipv6(struct cursor *c, size_t wire_left, struct
 	if (vtcfl >> 28 != 6)
 		return DECODE_MALFORMED;
 	/* A payload length of 0 is a jumbogram or an offload super packet. */
-	d->l3_len = plen ? (uint64_t)plen + 40 : (wire_left > 40 ? wire_left : 40);
+	d->l3_len = plen ? (uint64_t)plen + 40 : wire_left;
 	d->has_l3 = true;
+	/* As for IPv4: never more than the frame carried. */
+	if (d->l3_len > wire_left) {
+		d->l3_len = wire_left;
+		return DECODE_MALFORMED;
+	}
 	size_t left = (size_t)d->l3_len - 40; /* bytes after the fixed header */
 	for (int i = 0; ipv6_ext_header(nh); i++) {
 		size_t hstart = c->off;
@@ -417,5 +430,17 @@ enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, siz
 		return DECODE_NOT_IP;
 	if (wirelen < caplen)
 		wirelen = caplen;
-	return ld->fn(&c, wirelen, d);
+	/*
+	 * A record claiming more than any link (or offload super packet) can
+	 * carry is damaged: only what was captured is known to have been sent.
+	 */
+	bool impossible = wirelen > DECODE_MAX_WIRELEN;
+	if (impossible)
+		wirelen = caplen;
+	enum decode_status s = ld->fn(&c, wirelen, d);
+	if (!d->has_l3)
+		d->l3_len = wirelen; /* no IP length read: the frame as it came */
+	if (impossible && s != DECODE_NOT_IP)
+		s = DECODE_MALFORMED;
+	return s;
 }

@@ -38,6 +38,13 @@ struct decoded {
 	uint32_t frag_id;
 };
 
+/*
+ * The longest frame a record may claim to have had on the wire: a Linux
+ * segmentation-offload super packet (BIG TCP, 512 KiB) plus link headers.
+ * A record claiming more is malformed and counts only its captured bytes.
+ */
+#define DECODE_MAX_WIRELEN (512u * 1024 + 256)
+
 /* Whether a pcap DLT_ value is one decode_packet understands. */
 bool decode_linktype_supported(int dlt);
 
@@ -48,7 +55,11 @@ const char *decode_linktype_name(int dlt);
  * Decodes one frame of link type dlt: caplen bytes captured out of wirelen
  * on the wire.  Fills d (zeroed first) as far as the headers allow; with
  * DECODE_TRUNCATED or DECODE_MALFORMED, has_l3 says whether the IP header
- * and its length were still read.
+ * and its length were still read.  Unless the status is DECODE_NOT_IP,
+ * l3_len is the bytes to count, never more than the frame had on the wire:
+ * the IP length when it fits in the frame, else (MALFORMED) the frame's
+ * bytes from the IP header on; without an IP header, the frame's length.
+ * A wirelen beyond DECODE_MAX_WIRELEN is MALFORMED and taken as caplen.
  */
 enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
                                  struct decoded *d);

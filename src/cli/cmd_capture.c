@@ -1,7 +1,9 @@
 /*
  * costs capture: reads packets from a file (-r) or an interface (-i),
- * classifies flows and adds per-day, per-service bytes to the store,
- * flushing every --flush seconds, at the end and on SIGINT/SIGTERM.
+ * classifies flows and adds per-day, per-service bytes to the store.  A
+ * regular file is stored all or nothing, in one transaction at its end,
+ * and recorded so that it is not counted twice; standard input, pipes and
+ * interfaces flush every --flush seconds, at the end and on SIGINT/SIGTERM.
  * SIGHUP reloads the config.  The packet work lives in src/capture.
  */
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "capture/fileid.h"
 #include "classify/classify.h"
 #include "cli/cli.h"
 #include "util/num.h"
@@ -32,6 +35,7 @@ enum {
 	OPT_MAX_MEMORY,
 	OPT_BUFFER,
 	OPT_SNAPLEN,
+	OPT_AGAIN,
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -54,7 +58,7 @@ static int64_t now_mono_ms(void)
 struct opts {
 	const char *file, *iface, *local, *filter, *user;
 	uint64_t seconds, flush, max_memory, buffer, snaplen;
-	bool seconds_set;
+	bool seconds_set, again;
 };
 
 struct run {
@@ -68,6 +72,9 @@ struct run {
 	uint64_t last_drops; /* kernel drops already added to coverage */
 	int64_t next_progress;
 	int64_t started_ms;
+	bool whole_file;           /* a regular file: all or nothing, recorded */
+	struct capture_fileid fid; /* its identity, with whole_file */
+	bool interrupted;          /* SIGINT/SIGTERM stopped a whole file */
 };
 
 static void print_unsupported(void *ctx, const char *service, unsigned line, const char *term)
@@ -128,6 +135,101 @@ static int flush(struct run *r, int64_t now)
 	return 0;
 }
 
+static void add_total(void *ctx, const char *service, uint64_t egress, uint64_t ingress)
+{
+	uint64_t *sum = ctx;
+	(void)service;
+	*sum += egress + ingress;
+}
+
+/* What earlier flushes stored, for a message after a failure: "(nothing stored)" or more. */
+static const char *stored_so_far(const struct run *r, char *buf, size_t size)
+{
+	uint64_t sum = 0;
+	char b[32];
+
+	if (r->cap)
+		capture_each_total(r->cap, add_total, &sum);
+	if (!sum)
+		return "(nothing stored)";
+	snprintf(buf, size, "(%s stored by earlier flushes)", num_format_bytes(sum, b, sizeof(b)));
+	return buf;
+}
+
+static void fmt_time_us(int64_t us, char *buf, size_t size)
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(buf, size, "?");
+}
+
+/* Refuses a file captured before unless --again; 0 when it may be stored. */
+static int check_not_captured(struct run *r)
+{
+	struct store_capture prev;
+	struct err e;
+	bool any;
+	char when[64];
+
+	if (!r->whole_file || r->o.again)
+		return 0;
+	if (store_capture_find(r->st, r->fid.size, r->fid.head, &prev, &any, &e))
+		return cli_error("%s (nothing stored)", e.msg);
+	if (!any)
+		return 0;
+	fmt_time_us(prev.captured_us, when, sizeof(when));
+	return cli_error("'%s' was already captured on %s (capture %lld): nothing stored; give "
+	                 "--again to count it a second time, or 'costs forget %s' to undo that "
+	                 "capture",
+	                 r->o.file, when, (long long)prev.id, r->o.file);
+}
+
+/*
+ * Stores a whole file in one transaction: its record, then its totals
+ * (capture_flush's own transaction becomes a savepoint of this one).
+ */
+static int store_whole_file(struct run *r)
+{
+	struct err e;
+	int64_t id;
+
+	if (store_begin(r->st, &e))
+		return cli_error("cannot store totals: %s (nothing stored)", e.msg);
+	/* Again under the write lock: a concurrent capture of the same file may have won. */
+	if (check_not_captured(r)) {
+		store_rollback(r->st);
+		return 1;
+	}
+	if (store_capture_begin(r->st, cli_host(r->cli), r->o.file, r->fid.size, r->fid.head, &id,
+	                        &e) ||
+	    capture_flush(r->cap, r->st, cli_host(r->cli), &e)) {
+		store_rollback(r->st);
+		return cli_error("cannot store totals: %s (nothing stored)", e.msg);
+	}
+	store_capture_end(r->st);
+	if (store_commit(r->st, &e))
+		return cli_error("cannot store totals: %s (nothing stored)", e.msg);
+	return 0;
+}
+
+/* The last flush of standard input or a live capture. */
+static int flush_last(struct run *r, int64_t now)
+{
+	struct err e;
+	uint64_t drops;
+	char buf[96];
+
+	if (capture_source_drops(r->src, &drops, &e) == 0 && drops > r->last_drops) {
+		capture_add_drops(r->cap, now, drops - r->last_drops);
+		r->last_drops = drops;
+	}
+	if (capture_flush(r->cap, r->st, cli_host(r->cli), &e))
+		return cli_error("cannot store the last totals: %s; they are lost %s", e.msg,
+		                 stored_so_far(r, buf, sizeof(buf)));
+	return 0;
+}
+
 static int reload(struct run *r)
 {
 	struct config *cfg = NULL;
@@ -185,11 +287,16 @@ static int run_file(struct run *r)
 	int n;
 
 	for (;;) {
-		if (got_stop)
+		if (got_stop) {
+			r->interrupted = r->whole_file;
 			return 0;
+		}
 		if (got_hup) {
 			got_hup = 0;
-			flush(r, time(NULL)); /* on failure the totals wait for the next one */
+			/* A whole file is stored at its end only. */
+			if (!r->whole_file)
+				flush(r,
+				      time(NULL)); /* on failure the totals wait for the next one */
 			reload(r);
 		}
 		enum capture_read rc = capture_source_read(r->src, r->cap, 4096, &n, &e);
@@ -212,9 +319,18 @@ static int run_file(struct run *r)
 			return 0;
 		}
 		if (rc == CAPTURE_READ_ERROR) {
+			/*
+			 * A signal interrupts a read from a pipe (EINTR): that is
+			 * the stop it asked for, not a failure.
+			 */
+			if (got_stop && !r->whole_file)
+				return 0;
 			if (r->progress)
 				show_progress(r, true);
-			cli_error("%s", e.msg);
+			char buf[96];
+			cli_error("%s %s", e.msg,
+			          r->whole_file ? "(nothing stored)"
+			                        : stored_so_far(r, buf, sizeof(buf)));
 			return 1;
 		}
 		int64_t now = now_mono_ms();
@@ -222,7 +338,7 @@ static int run_file(struct run *r)
 			show_progress(r, false);
 			r->next_progress = now + 200;
 		}
-		if (now >= next_flush) {
+		if (now >= next_flush && !r->whole_file) {
 			flush(r, time(NULL)); /* on failure the totals wait for the next one */
 			next_flush = now + (int64_t)r->o.flush * 1000;
 		}
@@ -349,6 +465,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	    {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
 	    {"buffer", required_argument, NULL, OPT_BUFFER},
 	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	    {"again", no_argument, NULL, OPT_AGAIN},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -404,6 +521,9 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 			if (num_parse_u64(optarg, 96, 262144, &r.o.snaplen, &e))
 				return cli_usage(&cmd_capture, "bad --snaplen: %s", e.msg);
 			break;
+		case OPT_AGAIN:
+			r.o.again = true;
+			break;
 		default:
 			return cli_bad_option(&cmd_capture, opt, argv[optind - 1]);
 		}
@@ -416,6 +536,8 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_capture, "--seconds applies to -i only");
 	if (r.o.file && r.o.user)
 		return cli_usage(&cmd_capture, "--user applies to -i only");
+	if (r.o.iface && r.o.again)
+		return cli_usage(&cmd_capture, "--again applies to -r only");
 	if (r.o.local && capture_parse_cidrs(r.o.local, &nets, &nnets, &e))
 		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
 
@@ -433,6 +555,12 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 			cli_error("%s (nothing stored)", e.msg);
 			goto out;
 		}
+		int fr = capture_fileid(r.o.file, &r.fid, &e);
+		if (fr < 0) {
+			cli_error("%s (nothing stored)", e.msg);
+			goto out;
+		}
+		r.whole_file = fr == 0;
 	} else {
 		struct capture_live_opts lo = {.iface = r.o.iface,
 		                               .snaplen = (int)r.o.snaplen,
@@ -446,6 +574,8 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 			cli_warn(cli, "%s: addresses are read once", e.msg);
 	}
 	if (!(r.st = cli_open_store(cli, true)))
+		goto out;
+	if (check_not_captured(&r))
 		goto out;
 	if (r.o.user && drop_privileges(r.o.user))
 		goto out;
@@ -482,8 +612,14 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	int rc = r.o.file ? run_file(&r) : run_live(&r, watch_fd);
 	if (r.progress)
 		show_progress(&r, true);
+	if (rc)
+		goto out;
+	if (r.interrupted) {
+		cli_error("interrupted before the end of '%s' (nothing stored)", r.o.file);
+		goto out;
+	}
 	capture_decide_all(r.cap);
-	if (flush(&r, time(NULL)) || rc)
+	if (r.whole_file ? store_whole_file(&r) : flush_last(&r, time(NULL)))
 		goto out;
 	status = 0;
 	if (cli->verbosity >= 0) {
@@ -516,11 +652,15 @@ out:
 
 const struct cmd cmd_capture = {
     .name = "capture",
-    .synopsis = "-r FILE|- | -i IFACE [--seconds N] [--local CIDR,...|auto] [--filter BPF] "
-                "[--user NAME] [--flush SECS] [--max-memory SIZE] [--buffer SIZE] "
-                "[--snaplen N]",
+    .synopsis = "-r FILE|- [--again] | -i IFACE [--seconds N] [--local CIDR,...|auto] "
+                "[--filter BPF] [--user NAME] [--flush SECS] [--max-memory SIZE] "
+                "[--buffer SIZE] [--snaplen N]",
     .summary = "count bytes per service from a capture file or a live interface",
-    .help = "  -r, --read FILE      read a pcap or pcapng file ('-' for standard input)\n"
+    .help = "  -r, --read FILE      read a pcap or pcapng file ('-' for standard input); a\n"
+            "                       file is stored whole at its end or not at all, and\n"
+            "                       once: a second capture of it is refused\n"
+            "  --again              count a file captured before a second time (undo one\n"
+            "                       capture with 'costs forget FILE')\n"
             "  -i, --interface IF   capture live on interface IF ('any' for all)\n"
             "  --seconds N          stop a live capture after N seconds\n"
             "  --local LIST|auto    this host's addresses, CIDR,... (default: the\n"
@@ -529,7 +669,8 @@ const struct cmd cmd_capture = {
             "  --filter BPF         only packets matching this pcap filter\n"
             "  --user NAME          drop to this user and its group after opening the\n"
             "                       device and the database\n"
-            "  --flush SECS         write totals to the database every SECS (default 60)\n"
+            "  --flush SECS         write totals to the database every SECS (default 60;\n"
+            "                       live and standard input only)\n"
             "  --max-memory SIZE    memory for the flow table (default 64MiB)\n"
             "  --buffer SIZE        kernel capture buffer (default 32MiB)\n"
             "  --snaplen N          bytes kept of each packet, live (default 4096)\n",

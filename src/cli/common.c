@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util/date.h"
+#include "util/num.h"
 
 int cli_error(const char *fmt, ...)
 {
@@ -113,10 +114,17 @@ struct store *cli_open_store(struct cli *cli, bool create)
 {
 	struct store *s;
 	struct err e;
+	uint64_t secs = 30;
+	const char *env = getenv("COSTS_BUSY_TIMEOUT");
 
+	/* How long to wait for a lock another process holds (tests set it short). */
+	if (env && *env && num_parse_u64(env, 0, 86400, &secs, &e)) {
+		cli_error("bad COSTS_BUSY_TIMEOUT '%s' (seconds, 0 to 86400): %s", env, e.msg);
+		return NULL;
+	}
 	if (!create)
 		return cli_open_store_ro(cli);
-	if (store_open(cli->db_path, create, 30000, &s, &e)) {
+	if (store_open(cli->db_path, create, (int)secs * 1000, &s, &e)) {
 		cli_error("%s", e.msg);
 		return NULL;
 	}

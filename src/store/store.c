@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/date.h"
@@ -31,6 +32,8 @@ enum stmt_id {
 	ST_COUNTER_PUT,
 	ST_RUN_START,
 	ST_RUN_FINISH,
+	ST_CAP_DAILY,
+	ST_CAP_COVERAGE,
 	ST_COUNT
 };
 
@@ -59,6 +62,18 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_RUN_START] = "INSERT INTO runs(command, started_us, pid) VALUES (?1, ?2, ?3)",
     [ST_RUN_FINISH] = "UPDATE runs SET finished_us = ?2, status = ?3, detail = ?4 "
                       "WHERE id = ?1",
+    [ST_CAP_DAILY] = "INSERT INTO capture_daily(capture, host, day, service, direction, source, "
+                     "bytes, packets) VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                     "ON CONFLICT(capture, host, day, service, direction, source) DO UPDATE SET "
+                     "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
+    [ST_CAP_COVERAGE] =
+        "INSERT INTO capture_coverage(host, day, source, seconds, packets, malformed, drops, "
+        "resets, samples, gaps, gap_seconds, capture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12) ON CONFLICT(capture, host, day, source) DO UPDATE SET "
+        "seconds = seconds + excluded.seconds, packets = packets + excluded.packets, "
+        "malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
+        "resets = resets + excluded.resets, samples = samples + excluded.samples, "
+        "gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
 };
 
 /*
@@ -89,6 +104,31 @@ static const char *const migrations[] = {
     "CREATE TABLE runs ("
     " id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER NOT NULL,"
     " started_us INTEGER NOT NULL, finished_us INTEGER, status INTEGER, detail TEXT);",
+    /*
+     * 2: captured files.  A capture of a file (capture -r FILE) is recorded
+     * with the file's identity (size and a hash of its first 64 KiB) and what
+     * it added to daily and coverage, so a second capture of the same file
+     * can be refused and `costs forget` can subtract exactly what one added.
+     */
+    "CREATE TABLE captures ("
+    " id INTEGER PRIMARY KEY, host TEXT NOT NULL, name TEXT NOT NULL,"
+    " size INTEGER NOT NULL, head TEXT NOT NULL, captured_us INTEGER NOT NULL);"
+    "CREATE INDEX captures_by_file ON captures(size, head);"
+    "CREATE TABLE capture_daily ("
+    " capture INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+    " host TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL,"
+    " direction TEXT NOT NULL, source TEXT NOT NULL,"
+    " bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
+    " packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
+    " PRIMARY KEY (capture, host, day, service, direction, source)) WITHOUT ROWID;"
+    "CREATE TABLE capture_coverage ("
+    " capture INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,"
+    " host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL,"
+    " seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0,"
+    " malformed INTEGER NOT NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0,"
+    " resets INTEGER NOT NULL DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0,"
+    " gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (capture, host, day, source)) WITHOUT ROWID;",
 };
 
 struct store {
@@ -96,6 +136,8 @@ struct store {
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
 	bool in_tx;
+	int depth;          /* savepoints open inside the transaction */
+	int64_t capture_id; /* > 0: store_add_* also count toward this captured file */
 	int busy_ms;
 };
 
@@ -136,22 +178,50 @@ static int mkdirs(const char *path, struct err *e)
 	return 0;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int locked_err(struct store *s, struct err *e)
+{
+	return err_set(e,
+	               "cannot use database '%s': database is locked by another process "
+	               "(waited %d s)",
+	               s->path, (s->busy_ms + 999) / 1000);
+}
+
 /*
- * Runs sql, retrying for up to the busy timeout when SQLite answers BUSY
- * without calling the busy handler, as it does for a journal mode change
- * or a write lock while another process is opening or recovering the file.
+ * Runs sql, retrying until the busy timeout when SQLite answers BUSY, also
+ * when it does so without calling the busy handler, as it does for a
+ * journal mode change or a write lock while another process is opening or
+ * recovering the file.  The timeout is one deadline on the monotonic clock
+ * for all attempts together: each attempt's busy handler gets only the time
+ * left, so the wait never exceeds busy_ms (plus one 10 ms pause).
  */
 static int exec_retry(struct store *s, const char *sql, struct err *e)
 {
-	for (int waited = 0;; waited += 10) {
-		int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-		if (rc == SQLITE_OK)
-			return 0;
-		if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
-		    waited >= s->busy_ms)
-			return err_set(e, "database '%s': %s", s->path, sqlite3_errmsg(s->db));
+	int64_t deadline = mono_ms() + s->busy_ms;
+	int rc;
+
+	for (;;) {
+		int64_t left = deadline - mono_ms();
+		sqlite3_busy_timeout(s->db, left > 0 ? (int)left : 0);
+		rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK ||
+		    ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+		    mono_ms() >= deadline)
+			break;
 		usleep(10000);
 	}
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return locked_err(s, e);
+	return err_set(e, "database '%s': %s", s->path, sqlite3_errmsg(s->db));
 }
 
 static int exec_sql(struct store *s, const char *sql, struct err *e)
@@ -347,14 +417,29 @@ int store_set_checkpoint_on_close(struct store *s, bool on, struct err *e)
 
 int store_begin(struct store *s, struct err *e)
 {
+	if (s->in_tx) {
+		if (exec_sql(s, "SAVEPOINT nested", e))
+			return -1;
+		s->depth++;
+		return 0;
+	}
 	if (exec_retry(s, "BEGIN IMMEDIATE", e))
 		return -1;
 	s->in_tx = true;
+	s->depth = 0;
 	return 0;
 }
 
 int store_commit(struct store *s, struct err *e)
 {
+	if (s->depth > 0) {
+		if (exec_sql(s, "RELEASE nested", e)) {
+			store_rollback(s);
+			return -1;
+		}
+		s->depth--;
+		return 0;
+	}
 	if (exec_sql(s, "COMMIT", e)) {
 		store_rollback(s);
 		return -1;
@@ -365,9 +450,17 @@ int store_commit(struct store *s, struct err *e)
 
 void store_rollback(struct store *s)
 {
+	if (s->depth > 0 && sqlite3_get_autocommit(s->db) == 0) {
+		/* Undo the savepoint's work only; the outer transaction decides. */
+		sqlite3_exec(s->db, "ROLLBACK TO nested; RELEASE nested", NULL, NULL, NULL);
+		s->depth--;
+		return;
+	}
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = false;
+	s->depth = 0;
+	s->capture_id = 0;
 }
 
 /* Runs a prepared statement that returns no rows and resets it. */
@@ -411,7 +504,22 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
 		sqlite3_reset(st);
 		return db_err(s, e, "cannot bind");
 	}
-	return step_done(s, st, e, "cannot add daily total");
+	if (step_done(s, st, e, "cannot add daily total"))
+		return -1;
+	if (s->capture_id <= 0)
+		return 0;
+	st = s->st[ST_CAP_DAILY];
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, service, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 4, dir == STORE_EGRESS ? "egress" : "ingress", -1,
+	                      SQLITE_STATIC) ||
+	    sqlite3_bind_text(st, 5, source, -1, SQLITE_TRANSIENT) || bind_u64(st, 6, bytes) ||
+	    bind_u64(st, 7, packets) || sqlite3_bind_int64(st, 8, s->capture_id)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot record what the file added");
 }
 
 int store_set_totals(struct store *s, const char *host, int32_t day, const char *service,
@@ -455,7 +563,22 @@ int store_add_coverage(struct store *s, const char *host, int32_t day, const cha
 		sqlite3_reset(st);
 		return db_err(s, e, "cannot bind");
 	}
-	return step_done(s, st, e, "cannot add coverage");
+	if (step_done(s, st, e, "cannot add coverage"))
+		return -1;
+	if (s->capture_id <= 0)
+		return 0;
+	st = s->st[ST_CAP_COVERAGE];
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT) || bind_u64(st, 4, c->seconds) ||
+	    bind_u64(st, 5, c->packets) || bind_u64(st, 6, c->malformed) ||
+	    bind_u64(st, 7, c->drops) || bind_u64(st, 8, c->resets) ||
+	    bind_u64(st, 9, c->samples) || bind_u64(st, 10, c->gaps) ||
+	    bind_u64(st, 11, c->gap_seconds) || sqlite3_bind_int64(st, 12, s->capture_id)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot record what the file added");
 }
 
 int store_get_coverage(struct store *s, const char *host, int32_t day, const char *source,
@@ -888,4 +1011,177 @@ int store_open_readonly(const char *path, int busy_ms, struct store **out, struc
 fail:
 	store_close(s);
 	return -1;
+}
+
+/* ---- captured files ---- */
+
+int store_capture_find(struct store *s, uint64_t size, const char *head,
+                       struct store_capture *found, bool *any, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*any = false;
+	memset(found, 0, sizeof(*found));
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT id, captured_us, name, host FROM captures WHERE size = ?1 "
+	                       "AND head = ?2 ORDER BY id DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot look up captured files");
+	if (bind_u64(st, 1, size) || sqlite3_bind_text(st, 2, head, -1, SQLITE_TRANSIENT)) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		found->id = sqlite3_column_int64(st, 0);
+		found->captured_us = sqlite3_column_int64(st, 1);
+		snprintf(found->name, sizeof(found->name), "%s",
+		         (const char *)sqlite3_column_text(st, 2));
+		snprintf(found->host, sizeof(found->host), "%s",
+		         (const char *)sqlite3_column_text(st, 3));
+		found->size = size;
+		snprintf(found->head, sizeof(found->head), "%s", head);
+		*any = true;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot look up captured files");
+}
+
+int store_capture_begin(struct store *s, const char *host, const char *name, uint64_t size,
+                        const char *head, int64_t *id, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!s->in_tx)
+		return err_set(e, "database '%s': a captured file is recorded inside a transaction",
+		               s->path);
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO captures(host, name, size, head, captured_us) "
+	                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot record the captured file");
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT) || bind_u64(st, 3, size) ||
+	    sqlite3_bind_text(st, 4, head, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 5, now_us())) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, "cannot record the captured file");
+	s->capture_id = *id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+void store_capture_end(struct store *s)
+{
+	s->capture_id = 0;
+}
+
+int store_capture_forget(struct store *s, int64_t id, struct err *e)
+{
+	/*
+	 * Subtract what the capture added, then drop the rows it leaves at
+	 * zero (rows it created), then its record; the CHECK constraints
+	 * refuse a total that would go negative, which only a hand-edited
+	 * database can produce.
+	 */
+	static const char *const sql[] = {
+	    "UPDATE daily SET bytes = daily.bytes - c.bytes, packets = daily.packets - c.packets "
+	    "FROM capture_daily c WHERE c.capture = ?1 AND daily.host = c.host AND "
+	    "daily.day = c.day AND daily.service = c.service AND daily.direction = c.direction "
+	    "AND daily.source = c.source",
+	    "DELETE FROM daily WHERE bytes = 0 AND packets = 0 AND EXISTS (SELECT 1 FROM "
+	    "capture_daily c WHERE c.capture = ?1 AND daily.host = c.host AND daily.day = c.day "
+	    "AND daily.service = c.service AND daily.direction = c.direction AND "
+	    "daily.source = c.source)",
+	    "UPDATE coverage SET seconds = coverage.seconds - c.seconds, "
+	    "packets = coverage.packets - c.packets, malformed = coverage.malformed - c.malformed, "
+	    "drops = coverage.drops - c.drops, resets = coverage.resets - c.resets, "
+	    "samples = coverage.samples - c.samples, gaps = coverage.gaps - c.gaps, "
+	    "gap_seconds = coverage.gap_seconds - c.gap_seconds FROM capture_coverage c "
+	    "WHERE c.capture = ?1 AND coverage.host = c.host AND coverage.day = c.day AND "
+	    "coverage.source = c.source",
+	    "DELETE FROM coverage WHERE seconds = 0 AND packets = 0 AND malformed = 0 AND "
+	    "drops = 0 AND resets = 0 AND samples = 0 AND gaps = 0 AND gap_seconds = 0 AND "
+	    "EXISTS (SELECT 1 FROM capture_coverage c WHERE c.capture = ?1 AND "
+	    "coverage.host = c.host AND coverage.day = c.day AND coverage.source = c.source)",
+	    "DELETE FROM captures WHERE id = ?1",
+	};
+
+	if (store_begin(s, e))
+		return -1;
+	for (size_t i = 0; i < sizeof(sql) / sizeof(*sql); i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+			db_err(s, e, "cannot forget the capture");
+			goto fail;
+		}
+		if (sqlite3_bind_int64(st, 1, id)) {
+			sqlite3_finalize(st);
+			db_err(s, e, "cannot bind");
+			goto fail;
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			if ((rc & 0xff) == SQLITE_CONSTRAINT)
+				err_set(
+				    e,
+				    "database '%s': the totals are smaller than what capture %lld "
+				    "added (edited by hand?): nothing changed",
+				    s->path, (long long)id);
+			else
+				db_err(s, e, "cannot forget the capture");
+			goto fail;
+		}
+		if (i == sizeof(sql) / sizeof(*sql) - 1 && sqlite3_changes(s->db) != 1) {
+			err_set(e, "database '%s': no capture %lld is recorded", s->path,
+			        (long long)id);
+			goto fail;
+		}
+	}
+	return store_commit(s, e);
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int store_capture_each(struct store *s,
+                       int (*fn)(void *ctx, const struct store_capture *c, uint64_t bytes,
+                                 uint64_t packets),
+                       void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT f.id, f.captured_us, f.name, f.host, f.size, f.head, "
+	                       "coalesce((SELECT sum(bytes) FROM capture_daily c WHERE "
+	                       "c.capture = f.id), 0), coalesce((SELECT sum(packets) FROM "
+	                       "capture_daily c WHERE c.capture = f.id), 0) FROM captures f "
+	                       "ORDER BY f.id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot list captured files");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_capture c = {0};
+		c.id = sqlite3_column_int64(st, 0);
+		c.captured_us = sqlite3_column_int64(st, 1);
+		snprintf(c.name, sizeof(c.name), "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(c.host, sizeof(c.host), "%s", (const char *)sqlite3_column_text(st, 3));
+		c.size = (uint64_t)sqlite3_column_int64(st, 4);
+		snprintf(c.head, sizeof(c.head), "%s", (const char *)sqlite3_column_text(st, 5));
+		if (fn(ctx, &c, (uint64_t)sqlite3_column_int64(st, 6),
+		       (uint64_t)sqlite3_column_int64(st, 7))) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot list captured files");
 }

@@ -13,7 +13,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -59,7 +59,15 @@ void store_close(struct store *s);
  */
 int store_set_checkpoint_on_close(struct store *s, bool on, struct err *e);
 
-/* Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE). */
+/*
+ * Transactions: store_begin takes the write lock at once (BEGIN IMMEDIATE),
+ * waiting at most the busy timeout given to store_open, measured on the
+ * monotonic clock; past it the error says the database is locked by another
+ * process.  Inside a transaction, store_begin opens a savepoint instead:
+ * store_commit releases it and store_rollback undoes only its work, so a
+ * function that writes in its own transaction can be made part of a larger
+ * one.
+ */
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
@@ -164,6 +172,48 @@ void store_totals_free(struct store_total *rows, size_t n);
 
 /* The first and last day holding any total, or -1 when the store is empty. */
 int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *e);
+
+/*
+ * Captured files.  A capture of a regular file is recorded with the file's
+ * identity (its size and a hash of its first 64 KiB, as hex) and, between
+ * store_capture_begin and store_capture_end, everything store_add_daily and
+ * store_add_coverage add, so that a second capture of the same file can be
+ * refused and store_capture_forget can subtract exactly what one added.
+ */
+struct store_capture {
+	int64_t id;
+	int64_t captured_us; /* wall clock of the capture, microseconds since the epoch */
+	char name[512];      /* the file name as given */
+	char host[256];
+	uint64_t size;
+	char head[64];
+};
+
+/* The most recent capture of the file (size, head); *any false when none. */
+int store_capture_find(struct store *s, uint64_t size, const char *head,
+                       struct store_capture *found, bool *any, struct err *e);
+
+/*
+ * Inside a transaction (store_begin): records a capture of a file and sets
+ * *id; until store_capture_end (or a rollback), totals and coverage added
+ * are also counted as this capture's.
+ */
+int store_capture_begin(struct store *s, const char *host, const char *name, uint64_t size,
+                        const char *head, int64_t *id, struct err *e);
+void store_capture_end(struct store *s);
+
+/*
+ * Undoes capture id in one transaction: subtracts what it added from the
+ * daily totals and the coverage, removes the rows it leaves at zero and its
+ * record.  An unknown id is an error and changes nothing.
+ */
+int store_capture_forget(struct store *s, int64_t id, struct err *e);
+
+/* Calls fn for every recorded capture, oldest first, with the bytes and packets it added. */
+int store_capture_each(struct store *s,
+                       int (*fn)(void *ctx, const struct store_capture *c, uint64_t bytes,
+                                 uint64_t packets),
+                       void *ctx, struct err *e);
 
 /* The path the store was opened with. */
 const char *store_path(const struct store *s);

@@ -81,6 +81,7 @@ if command -v script >/dev/null; then
 	rm -f "$COSTS_DB"*
 	script -qec "\"$COSTS\" capture -r \"$D/web.pcap\"" /dev/null >"$T/tty.out" 2>&1 || true
 	check_grep "] *[0-9]*% .*packets/s" "$T/tty.out" "progress bar on a terminal"
+	rm -f "$COSTS_DB"* # the file was just captured: a second capture is refused
 	run_costs capture -r "$D/web.pcap"
 	check_eq "no progress bar when stderr is not a terminal" "" "$(cat "$T/err")"
 fi

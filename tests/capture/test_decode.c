@@ -321,6 +321,63 @@ static void malformed_headers(void **state)
 	assert_int_equal(decode_packet(DLT_EN10MB, v.b, v.n, v.n, &d), DECODE_MALFORMED);
 }
 
+/* Item: crafted or corrupt records must not inflate totals. */
+static void ip_length_beyond_the_frame_is_malformed_and_bounded(void **state)
+{
+	struct pkt p = {0};
+	struct decoded d;
+	/* A whole 54-byte frame whose IPv4 header claims 65535 bytes. */
+	eth(&p, 0x0800);
+	ip4(&p, IPPROTO_TCP, 65535, A4, B4, 0, 1, 0);
+	tcp(&p, 40000, 443, 0x10, 0);
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, p.n, &d), DECODE_MALFORMED);
+	assert_true(d.has_l3);
+	assert_int_equal(d.l3_len, 40);
+	/* Cut by the snaplen out of 1514 on the wire: the IP length is trusted up to that. */
+	p.b[16] = 1500 >> 8;
+	p.b[17] = 1500 & 0xff;
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, 1514, &d), DECODE_OK);
+	assert_int_equal(d.l3_len, 1500);
+	/* ... and not beyond: 1500 bytes of IP cannot travel in 1000 bytes. */
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, 1000, &d), DECODE_MALFORMED);
+	assert_int_equal(d.l3_len, 1000 - 14);
+
+	/* IPv6: payload length + 40 beyond the frame. */
+	struct pkt q = {0};
+	ip6(&q, IPPROTO_TCP, 60000, A6, B6);
+	tcp(&q, 40000, 443, 0x10, 0);
+	assert_int_equal(decode_packet(DLT_RAW, q.b, q.n, q.n, &d), DECODE_MALFORMED);
+	assert_int_equal(d.l3_len, q.n);
+	assert_int_equal(decode_packet(DLT_RAW, q.b, q.n, 60040, &d), DECODE_OK);
+	assert_int_equal(d.l3_len, 60040);
+}
+
+static void impossible_wire_length_counts_only_the_captured_bytes(void **state)
+{
+	struct pkt p = {0};
+	struct decoded d;
+	/* 15 bytes captured, 0xFFFFFFFF claimed: no IP header, no trust. */
+	eth(&p, 0x0800);
+	ip4(&p, IPPROTO_TCP, 40, A4, B4, 0, 1, 0);
+	tcp(&p, 40000, 443, 0x10, 0);
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, 15, 0xFFFFFFFFu, &d), DECODE_MALFORMED);
+	assert_false(d.has_l3);
+	assert_int_equal(d.l3_len, 15);
+	/* A whole IP header behind an impossible record length: the IP length, malformed. */
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, 0xFFFFFFFFu, &d), DECODE_MALFORMED);
+	assert_int_equal(d.l3_len, 40);
+	/* A frame cut inside the IP header of a plausible record: the wire length. */
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, 15, 1514, &d), DECODE_TRUNCATED);
+	assert_int_equal(d.l3_len, 1514);
+	/* The largest offload super packet is still accepted (IPv4 length 0: the frame). */
+	p.b[16] = p.b[17] = 0;
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, DECODE_MAX_WIRELEN, &d), DECODE_OK);
+	assert_int_equal(d.l3_len, DECODE_MAX_WIRELEN - 14);
+	assert_int_equal(decode_packet(DLT_EN10MB, p.b, p.n, DECODE_MAX_WIRELEN + 1, &d),
+	                 DECODE_MALFORMED);
+	assert_int_equal(d.l3_len, 40);
+}
+
 static void non_ip_frames_and_unknown_link_types(void **state)
 {
 	struct pkt p = {0};
@@ -365,6 +422,8 @@ int main(void)
 	    cmocka_unit_test(ipv6_extension_headers_are_walked),
 	    cmocka_unit_test(snaplen_cut_counts_the_whole_packet),
 	    cmocka_unit_test(malformed_headers),
+	    cmocka_unit_test(ip_length_beyond_the_frame_is_malformed_and_bounded),
+	    cmocka_unit_test(impossible_wire_length_counts_only_the_captured_bytes),
 	    cmocka_unit_test(non_ip_frames_and_unknown_link_types),
 	    cmocka_unit_test(every_prefix_of_a_packet_is_safe),
 	};

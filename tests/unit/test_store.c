@@ -189,6 +189,115 @@ static void empty_file_is_migrated_to_current_schema(void **state)
 	sqlite3_close(db);
 }
 
+/* The schema costs 0.1 wrote (version 1), as a fixture for the migration. */
+static const char v1_schema[] =
+    "PRAGMA application_id = 1668248436;"
+    "CREATE TABLE daily (host TEXT NOT NULL, day TEXT NOT NULL CHECK (length(day) = 10),"
+    " service TEXT NOT NULL CHECK (length(service) > 0), direction TEXT NOT NULL CHECK"
+    " (direction IN ('egress', 'ingress')), source TEXT NOT NULL CHECK (source IN ('pcap',"
+    " 'nft', 'iface', 'import')), bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND"
+    " bytes >= 0), packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >="
+    " 0), PRIMARY KEY (host, day, service, direction, source)) WITHOUT ROWID;"
+    "CREATE INDEX daily_by_day ON daily(day);"
+    "CREATE TABLE coverage (host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL,"
+    " seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0, malformed"
+    " INTEGER NOT NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0, resets INTEGER NOT NULL"
+    " DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0,"
+    " gap_seconds INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (host, day, source)) WITHOUT ROWID;"
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, boot_id TEXT NOT NULL, handle INTEGER NOT"
+    " NULL, value INTEGER NOT NULL, time_us INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER NOT NULL,"
+    " started_us INTEGER NOT NULL, finished_us INTEGER, status INTEGER, detail TEXT);"
+    "INSERT INTO daily VALUES ('h', '2026-05-01', 'https', 'egress', 'pcap', 1000, 10);"
+    "INSERT INTO coverage(host, day, source, seconds, packets) VALUES ('h', '2026-05-01',"
+    " 'pcap', 60, 10);"
+    "PRAGMA user_version = 1;";
+
+static uint64_t egress_of(struct store *s, const char *service)
+{
+	struct store_total *rows;
+	struct err e;
+	size_t n;
+	uint64_t v = 0;
+	struct store_query q = {.from = 1, .to = 0, .service = service};
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		v += rows[i].egress_bytes;
+	store_totals_free(rows, n);
+	return v;
+}
+
+static void version_1_is_migrated_keeping_its_totals(void **state)
+{
+	struct store *s;
+	struct err e;
+	sqlite3 *db;
+	struct store_coverage c;
+	bool found;
+	int64_t id;
+	(void)state;
+	assert_int_equal(sqlite3_open(path("v1.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path("v1.db"), false, 1000, &s, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1000);
+	/* The new tables work on the migrated file: record a file, forget it. */
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_capture_begin(s, "h", "f.pcap", 123, "fnv1a64:1", &id, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0); /* a savepoint, as capture_flush opens */
+	assert_int_equal(
+	    store_add_daily(s, "h", 20574, "https", STORE_EGRESS, STORE_SOURCE_PCAP, 500, 5, &e),
+	    0);
+	struct store_coverage add = {.seconds = 30, .packets = 5};
+	assert_int_equal(store_add_coverage(s, "h", 20574, STORE_SOURCE_PCAP, &add, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_capture_end(s);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1500);
+	store_close(s);
+
+	assert_int_equal(store_open(path("v1.db"), false, 1000, &s, &e), 0);
+	struct store_capture fc;
+	assert_int_equal(store_capture_find(s, 123, "fnv1a64:1", &fc, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(fc.id, id);
+	assert_int_equal(store_capture_forget(s, id, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1000);
+	assert_int_equal(store_get_coverage(s, "h", 20574, STORE_SOURCE_PCAP, &c, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(c.seconds, 60);
+	assert_int_equal(c.packets, 10);
+	assert_int_equal(store_capture_find(s, 123, "fnv1a64:1", &fc, &found, &e), 0);
+	assert_false(found);
+	assert_int_equal(store_capture_forget(s, id, &e), -1);
+	store_close(s);
+
+	assert_int_equal(sqlite3_open(path("v1.db"), &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void a_rolled_back_savepoint_keeps_the_outer_transaction(void **state)
+{
+	struct store *s;
+	struct err e;
+	(void)state;
+	assert_int_equal(store_open(path("sp.db"), true, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 10, "a", STORE_EGRESS, "pcap", 7, 1, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_add_daily(s, "h", 10, "b", STORE_EGRESS, "pcap", 9, 1, &e), 0);
+	store_rollback(s);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(egress_of(s, "a"), 7);
+	assert_int_equal(egress_of(s, "b"), 0);
+	store_close(s);
+}
+
 static void newer_schema_and_foreign_files_are_refused_untouched(void **state)
 {
 	struct store *s;
@@ -282,6 +391,8 @@ int main(void)
 	    cmocka_unit_test(totals_beyond_int64_are_refused_not_wrapped),
 	    cmocka_unit_test(import_replaces_instead_of_adding),
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
+	    cmocka_unit_test(version_1_is_migrated_keeping_its_totals),
+	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
 	    cmocka_unit_test(without_checkpoint_on_close_the_log_stays_and_still_reads),
