@@ -15,6 +15,12 @@ trap 'umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
 run_costs import "$SRCDIR/data/demo-2026-05.csv"
 check_rc 0 "import the demo month"
 
+# room DIR: kB for the data file and the script (in 4 kB pages, as tmpfs
+# counts) and 8 kB more, less than any image: gnuplot's write must fail.
+room() {
+	echo $(((($(stat -c %s "$1/may.dat") + 4095) / 4096 + ($(stat -c %s "$1/may.gp") + 4095) / 4096 + 2) * 4))
+}
+
 # fill LEAVE_KB: fills the tmpfs, then frees LEAVE_KB.
 fill() {
 	rm -f "$T/full/filler"
@@ -29,8 +35,9 @@ for ext in png svg; do
 	check_rc 0 "a first $ext with room"
 	good=$(md5sum <"$T/full/may.$ext")
 	size=$(stat -c %s "$T/full/may.$ext")
-	[ "$size" -gt 16384 ] || fail "the $ext image ($size bytes) must be larger than the room left"
-	fill 16
+	kb=$(room "$T/full")
+	[ "$size" -gt $((kb * 1024)) ] || fail "the $ext image ($size bytes) must be larger than the room left"
+	fill "$kb"
 	run_costs plot daily --allowance 1TB --out "$T/full/may.$ext"
 	check_rc 1 "$ext into a full folder"
 	check_grep "costs: cannot write '$T/full/may\.\(dat\|gp\|$ext\)': No space left on device" "$T/err" \
@@ -44,7 +51,7 @@ for ext in png svg; do
 	run_costs plot daily --out "$T/dest/may.$ext"
 	check_rc 0 "a first $ext in another folder"
 	good=$(md5sum <"$T/dest/may.$ext")
-	fill 16
+	fill "$(room "$T/dest")"
 	RC=0
 	TMPDIR="$T/full/tmp" "$COSTS" plot daily --allowance 1TB --out "$T/dest/may.$ext" >"$T/out" 2>"$T/err" || RC=$?
 	check_rc 1 "$ext with a full \$TMPDIR"
