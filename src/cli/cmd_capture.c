@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,6 +103,13 @@ static int set_timezone(const struct config *cfg)
 	return 0;
 }
 
+/*
+ * Switches to user and its group for good, then takes away what could ever
+ * give privileges back: every capability leaves the bounding set (done
+ * before setuid, which takes away CAP_SETPCAP needed for it), ambient
+ * capabilities are cleared, and no_new_privs makes setuid binaries and file
+ * capabilities inert for this process and whatever it runs.
+ */
 static int drop_privileges(const char *user)
 {
 	struct passwd *pw;
@@ -109,13 +117,30 @@ static int drop_privileges(const char *user)
 	errno = 0;
 	if (!(pw = getpwnam(user)))
 		return cli_error("unknown user '%s'", user);
+	/* PR_CAPBSET_READ fails with EINVAL past the kernel's last capability. */
+	for (unsigned long cap = 0; cap < 64; cap++) {
+		int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (in < 0)
+			break;
+		if (in == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
+			return cli_error("cannot switch to user '%s': cannot drop capability %lu "
+			                 "from the bounding set: %s",
+			                 user, cap, strerror(errno));
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+		return cli_error(
+		    "cannot switch to user '%s': cannot clear ambient capabilities: %s", user,
+		    strerror(errno));
 	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
 		return cli_error("cannot switch to user '%s': %s", user, strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return cli_error("cannot switch to user '%s': cannot set no_new_privs: %s", user,
+		                 strerror(errno));
 	gid_t groups[2];
 	int ng = getgroups(2, groups);
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid || getgid() != pw->pw_gid ||
 	    getegid() != pw->pw_gid || ng != 1 || groups[0] != pw->pw_gid ||
-	    (pw->pw_uid != 0 && setuid(0) != -1))
+	    (pw->pw_uid != 0 && setuid(0) != -1) || prctl(PR_CAPBSET_READ, 0UL, 0, 0, 0) != 0)
 		return cli_error("cannot switch to user '%s': privileges still held", user);
 	return 0;
 }

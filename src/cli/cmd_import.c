@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "util/csvio.h"
 #include "util/date.h"
+#include "util/name.h"
 #include "util/num.h"
 #include "report/totals.h"
 
@@ -50,6 +51,8 @@ static int on_row(void *ctx, size_t line, char **f, size_t nf, struct err *e)
 	if (nf < 8)
 		return err_set(e, "%zu fields, expected 8", nf);
 	if (date_parse_day(f[0], &r.day, e))
+		return -1;
+	if (*f[1] && util_name_check(UTIL_NAME_HOST, f[1], e))
 		return -1;
 	if (!*f[2])
 		return err_set(e, "empty service");

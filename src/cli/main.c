@@ -167,6 +167,21 @@ int main(int argc, char **argv)
 	const char *env;
 	int opt, status;
 
+	/*
+	 * costs is not written to be setuid or setgid: it reads files named by
+	 * the caller, runs gnuplot from the caller's PATH and quotes files in
+	 * messages.  A copy installed that way would do all of it with the
+	 * owner's rights, so it refuses before reading anything.
+	 */
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0 ||
+	    ruid != euid || euid != suid || rgid != egid || egid != sgid) {
+		fputs("costs: refusing to run setuid or setgid (the real and effective user or "
+		      "group ids differ); run costs as the user it should act as, e.g. with sudo\n",
+		      stderr);
+		return 1;
+	}
 	opterr = 0;
 	cli.db_path = getenv("COSTS_DB");
 	cli.db_explicit = cli.db_path && *cli.db_path;

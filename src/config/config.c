@@ -1,14 +1,15 @@
 /*
- * INI parsing with inih, fed through a reader that counts lines so every
- * message can name file:line.  Validation of term values happens here; what
- * a term means to a packet is the business of classify and nft.
+ * INI parsing, line by line over the whole file in memory, so every message
+ * names file:line and nothing is cut silently: an over-long line, a NUL or
+ * control byte, invalid UTF-8 or a name too long is an error.  Validation of
+ * term values happens here; what a term means to a packet is the business of
+ * classify and nft.
  */
 #include "config/config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "util/date.h"
+#include "util/name.h"
 #include "util/num.h"
 
 const char *const config_builtin_services[5] = {"mcp", "websocket", "https", "http", "other"};
@@ -27,36 +29,10 @@ struct parse {
 	struct config *c;
 	struct err *e;
 	const char *name;
-	FILE *f;
-	unsigned line;         /* number of the line last handed to inih */
-	unsigned section_line; /* line of the last section header read */
-	unsigned entered_line; /* section_line of the section entered last */
-	bool at_line_start;
-	char text[256];    /* start of the line last read, for messages */
-	char section[256]; /* current section as written */
+	unsigned line; /* number of the line being parsed */
 	enum section_kind kind;
 	bool failed;
 };
-
-static char *reader(char *buf, int size, void *stream)
-{
-	struct parse *p = stream;
-	char *r = fgets(buf, size, p->f);
-	size_t n;
-
-	if (!r)
-		return NULL;
-	if (p->at_line_start) {
-		p->line++;
-		snprintf(p->text, sizeof(p->text), "%s", buf);
-		p->text[strcspn(p->text, "\r\n")] = '\0';
-		if (p->text[strspn(p->text, " \t")] == '[')
-			p->section_line = p->line;
-	}
-	n = strlen(buf);
-	p->at_line_start = n > 0 && buf[n - 1] == '\n';
-	return r;
-}
 
 static int fail(struct parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -89,26 +65,26 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/*
+ * Makes room for element n of arr (n elements in use) and zeroes it.  The
+ * capacity doubles at each power of two, so no count of its own is needed.
+ */
 static void *grow(void *arr, size_t n, size_t size)
 {
-	/* Arrays grow one element at a time; configs are small. */
-	void *q = realloc(arr, (n + 1) * size);
-	if (!q)
-		abort();
+	void *q = arr;
+
+	if (n == 0 || (n & (n - 1)) == 0) {
+		q = realloc(arr, (n ? 2 * n : 1) * size);
+		if (!q)
+			abort();
+	}
 	memset((char *)q + n * size, 0, size);
 	return q;
 }
 
 bool config_valid_service_name(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 64 || !isalpha((unsigned char)s[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return false;
-	return true;
+	return util_name_valid(UTIL_NAME_SERVICE, s);
 }
 
 static int parse_port(const char *v, struct config_term *t, struct err *e)
@@ -213,6 +189,10 @@ static int parse_term(const char *key, const char *v, struct config_term *t, str
 		return parse_addr(v, t, e);
 	case CONFIG_TERM_SNI:
 	case CONFIG_TERM_HOST:
+		/* Names longer than this never match (util/glob.h): nor can a pattern. */
+		if (strlen(v) > CONFIG_MAX_PATTERN)
+			return err_set(e, "%s pattern longer than %d characters", key,
+			               CONFIG_MAX_PATTERN);
 		t->u.text = xstrdup(v);
 		for (char *p = t->u.text; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
@@ -299,6 +279,10 @@ int config_parse_match(const char *value, struct config_match *m, struct err *e)
 			return err_set(e, "match term '%s' is not key=value", word);
 		}
 		*eq = '\0';
+		if (m->nterms == CONFIG_MAX_TERMS) {
+			config_match_release(m);
+			return err_set(e, "more than %d terms on one match line", CONFIG_MAX_TERMS);
+		}
 		m->terms = grow(m->terms, m->nterms, sizeof(*m->terms));
 		if (parse_term(word, eq + 1, &m->terms[m->nterms], e)) {
 			config_match_release(m);
@@ -326,78 +310,100 @@ static int parse_bool(const char *v, bool *out)
 	return -1;
 }
 
-/* Opens a new section when inih reports a section name we have not seen. */
-static int enter_section(struct parse *p, const char *section)
+/* Opens the section of a header line; text is what stands between the brackets. */
+static int enter_section(struct parse *p, const char *text)
 {
-	char kind[32], name[256];
-	unsigned key_line = p->line;
-	int n = 0;
+	const char *kind = text, *name;
+	size_t kl, nl;
+	struct err sub;
 
-	/* Messages about the section name the header's line, not the key's. */
-	p->line = p->section_line;
-	snprintf(p->section, sizeof(p->section), "%s", section);
-	if (strcmp(section, "costs") == 0) {
+	while (*kind == ' ' || *kind == '\t')
+		kind++;
+	kl = strcspn(kind, " \t");
+	name = kind + kl;
+	while (*name == ' ' || *name == '\t')
+		name++;
+	nl = strcspn(name, " \t");
+	if (kl == 5 && strncmp(kind, "costs", 5) == 0 && nl == 0) {
 		p->kind = SEC_COSTS;
-		p->line = key_line;
 		return 1;
 	}
-	if (sscanf(section, "%31s %255s%n", kind, name, &n) != 2 || section[n] != '\0')
+	if (kl == 0 || nl == 0 || name[nl + strspn(name + nl, " \t")] != '\0')
 		return fail(p,
-		            "bad section '[%s]' (expected [costs], [service NAME] or "
+		            "bad section '[%.100s]' (expected [costs], [service NAME] or "
 		            "[provider NAME])",
-		            section);
-	if (strcmp(kind, "service") == 0) {
-		if (!config_valid_service_name(name))
-			return fail(p,
-			            "bad service name '%s' (a letter, then letters, digits, "
-			            "'_', '.' or '-', at most 64)",
-			            name);
+		            text);
+	if (kl == 7 && strncmp(kind, "service", 7) == 0) {
+		char *n = strndup(name, nl);
+		if (!n)
+			abort();
+		if (util_name_check(UTIL_NAME_SERVICE, n, &sub)) {
+			free(n);
+			return fail(p, "%s", sub.msg);
+		}
 		for (size_t i = 0; i < p->c->nservices; i++)
-			if (strcmp(p->c->services[i].name, name) == 0)
-				return fail(p, "duplicate section '[service %s]'", name);
+			if (strcmp(p->c->services[i].name, n) == 0) {
+				fail(p, "duplicate section '[service %s]'", n);
+				free(n);
+				return 0;
+			}
+		if (p->c->nservices == CONFIG_MAX_SERVICES) {
+			free(n);
+			return fail(p, "more than %d services", CONFIG_MAX_SERVICES);
+		}
 		p->c->services = grow(p->c->services, p->c->nservices, sizeof(*p->c->services));
 		struct config_service *s = &p->c->services[p->c->nservices++];
-		s->name = xstrdup(name);
+		s->name = n;
 		s->line = p->line;
 		s->billable = true;
 		p->kind = SEC_SERVICE;
-		p->line = key_line;
 		return 1;
 	}
-	if (strcmp(kind, "provider") == 0) {
+	if (kl == 8 && strncmp(kind, "provider", 8) == 0) {
+		char *n = strndup(name, nl);
+		if (!n)
+			abort();
+		/* Provider names select files of the providers folder: a name, not a path. */
+		if (!util_name_valid(UTIL_NAME_HOST, n)) {
+			fail(
+			    p,
+			    "bad provider name '%.100s' (letters, digits, '_', '.' or '-'; at most "
+			    "253 characters)",
+			    n);
+			free(n);
+			return 0;
+		}
 		for (size_t i = 0; i < p->c->nproviders; i++)
-			if (strcmp(p->c->providers[i].name, name) == 0)
-				return fail(p, "duplicate section '[provider %s]'", name);
+			if (strcmp(p->c->providers[i].name, n) == 0) {
+				fail(p, "duplicate section '[provider %s]'", n);
+				free(n);
+				return 0;
+			}
+		if (p->c->nproviders == CONFIG_MAX_PROVIDERS) {
+			free(n);
+			return fail(p, "more than %d provider sections", CONFIG_MAX_PROVIDERS);
+		}
 		p->c->providers = grow(p->c->providers, p->c->nproviders, sizeof(*p->c->providers));
 		struct config_provider *pr = &p->c->providers[p->c->nproviders++];
-		pr->name = xstrdup(name);
+		pr->name = n;
 		pr->line = p->line;
 		p->kind = SEC_PROVIDER;
-		p->line = key_line;
 		return 1;
 	}
-	return fail(p, "unknown section kind '[%s]' (expected costs, service or provider)",
-	            section);
+	return fail(p, "unknown section kind '[%.100s]' (expected costs, service or provider)",
+	            text);
 }
 
-static int handler(void *user, const char *section, const char *key, const char *value)
+/* One `key = value` line of the current section. */
+static int handler(struct parse *p, const char *key, const char *value)
 {
-	struct parse *p = user;
 	struct err sub;
 
-	if (p->failed)
-		return 0;
-	if (!*section)
-		return fail(p, "'%s' is outside any section", key);
-	if ((p->section_line != p->entered_line || strcmp(section, p->section) != 0) &&
-	    !enter_section(p, section))
-		return 0;
-	p->entered_line = p->section_line;
 	switch (p->kind) {
 	case SEC_COSTS:
 		if (strcmp(key, "host") == 0) {
-			if (!*value)
-				return fail(p, "empty host");
+			if (util_name_check(UTIL_NAME_HOST, value, &sub))
+				return fail(p, "%s", sub.msg);
 			free(p->c->host);
 			p->c->host = xstrdup(value);
 		} else if (strcmp(key, "timezone") == 0) {
@@ -421,6 +427,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 		struct config_service *s = &p->c->services[p->c->nservices - 1];
 		if (strcmp(key, "match") == 0) {
 			struct config_match m;
+			if (s->nmatches == CONFIG_MAX_MATCHES)
+				return fail(p, "more than %d match lines in [service %s]",
+				            CONFIG_MAX_MATCHES, s->name);
 			if (config_parse_match(value, &m, &sub)) {
 				return fail(p, "%.600s in '%.200s'", sub.msg, value);
 			}
@@ -440,6 +449,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	case SEC_PROVIDER: {
 		struct config_provider *pr = &p->c->providers[p->c->nproviders - 1];
+		if (pr->nkv == CONFIG_MAX_KEYS)
+			return fail(p, "more than %d keys in [provider %s]", CONFIG_MAX_KEYS,
+			            pr->name);
 		pr->kv = grow(pr->kv, pr->nkv, sizeof(*pr->kv));
 		pr->kv[pr->nkv].key = xstrdup(key);
 		pr->kv[pr->nkv].value = xstrdup(value);
@@ -450,34 +462,131 @@ static int handler(void *user, const char *section, const char *key, const char 
 	case SEC_NONE:
 		break;
 	}
-	return fail(p, "unexpected '%s'", key);
+	return fail(p, "'%s' is outside any section", key);
 }
 
-static int parse_file(FILE *f, const char *name, struct config **out, struct err *e)
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Cuts an inline comment: a ';' or '#' at the start of s or after a blank.
+ * Returns the end of what is left, blanks before the comment excluded.
+ */
+static char *cut_comment(char *s)
+{
+	char *q = s;
+
+	for (; *q; q++)
+		if ((*q == ';' || *q == '#') && (q == s || is_blank(q[-1])))
+			break;
+	*q = '\0';
+	while (q > s && is_blank(q[-1]))
+		*--q = '\0';
+	return q;
+}
+
+/* Parses one line (NUL-terminated, without its line end). */
+static void parse_line(struct parse *p, char *s)
+{
+	char *end;
+
+	while (is_blank(*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && is_blank(end[-1]))
+		*--end = '\0';
+	if (!*s || *s == ';' || *s == '#')
+		return;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+		if (!close) {
+			fail(p, "syntax error: '%.200s'", s);
+			return;
+		}
+		*close = '\0';
+		char *rest = close + 1;
+		while (is_blank(*rest))
+			rest++;
+		if (*rest && *rest != ';' && *rest != '#') {
+			fail(p, "text after the section header: '%.200s'", rest);
+			return;
+		}
+		enter_section(p, s + 1);
+		return;
+	}
+	/* The key ends at the first '=' (or ':', as INI files allow). */
+	char *eq = s + strcspn(s, "=:");
+	if (!*eq) {
+		fail(p, "syntax error: '%.200s'", s);
+		return;
+	}
+	*eq = '\0';
+	char *key = s, *value = eq + 1;
+	cut_comment(key);
+	if (!*key) {
+		fail(p, "syntax error: no key before '='");
+		return;
+	}
+	while (is_blank(*value))
+		value++;
+	cut_comment(value);
+	handler(p, key, value);
+}
+
+/*
+ * Checks one raw line of n bytes (line end excluded) before it is parsed:
+ * a NUL would cut the value silently, a control byte could rewrite the
+ * terminal a message is printed on.
+ */
+static bool line_ok(struct parse *p, const char *s, size_t n)
+{
+	if (n > CONFIG_MAX_LINE)
+		return fail(p, "line longer than %d bytes", CONFIG_MAX_LINE);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0)
+			return fail(p, "NUL byte at column %zu", i + 1);
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return fail(p, "control character 0x%02x at column %zu", c, i + 1);
+	}
+	if (!util_utf8_valid(s, n))
+		return fail(p, "invalid UTF-8");
+	return true;
+}
+
+static int parse_text(const char *text, size_t len, const char *name, struct config **out,
+                      struct err *e)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
-	struct parse p = {.c = c, .e = e, .name = name, .f = f, .at_line_start = true};
-	int rc;
+	struct parse p = {.c = c, .e = e, .name = name};
+	const char *pos = text, *end = text + len;
+	char *buf = NULL;
 
 	c->path = xstrdup(name);
 	c->sample_gap = 900;
-	ini_allow_multiline = false;
-	ini_stop_on_first_error = true;
-	ini_use_stack = false;
-	ini_allow_realloc = true;
-	ini_max_line = 65536;
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	if (rc != 0 && !p.failed) {
-		if (rc < 0)
-			err_set(e, "%s: cannot read", name);
-		else
-			err_set(e, "%s:%d: syntax error: '%s'", name, rc, p.text);
-		p.failed = true;
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		pos += 3; /* a UTF-8 byte order mark */
+	buf = malloc(CONFIG_MAX_LINE + 1);
+	if (!buf)
+		abort();
+	while (pos < end && !p.failed) {
+		const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+		size_t n = nl ? (size_t)(nl - pos) : (size_t)(end - pos);
+		const char *next = nl ? nl + 1 : end;
+
+		p.line++;
+		if (n > 0 && pos[n - 1] == '\r')
+			n--;
+		if (!line_ok(&p, pos, n))
+			break;
+		memcpy(buf, pos, n);
+		buf[n] = '\0';
+		parse_line(&p, buf);
+		pos = next;
 	}
-	if (!p.failed && ferror(f)) {
-		err_set(e, "%s: read error", name);
-		p.failed = true;
-	}
+	free(buf);
 	if (p.failed) {
 		config_free(c);
 		return -1;
@@ -488,26 +597,16 @@ static int parse_file(FILE *f, const char *name, struct config **out, struct err
 
 int config_parse(const char *text, size_t len, const char *name, struct config **out, struct err *e)
 {
-	FILE *f;
-	int rc;
-
-	if (len == 0) {
-		*out = xcalloc(1, sizeof(**out));
-		(*out)->path = xstrdup(name);
-		(*out)->sample_gap = 900;
-		return 0;
-	}
-	f = fmemopen((void *)text, len, "r");
-	if (!f)
-		return err_set(e, "%s: %s", name, strerror(errno));
-	rc = parse_file(f, name, out, e);
-	fclose(f);
-	return rc;
+	if (len > CONFIG_MAX_BYTES)
+		return err_set(e, "%s: larger than %d bytes", name, CONFIG_MAX_BYTES);
+	return parse_text(text, len, name, out, e);
 }
 
 int config_load(const char *path, bool must_exist, struct config **out, struct err *e)
 {
 	FILE *f = fopen(path, "r");
+	char *text;
+	size_t len;
 	int rc;
 
 	if (!f) {
@@ -518,8 +617,25 @@ int config_load(const char *path, bool must_exist, struct config **out, struct e
 		}
 		return err_set(e, "cannot open config '%s': %s", path, strerror(errno));
 	}
-	rc = parse_file(f, path, out, e);
+	text = malloc(CONFIG_MAX_BYTES + 1);
+	if (!text) {
+		fclose(f);
+		return err_set(e, "out of memory");
+	}
+	len = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		int saved = errno;
+		fclose(f);
+		free(text);
+		return err_set(e, "cannot read config '%s': %s", path, strerror(saved));
+	}
 	fclose(f);
+	if (len > CONFIG_MAX_BYTES) {
+		free(text);
+		return err_set(e, "config '%s' is larger than %d bytes", path, CONFIG_MAX_BYTES);
+	}
+	rc = parse_text(text, len, path, out, e);
+	free(text);
 	return rc;
 }
 

@@ -99,13 +99,30 @@ struct config {
 	size_t nproviders;
 };
 
+/*
+ * Limits of a config file, each an error naming file:line when passed: they
+ * bound the memory and the time a config can cost (a rule is tried against
+ * every new flow).
+ */
+#define CONFIG_MAX_BYTES     (4 * 1024 * 1024) /* the whole file */
+#define CONFIG_MAX_LINE      4096              /* one line, without its line end */
+#define CONFIG_MAX_SERVICES  4096              /* [service] sections */
+#define CONFIG_MAX_MATCHES   64                /* match lines of one service */
+#define CONFIG_MAX_TERMS     32                /* terms on one match line */
+#define CONFIG_MAX_PATTERN   255               /* an sni= or host= pattern */
+#define CONFIG_MAX_PROVIDERS 256               /* [provider] sections */
+#define CONFIG_MAX_KEYS      256               /* keys of one provider section */
+
 /* The built-in services, tried after the config's, in this order. */
 extern const char *const config_builtin_services[5];
 
 /*
  * Reads the config at path.  When the file does not exist and must_exist is
  * false, returns the built-in defaults (no services, no providers).  Errors
- * read "path:line: reason: 'text'".  The caller frees *out with config_free.
+ * read "path:line: reason: 'text'".  A UTF-8 byte order mark is skipped;
+ * lines end in LF or CRLF; a line over CONFIG_MAX_LINE bytes, a NUL or
+ * control byte (other than tab), invalid UTF-8, a bad name and every limit
+ * above are errors.  The caller frees *out with config_free.
  */
 int config_load(const char *path, bool must_exist, struct config **out, struct err *e);
 
@@ -124,7 +141,7 @@ void config_match_release(struct config_match *m);
 const char *config_term_kind_name(enum config_term_kind k);
 const char *config_detect_name(enum config_detect d);
 
-/* True when name is a valid service name: [A-Za-z][A-Za-z0-9_.-]{0,63}. */
+/* True when name is a valid service name: [A-Za-z][A-Za-z0-9_.-]{0,63} (util/name.h). */
 bool config_valid_service_name(const char *name);
 
 /*

@@ -37,15 +37,22 @@ int plot_format_of(const char *path, enum plot_format *fmt);
 
 /*
  * The three files of one plot, side by side: FILE.png (or .svg), FILE.dat
- * and FILE.gp.  The paths are absolute (the directory resolved with
- * realpath), so the script can be rerun from anywhere, and so they always
- * start with '/': gnuplot runs a command for a data file named '<cmd' and
- * pipes output to one named '|cmd'.
+ * and FILE.gp.  image, data and script are absolute paths (the directory
+ * resolved with realpath), used in messages; dir is that directory and the
+ * *_name fields the files' names in it.  The script names the data file and
+ * the image relative to its own folder (gnuplot's ARG0), so it reruns with
+ * `gnuplot FILE.gp` from anywhere and always sees a path starting with '/'
+ * or './': gnuplot runs a command for a data file named '<cmd' and pipes
+ * output to one named '|cmd'.
  */
 struct plot_files {
 	char *image;
 	char *data;
 	char *script;
+	char *dir;
+	char *image_name;
+	char *data_name;
+	char *script_name;
 	enum plot_format format;
 };
 
@@ -102,18 +109,26 @@ struct plot_job {
 };
 
 /*
- * Renders a job: writes the data file and the script atomically beside the
- * image, then runs `gnuplot -e "OUTPUT='tmp'" FILE.gp` through posix_spawnp
- * (no shell, stdin from /dev/null, stdout and stderr captured), checks the
- * exit status, checks that the temporary image is non-empty (and for PNG
- * starts with the PNG signature), and renames it over the image.
+ * Renders a job.  Everything gnuplot reads or writes lives in a private
+ * directory (mkdtemp, mode 0700, under $TMPDIR when it is absolute, else
+ * /tmp): the data file, the script and the image.  gnuplot runs there
+ * (`gnuplot DIR/FILE.gp` through posix_spawnp, no shell, stdin from
+ * /dev/null, stdout and stderr captured); its exit status is checked, and
+ * the image must be whole: a PNG starts with the signature and ends with an
+ * IEND chunk, an SVG ends with </svg>.  Only then are the data file, the
+ * script and the image copied into the destination directory through a
+ * descriptor (outfile_place_at: O_EXCL, O_NOFOLLOW, every write checked,
+ * renameat), so another user who can write that directory can neither feed
+ * gnuplot a script nor redirect a write through a link, and a full disk
+ * leaves the previous files as they were.
  *
- * The script defines, before the template: KIND, DATA, OUTPUT (unless
- * already defined, which is how the temporary name is passed), FORMAT ('png'
- * or 'svg'), WIDTH, HEIGHT, then the job's variables.
+ * The script defines, before the template: KIND, PLOT_DIR (the script's
+ * folder, from ARG0), DATA, FORMAT ('png' or 'svg'), OUTPUT (unless already
+ * defined, e.g. with gnuplot -e), then the job's variables (WIDTH, HEIGHT
+ * and the kind's).
  *
  * Returns 0; PLOT_NO_GNUPLOT when gnuplot is not found (the data and script
- * are written); or -1 with e set (gnuplot's last lines of output quoted).
+ * are placed); or -1 with e set (gnuplot's last lines of output quoted).
  * *log, when log is not NULL, receives what gnuplot printed (warnings on
  * success), NULL when nothing; the caller frees it.
  */

@@ -15,6 +15,7 @@
 
 #include "util/csvio.h"
 #include "util/date.h"
+#include "util/name.h"
 #include "util/num.h"
 
 const char *const pricing_columns[TABLE_NCOLS] = {
@@ -187,6 +188,9 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		return 0;
 	}
 	r.kind = (enum table_kind)k;
+	struct err ne;
+	if (*v[COL_PLAN] && util_name_check(UTIL_NAME_PLAN, v[COL_PLAN], &ne))
+		problem(l, line, colno(l, COL_PLAN), "%s", ne.msg);
 	parse_date(l, line, COL_FROM, v[COL_FROM], INT32_MIN, &r.from);
 	parse_date(l, line, COL_TO, v[COL_TO], INT32_MAX, &r.to);
 	if (r.from > r.to)

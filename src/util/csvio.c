@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/name.h"
+
 struct reader {
 	csvio_row_fn fn;
 	void *ctx;
@@ -92,8 +94,21 @@ int csvio_read(FILE *f, const char *name, csvio_row_fn fn, void *ctx, struct err
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
 		return err_set(e, "%s: out of memory", name);
 	while ((len = getline(&buf, &cap, f)) > 0) {
+		const char *data = buf;
+		size_t n = (size_t)len;
+
 		r.line++;
-		if (csv_parse(&p, buf, (size_t)len, on_field, on_row, &r) != (size_t)len) {
+		/* Spreadsheets save UTF-8 with a byte order mark. */
+		if (r.line == 1 && n >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+			data += 3;
+			n -= 3;
+		}
+		/* A line end is ASCII, so no UTF-8 sequence spans two lines. */
+		if (!util_utf8_valid(data, n)) {
+			err_set(e, "%s:%zu: invalid UTF-8", name, r.line);
+			goto out;
+		}
+		if (csv_parse(&p, data, n, on_field, on_row, &r) != n) {
 			if (!r.failed)
 				err_set(e, "malformed CSV: %s", csv_strerror(csv_error(&p)));
 			err_prefix(e, "%s:%zu: ", name, r.line);

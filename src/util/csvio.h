@@ -20,8 +20,9 @@ typedef int (*csvio_row_fn)(void *ctx, size_t line, char **fields, size_t nfield
 
 /*
  * Reads all of f (named `name` in messages) strictly: an unterminated quote,
- * a quote inside an unquoted field or a NUL byte is an error.  Blank lines
- * are skipped.  Returns 0, or -1 with "name:line: reason" in e.
+ * a quote inside an unquoted field, a NUL byte or invalid UTF-8 is an
+ * error.  A UTF-8 byte order mark at the start is skipped.  Blank lines are
+ * skipped.  Returns 0, or -1 with "name:line: reason" in e.
  */
 int csvio_read(FILE *f, const char *name, csvio_row_fn fn, void *ctx, struct err *e);
 

@@ -11,6 +11,9 @@ bool glob_match_ci(const char *p, const char *t, size_t len)
 	const char *star = NULL;
 	size_t i = 0, mark = 0;
 
+	/* Backtracking costs len x strlen(p) at worst: hostile lengths never match. */
+	if (len > GLOB_MAX_TEXT)
+		return false;
 	while (i < len) {
 		if (*p == '*') {
 			star = ++p;

@@ -142,7 +142,7 @@ check_eq "daily PNG has no warnings" "" "$(cat "$T/err")"
 check_grep '^"day" "allowance" "total" "mcp" "websocket" "https"$' "$T/daily.dat" "daily data header"
 check_grep '^2026-05-01 41935483871 35641587802 16555004243 13418962995 5667620564$' "$T/daily.dat" \
 	"daily data row: 1.3 TB / 31 days, total, services largest first"
-check_grep "^DATA = '$T/daily.dat'$" "$T/daily.gp" "script names the data file"
+check_grep "^DATA = PLOT_DIR.'daily.dat'$" "$T/daily.gp" "script names the data file beside it"
 check_eq "the script reruns by itself" 0 "$(cd / && gnuplot "$T/daily.gp" >/dev/null 2>&1; echo $?)"
 check_eq "rerun writes the same size" 1280x720 "$(png_size "$T/daily.png")"
 
@@ -162,16 +162,19 @@ check_eq "--size sets the PNG's size" 800x600 "$(png_size "$T/monthly.PNG")"
 cd "$T"
 odd="$T/it's \"odd\" \$(touch pwned-dir) \`touch pwned-dir2\` @X"
 mkdir "$odd"
-run_costs plot daily --out "$odd/d.png"
+run_costs plot daily --out "$odd/d'x \$(touch pwned-dir3).png"
 check_rc 0 "a folder name with quotes"
-check_eq "PNG in the odd folder" 1280x720 "$(png_size "$odd/d.png")"
-check_grep "^DATA = '$T/it''s \"odd\" \\\$(touch pwned-dir) \`touch pwned-dir2\` @X/d.dat'\$" "$odd/d.gp" \
-	"the path is a single-quoted string with the quote doubled"
+check_eq "PNG in the odd folder" 1280x720 "$(png_size "$odd/d'x \$(touch pwned-dir3).png")"
+check_grep "^DATA = PLOT_DIR.'d''x \\\$(touch pwned-dir3).dat'\$" "$odd/d'x \$(touch pwned-dir3).gp" \
+	"the name is a single-quoted string with the quote doubled"
+check_eq "the odd script reruns from its folder" 0 \
+	"$(cd "$odd" && gnuplot "d'x \$(touch pwned-dir3).gp" >/dev/null 2>&1; echo $?)"
 check_eq "no command ran from the folder name" absent \
-	"$([ -e "$T/pwned-dir" ] || [ -e "$T/pwned-dir2" ] && echo present || echo absent)"
+	"$([ -e "$T/pwned-dir" ] || [ -e "$T/pwned-dir2" ] || [ -e "$T/pwned-dir3" ] || [ -e "$odd/pwned-dir3" ] &&
+		echo present || echo absent)"
 
 # gnuplot pipes output to '|cmd' and reads data from '<cmd': relative names
-# like these must stay file names (costs makes every path absolute).
+# like these must stay file names (the script prefixes names with its folder or ./).
 run_costs plot daily --out "|touch pwned6.png"
 check_rc 0 "an output named like a gnuplot pipe"
 check_eq "the pipe-like name is a PNG file" 1280x720 "$(png_size "$T/|touch pwned6.png")"

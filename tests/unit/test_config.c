@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -111,12 +113,141 @@ static void long_lines_keep_line_numbers(void **state)
 	struct config *c = NULL;
 	struct err e;
 	(void)state;
-	strcpy(text, "[service a]\nmatch = port=1 ");
+	strcpy(text, "[service a]\nmatch = port=1\ndescription = ");
 	for (int i = 0; i < 300; i++)
-		strcat(text, "port=2 ");
+		strcat(text, "a long text ");
 	strcat(text, "\nmatch = bogus=1\n");
 	assert_int_equal(config_parse(text, strlen(text), "t.conf", &c, &e), -1);
-	assert_non_null(strstr(e.msg, "t.conf:3:"));
+	assert_non_null(strstr(e.msg, "t.conf:4:"));
+}
+
+/* Builds a config text of n services, each with a port rule. */
+static char *many_services(size_t n, size_t *len)
+{
+	size_t cap = n * 48 + 1, o = 0;
+	char *t = malloc(cap);
+
+	assert_non_null(t);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(t + o, cap - o, "[service s%zu]\nmatch = port=%zu\n", i,
+		                      i % 65535 + 1);
+	*len = o;
+	return t;
+}
+
+/*
+ * 70,000 services took 15 s and ended in "out of memory"; the limit is
+ * CONFIG_MAX_SERVICES, refused at the header that passes it.
+ */
+static void services_and_match_lines_are_limited(void **state)
+{
+	struct config *c = NULL;
+	struct err e;
+	size_t len;
+	char *t;
+
+	(void)state;
+	t = many_services(CONFIG_MAX_SERVICES, &len);
+	assert_int_equal(config_parse(t, len, "t.conf", &c, &e), 0);
+	assert_int_equal(c->nservices, CONFIG_MAX_SERVICES);
+	config_free(c);
+	free(t);
+	t = many_services(70000, &len);
+	assert_int_equal(config_parse(t, len, "t.conf", &c, &e), -1);
+	assert_string_equal(e.msg, "t.conf:8193: more than 4096 services");
+	free(t);
+
+	char text[8192];
+	size_t o = (size_t)snprintf(text, sizeof(text), "[service a]\n");
+	for (int i = 0; i < CONFIG_MAX_MATCHES; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "match = port=%d\n", i + 1);
+	assert_int_equal(config_parse(text, o, "t.conf", &c, &e), 0);
+	config_free(c);
+	snprintf(text + o, sizeof(text) - o, "match = port=99\n");
+	parse_err(text, "t.conf:66: more than 64 match lines in [service a]");
+}
+
+/* host= and sni= patterns longer than a name can be are refused. */
+static void long_patterns_are_refused(void **state)
+{
+	char text[1024], pat[300];
+
+	(void)state;
+	memset(pat, 'a', sizeof(pat));
+	pat[CONFIG_MAX_PATTERN] = '\0';
+	snprintf(text, sizeof(text), "[service a]\nmatch = host=%s\n", pat);
+	config_free(parse_ok(text));
+	pat[CONFIG_MAX_PATTERN] = 'a';
+	pat[CONFIG_MAX_PATTERN + 1] = '\0';
+	snprintf(text, sizeof(text), "[service a]\nmatch = sni=%s\n", pat);
+	parse_err(text, "t.conf:2: sni pattern longer than 255 characters");
+	snprintf(text, sizeof(text), "[service a]\nmatch = host=*%s\n", pat);
+	parse_err(text, "t.conf:2: host pattern longer than 255 characters");
+}
+
+/*
+ * A comment of exactly 65,535 characters turned the text after it into
+ * config (a live rule), a NUL cut a value, a 65-character section name was
+ * cut to 41: each is now an error naming file:line.
+ */
+static void long_lines_nuls_and_long_names_are_errors(void **state)
+{
+	static char text[70000];
+	struct config *c = NULL;
+	struct err e;
+	size_t o;
+
+	(void)state;
+	o = (size_t)snprintf(text, sizeof(text), "[service a]\nmatch = port=1\n;");
+	memset(text + o, 'x', 65534);
+	o += 65534;
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "match = port=22\n");
+	assert_int_equal(config_parse(text, o, "t.conf", &c, &e), -1);
+	assert_null(c);
+	assert_string_equal(e.msg, "t.conf:3: line longer than 4096 bytes");
+
+	static const char nul[] = "[costs]\nhost = web\0evil\n";
+	assert_int_equal(config_parse(nul, sizeof(nul) - 1, "t.conf", &c, &e), -1);
+	assert_string_equal(e.msg, "t.conf:2: NUL byte at column 11");
+	static const char nul2[] = "[service a]\nmatch = port=22\0 port=99\n";
+	assert_int_equal(config_parse(nul2, sizeof(nul2) - 1, "t.conf", &c, &e), -1);
+	assert_string_equal(e.msg, "t.conf:2: NUL byte at column 16");
+
+	char name[70];
+	memset(name, 'n', 65);
+	name[65] = '\0';
+	snprintf(text, sizeof(text), "[service %s]\nmatch = port=1\n", name);
+	parse_err(text, "t.conf:1: bad service name 'nnnnn");
+	name[64] = '\0'; /* 64 characters: kept whole */
+	snprintf(text, sizeof(text), "[costs]\n[service %s]\nmatch = port=1\n", name);
+	c = parse_ok(text);
+	assert_string_equal(c->services[0].name, name);
+	config_free(c);
+	parse_err("[service a]\nmatch = port=1\ndescription = \x1b[2J\n",
+	          "t.conf:3: control character 0x1b at column 15");
+	parse_err("[service a]\nmatch = port=1\ndescription = caf\xe9\n",
+	          "t.conf:3: invalid UTF-8");
+	parse_err("[service a] junk\nmatch = port=1\n", "t.conf:1: text after the section header");
+}
+
+/* Names are identifiers (util/name.h): no formula, no option, no escape. */
+static void names_are_identifiers(void **state)
+{
+	struct config *c;
+
+	(void)state;
+	parse_err("[costs]\nhost = =HYPERLINK(\"http://x\")\n",
+	          "t.conf:2: bad host name '=HYPERLINK(\"http://x\")'");
+	parse_err("[costs]\nhost = -web\n", "t.conf:2: bad host name '-web'");
+	parse_err("[costs]\nhost = @SUM(1)\n", "t.conf:2: bad host name");
+	parse_err("[costs]\nhost = web 1\n", "t.conf:2: bad host name 'web 1'");
+	parse_err("[service =cmd]\nmatch = port=1\n", "t.conf:1: bad service name '=cmd'");
+	parse_err("[service +a]\nmatch = port=1\n", "t.conf:1: bad service name '+a'");
+	parse_err("[provider ../etc]\nplan = x\n", "t.conf:1: bad provider name '../etc'");
+	/* A byte order mark and CRLF line ends are fine. */
+	c = parse_ok("\xef\xbb\xbf[costs]\r\nhost = web-1.example\r\n");
+	assert_string_equal(c->host, "web-1.example");
+	config_free(c);
 }
 
 int main(void)
@@ -126,6 +257,10 @@ int main(void)
 	    cmocka_unit_test(errors_name_file_line_and_text),
 	    cmocka_unit_test(missing_file_means_builtins_unless_required),
 	    cmocka_unit_test(long_lines_keep_line_numbers),
+	    cmocka_unit_test(services_and_match_lines_are_limited),
+	    cmocka_unit_test(long_patterns_are_refused),
+	    cmocka_unit_test(long_lines_nuls_and_long_names_are_errors),
+	    cmocka_unit_test(names_are_identifiers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,9 +95,35 @@ static void writer_quotes_only_when_needed(void **state)
 	free(buf);
 }
 
+/* Spreadsheets save a byte order mark; anything not UTF-8 is refused by line. */
+static void bom_is_skipped_and_invalid_utf8_refused(void **state)
+{
+	struct rows r;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(read_text("\xef\xbb\xbf"
+	                           "day,host\n2026-05-01,caf\xc3\xa9\n",
+	                           &r, &e),
+	                 0);
+	assert_string_equal(r.out, "day|host\n2026-05-01|caf\xc3\xa9\n");
+	assert_int_equal(read_text("day,host\n2026-05-01,web\n2026-05-02,caf\xe9\n", &r, &e), -1);
+	assert_string_equal(e.msg, "t.csv:3: invalid UTF-8");
+	assert_int_equal(read_text("day,host\n\"a\n\xff\",b\n", &r, &e), -1);
+	assert_string_equal(e.msg, "t.csv:3: invalid UTF-8");
+	/* A BOM is only a BOM at the start. */
+	assert_int_equal(read_text("a,b\n\xef\xbb\xbf"
+	                           "c,d\n",
+	                           &r, &e),
+	                 0);
+	assert_string_equal(r.out, "a|b\n\xef\xbb\xbf"
+	                           "c|d\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(bom_is_skipped_and_invalid_utf8_refused),
 	    cmocka_unit_test(reader_handles_quotes_and_reports_lines),
 	    cmocka_unit_test(reader_rejects_unterminated_quote_with_line),
 	    cmocka_unit_test(callback_errors_get_file_and_line),
