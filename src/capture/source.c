@@ -31,8 +31,9 @@
 
 #include "capture/decode.h"
 
-#define FILE_BUFFER (1u << 20)
-#define MAX_CAPLEN  262144u /* libpcap's largest record for our link types */
+#define FILE_BUFFER    (1u << 20)
+#define MAX_CAPLEN     262144u /* libpcap's largest record for our link types */
+#define PREFETCH_BATCH 8       /* records whose flows are fetched together */
 
 /* The stream libpcap reads a file through: buffered here, offset known. */
 struct reader {
@@ -401,25 +402,48 @@ static uint32_t get32(const uint8_t *p)
 static bool direct_read(struct capture_source *s, struct capture *c, int max, int *n)
 {
 	struct reader *r = s->rd;
+	size_t at[PREFETCH_BATCH];
+	uint32_t hint[PREFETCH_BATCH];
 
 	while (max < 0 || *n < max) {
-		const uint8_t *h = direct_need(s, 16);
-		if (!h)
-			return false;
-		uint32_t sec = get32(h), frac = get32(h + 4), caplen = get32(h + 8),
-		         len = get32(h + 12);
-		if (caplen > s->snapshot || caplen > MAX_CAPLEN ||
-		    !(h = direct_need(s, 16 + caplen)))
-			return false;
-		struct pcap_pkthdr ph = {.caplen = caplen, .len = len};
-		ph.ts.tv_sec = (time_t)sec;
-		ph.ts.tv_usec = (suseconds_t)(s->nano ? frac / 1000 : frac);
-		r->off += 16 + (size_t)caplen;
-		r->consumed += 16 + (uint64_t)caplen;
-		if (s->have_prog && !pcap_offline_filter(&s->prog, &ph, h + 16))
-			continue;
-		capture_packet(c, ph.ts.tv_sec, (uint32_t)ph.ts.tv_usec, h + 16, caplen, len);
-		(*n)++;
+		/*
+		 * The next few whole records already in the buffer: their flows
+		 * are fetched from memory together before any is accounted.
+		 */
+		size_t k = 0, off = r->off;
+		while (k < PREFETCH_BATCH && r->len - off >= 16) {
+			uint32_t cl = get32((const uint8_t *)r->buf + off + 8);
+			if (cl > s->snapshot || cl > MAX_CAPLEN || r->len - off - 16 < cl)
+				break;
+			at[k++] = off;
+			off += 16 + (size_t)cl;
+		}
+		for (size_t i = 0; i < k; i++) {
+			const uint8_t *h = (const uint8_t *)r->buf + at[i];
+			hint[i] = capture_prefetch(c, h + 16, get32(h + 8), get32(h + 12));
+		}
+		for (size_t i = 0; i < k; i++)
+			capture_prefetch_flow(c, hint[i]);
+		for (size_t i = 0; i < (k ? k : 1) && (max < 0 || *n < max); i++) {
+			const uint8_t *h = direct_need(s, 16);
+			if (!h)
+				return false;
+			uint32_t sec = get32(h), frac = get32(h + 4), caplen = get32(h + 8),
+			         len = get32(h + 12);
+			if (caplen > s->snapshot || caplen > MAX_CAPLEN ||
+			    !(h = direct_need(s, 16 + caplen)))
+				return false;
+			struct pcap_pkthdr ph = {.caplen = caplen, .len = len};
+			ph.ts.tv_sec = (time_t)sec;
+			ph.ts.tv_usec = (suseconds_t)(s->nano ? frac / 1000 : frac);
+			r->off += 16 + (size_t)caplen;
+			r->consumed += 16 + (uint64_t)caplen;
+			if (s->have_prog && !pcap_offline_filter(&s->prog, &ph, h + 16))
+				continue;
+			capture_packet(c, ph.ts.tv_sec, (uint32_t)ph.ts.tv_usec, h + 16, caplen,
+			               len);
+			(*n)++;
+		}
 	}
 	return true;
 }
