@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -27,6 +28,7 @@
 #define TIMEOUT_TCP          600
 #define TIMEOUT_TCP_CLOSED   10
 #define TIMEOUT_OTHER        120
+#define PREFETCH_FLOWS       32768 /* fewer flows than this stay in the caches */
 
 enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 
@@ -117,6 +119,29 @@ struct capture {
 	size_t ntotals;
 	struct capture_stats st;
 };
+
+/*
+ * The flow table: zeroed memory mapped as needed and, where the kernel
+ * offers it, in huge pages: a million flows spread over 48 MiB would
+ * otherwise cost a TLB miss (and a page walk) on nearly every packet.
+ */
+static void *table_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (bytes >= (4u << 20))
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
 
 /* Day numbers, converted once per distinct second (localtime is not cheap). */
 static int32_t day_of(struct capture *c, int64_t sec)
@@ -341,7 +366,7 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 		nb = 1024;
 	c->bucket_mask = nb - 1;
 	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
-	c->flows = calloc(c->capacity, sizeof(*c->flows));
+	c->flows = table_alloc((size_t)c->capacity * sizeof(*c->flows));
 	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
 	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
 	c->frags = calloc(nfrag, sizeof(*c->frags));
@@ -650,9 +675,9 @@ static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egr
 	p->days[slot].v[egress ? V_EG_PKTS : V_IN_PKTS] += 1;
 }
 
-static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32_t day)
+/* The flow's key, both directions alike; returns whether the sender is side a. */
+static bool make_key(const struct decoded *d, struct key *k)
 {
-	struct key k;
 	uint64_t sw[2], dw[2];
 	memcpy(sw, d->src, 16);
 	memcpy(dw, d->dst, 16);
@@ -661,13 +686,47 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	              : sw[1] != dw[1] ? sw[1] < dw[1]
 	                               : d->sport <= d->dport;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.a, from_a ? d->src : d->dst, 16);
-	memcpy(k.b, from_a ? d->dst : d->src, 16);
-	k.pa = from_a ? d->sport : d->dport;
-	k.pb = from_a ? d->dport : d->sport;
-	k.proto = d->proto;
-	k.family = (uint8_t)d->family;
+	memset(k, 0, sizeof(*k));
+	memcpy(k->a, from_a ? d->src : d->dst, 16);
+	memcpy(k->b, from_a ? d->dst : d->src, 16);
+	k->pa = from_a ? d->sport : d->dport;
+	k->pb = from_a ? d->dport : d->sport;
+	k->proto = d->proto;
+	k->family = (uint8_t)d->family;
+	return from_a;
+}
+
+uint32_t capture_prefetch(const struct capture *c, const uint8_t *data, size_t caplen,
+                          size_t wirelen)
+{
+	struct decoded d;
+	struct key k;
+
+	if (c->used < PREFETCH_FLOWS)
+		return CAPTURE_NO_HINT;
+	if (decode_packet(c->dlt, data, caplen, wirelen, &d) != DECODE_OK || !d.has_ports)
+		return CAPTURE_NO_HINT;
+	make_key(&d, &k);
+	uint32_t h = key_hash(&k) & c->bucket_mask;
+	__builtin_prefetch(&c->buckets[h]);
+	return h;
+}
+
+void capture_prefetch_flow(const struct capture *c, uint32_t hint)
+{
+	if (hint > c->bucket_mask)
+		return;
+	uint32_t i = c->buckets[hint];
+	if (i != NONE)
+		__builtin_prefetch(&c->flows[i], 1);
+	if (c->used >= c->capacity && c->lru_tail != NONE)
+		__builtin_prefetch(&c->flows[c->lru_tail], 1); /* evicted next */
+}
+
+static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32_t day)
+{
+	struct key k;
+	bool from_a = make_key(d, &k);
 
 	if (!c->have_base) {
 		c->time_base = sec;
@@ -1013,7 +1072,7 @@ void capture_free(struct capture *c)
 		free(c->totals[i].name);
 	free(c->totals);
 	free(c->days);
-	free(c->flows);
+	table_free(c->flows, (size_t)c->capacity * sizeof(*c->flows));
 	free(c->buckets);
 	free(c->pend);
 	free(c->frags);

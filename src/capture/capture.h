@@ -91,6 +91,20 @@ void capture_set_linktype(struct capture *c, int dlt);
 void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
                     size_t caplen, size_t wirelen);
 
+/*
+ * Optional hints for a reader that has frames in hand before accounting
+ * them: capture_prefetch starts fetching the hash bucket of a frame's flow
+ * and returns a hint (CAPTURE_NO_HINT when there is nothing to fetch, as
+ * while the table is small enough to stay in the caches);
+ * capture_prefetch_flow, called later with that hint, starts fetching the
+ * flow entry itself.  Then capture_packet finds both in the cache.  They
+ * change nothing: a stale hint only wastes a fetch.
+ */
+#define CAPTURE_NO_HINT UINT32_MAX
+uint32_t capture_prefetch(const struct capture *c, const uint8_t *data, size_t caplen,
+                          size_t wirelen);
+void capture_prefetch_flow(const struct capture *c, uint32_t hint);
+
 /* Live captures: marks the seconds up to now as observed (coverage). */
 void capture_observe(struct capture *c, int64_t now);
 

@@ -27,10 +27,43 @@ struct rule_term {
 			uint8_t addr[16];
 			uint8_t prefix;
 		} addr;
-		char *text; /* sni/host glob (lowercase), path prefix */
+		struct {
+			char *text;   /* sni/host glob (lowercase), path prefix */
+			uint32_t pat; /* sni/host: the pattern's id in its name index */
+			size_t len;   /* path: strlen(text) */
+		} s;
 		enum config_detect detect;
 	} u;
 };
+
+/*
+ * Which of a set of glob patterns match a name (names.c): exact names and
+ * '*'-then-literal patterns by hash, the others one by one.
+ */
+#define NAME_MAX_FOLD    1024 /* longer names are matched pattern by pattern */
+#define NAME_SUFFIX_LENS 256  /* longer suffix literals are matched one by one */
+struct name_index {
+	char **pats; /* distinct patterns, lowercase */
+	size_t npats;
+	struct name_slot *slots;
+	uint32_t mask;
+	bool has_exact;
+	uint64_t suffix_lens[NAME_SUFFIX_LENS / 64]; /* lengths of suffix literals */
+	uint32_t *linear;
+	size_t nlinear;
+	uint64_t *bits; /* the last match's result, one bit per pattern */
+	size_t words;
+};
+
+/* Adds a pattern (or finds it) before name_index_build; *id is its bit. */
+int name_index_add(struct name_index *ix, const char *pattern, uint32_t *id);
+int name_index_build(struct name_index *ix);
+void name_index_free(struct name_index *ix);
+/*
+ * The patterns that match name, as a bit set owned by ix and valid until
+ * the next call.
+ */
+const uint64_t *name_index_match(struct name_index *ix, const char *name, size_t len);
 
 struct rule {
 	uint16_t service;
@@ -53,13 +86,20 @@ struct endpoints {
 	} e[CLASSIFY_ENDPOINTS];
 };
 
-/* Services that payload told us a local port serves, for empty flows. */
-#define CLASSIFY_PORTS 64
+/*
+ * Services that payload told us a local port serves, for empty flows: the
+ * last CLASSIFY_PORTS local addresses and ports learnt (a ring), found
+ * through hash chains.
+ */
+#define CLASSIFY_PORTS        64
+#define CLASSIFY_PORT_BUCKETS 128
 struct ports {
 	unsigned next;
+	uint8_t head[CLASSIFY_PORT_BUCKETS]; /* entry index + 1, 0: empty */
 	struct port_seen {
 		bool used;
 		uint8_t proto;
+		uint8_t chain; /* next entry index + 1 in the bucket, 0: none */
 		int family;
 		uint8_t addr[16];
 		uint16_t port;
@@ -74,7 +114,8 @@ struct classify {
 	size_t nowned;
 	struct rule *rules;
 	size_t nrules;
-	bool need_sni; /* some rule reads the server name */
+	struct name_index *sni, *host; /* the sni= and host= patterns of the rules */
+	bool need_sni;                 /* some rule reads the server name */
 	uint16_t id_mcp, id_websocket, id_https, id_http, id_other;
 	struct unsupported {
 		char *service;

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "util/glob.h"
-
 static int add_name(struct classify *c, const char *name, uint16_t *id)
 {
 	for (size_t i = 0; i < c->nnames; i++)
@@ -87,8 +85,13 @@ static int add_rule(struct classify *c, uint16_t service, const struct config_ma
 		case CONFIG_TERM_SNI:
 		case CONFIG_TERM_HOST:
 		case CONFIG_TERM_PATH:
-			o->u.text = strdup(t->u.text);
-			if (!o->u.text)
+			o->u.s.text = strdup(t->u.text);
+			if (!o->u.s.text)
+				return -1;
+			o->u.s.len = strlen(o->u.s.text);
+			if (t->kind != CONFIG_TERM_PATH &&
+			    name_index_add(t->kind == CONFIG_TERM_SNI ? c->sni : c->host,
+			                   o->u.s.text, &o->u.s.pat))
 				return -1;
 			break;
 		case CONFIG_TERM_DETECT:
@@ -112,7 +115,9 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 		return err_set(e, "out of memory");
 	c->endpoints = calloc(1, sizeof(*c->endpoints));
 	c->ports = calloc(1, sizeof(*c->ports));
-	if (!c->endpoints || !c->ports)
+	c->sni = calloc(1, sizeof(*c->sni));
+	c->host = calloc(1, sizeof(*c->host));
+	if (!c->endpoints || !c->ports || !c->sni || !c->host)
 		goto oom;
 	for (size_t i = 0; cfg && i < cfg->nservices; i++) {
 		const struct config_service *s = &cfg->services[i];
@@ -130,6 +135,8 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 				goto oom;
 		}
 	}
+	if (name_index_build(c->sni) || name_index_build(c->host))
+		goto oom;
 	for (size_t i = 0; i < sizeof(config_builtin_services) / sizeof(*config_builtin_services);
 	     i++)
 		if (add_name(c, config_builtin_services[i], &id))
@@ -154,7 +161,7 @@ void classify_free(struct classify *c)
 			enum config_term_kind kind = c->rules[i].terms[k].kind;
 			if (kind == CONFIG_TERM_SNI || kind == CONFIG_TERM_HOST ||
 			    kind == CONFIG_TERM_PATH)
-				free(c->rules[i].terms[k].u.text);
+				free(c->rules[i].terms[k].u.s.text);
 		}
 		free(c->rules[i].terms);
 	}
@@ -168,6 +175,12 @@ void classify_free(struct classify *c)
 	free(c->rules);
 	free(c->endpoints);
 	free(c->ports);
+	if (c->sni)
+		name_index_free(c->sni);
+	if (c->host)
+		name_index_free(c->host);
+	free(c->sni);
+	free(c->host);
 	free(c);
 }
 
@@ -215,8 +228,25 @@ static enum tri yes(bool b)
 	return b ? TRI_YES : TRI_NO;
 }
 
-static enum tri term_eval(const struct rule_term *t, const struct facts *x)
+/*
+ * One evaluation: the facts, and which sni= and host= patterns match the
+ * flow's names, computed once (by the name indexes) when a rule first asks.
+ */
+struct eval {
+	const struct classify *c;
+	const struct facts *x;
+	const uint64_t *sni, *host;
+};
+
+static bool bit(const uint64_t *bits, uint32_t i)
 {
+	return bits[i / 64] >> (i % 64) & 1;
+}
+
+static enum tri term_eval(const struct rule_term *t, struct eval *ev)
+{
+	const struct facts *x = ev->x;
+
 	switch (t->kind) {
 	case CONFIG_TERM_PORT:
 		if (x->proto != 6 && x->proto != 17)
@@ -229,16 +259,22 @@ static enum tri term_eval(const struct rule_term *t, const struct facts *x)
 	case CONFIG_TERM_SNI:
 		if (x->sni_known != TRI_YES)
 			return x->sni_known;
-		return yes(glob_match_ci(t->u.text, x->sni, x->sni_len));
+		if (!ev->sni)
+			ev->sni = name_index_match(ev->c->sni, x->sni, x->sni_len);
+		return yes(bit(ev->sni, t->u.s.pat));
 	case CONFIG_TERM_HOST:
 		if (x->head_known != TRI_YES)
 			return x->head_known;
-		return yes(x->host.len && glob_match_ci(t->u.text, x->host.p, x->host.len));
+		if (!x->host.len)
+			return TRI_NO;
+		if (!ev->host)
+			ev->host = name_index_match(ev->c->host, x->host.p, x->host.len);
+		return yes(bit(ev->host, t->u.s.pat));
 	case CONFIG_TERM_PATH:
 		if (x->head_known != TRI_YES)
 			return x->head_known;
-		return yes(x->path.len >= strlen(t->u.text) &&
-		           memcmp(x->path.p, t->u.text, strlen(t->u.text)) == 0);
+		return yes(x->path.len >= t->u.s.len &&
+		           memcmp(x->path.p, t->u.s.text, t->u.s.len) == 0);
 	case CONFIG_TERM_DETECT:
 		switch (t->u.detect) {
 		case CONFIG_DETECT_TLS:
@@ -260,11 +296,11 @@ static enum tri term_eval(const struct rule_term *t, const struct facts *x)
 	return TRI_NO;
 }
 
-static enum tri rule_eval(const struct rule *r, const struct facts *x)
+static enum tri rule_eval(const struct rule *r, struct eval *ev)
 {
 	enum tri v = TRI_YES;
 	for (size_t k = 0; k < r->nterms; k++) {
-		enum tri t = term_eval(&r->terms[k], x);
+		enum tri t = term_eval(&r->terms[k], ev);
 		if (t == TRI_NO)
 			return TRI_NO;
 		if (t == TRI_UNKNOWN)
@@ -282,9 +318,12 @@ static enum tri tri_or(enum tri a, enum tri b)
 	return TRI_NO;
 }
 
-/* Tracks the undecided rules met so far while walking in order. */
+/*
+ * Tracks the undecided rules met so far while walking in order: once two
+ * services are pending, nothing later can decide, so the walk stops.
+ */
 struct walk {
-	bool pending, mixed;
+	bool pending;
 	uint16_t service;
 };
 
@@ -294,7 +333,7 @@ static int step(struct walk *w, enum tri v, uint16_t service, bool final, uint16
 	if (final && v == TRI_UNKNOWN)
 		v = TRI_NO;
 	if (v == TRI_YES) {
-		if (w->pending && (w->mixed || w->service != service))
+		if (w->pending && w->service != service)
 			return -1;
 		*out = service;
 		return 1;
@@ -304,7 +343,8 @@ static int step(struct walk *w, enum tri v, uint16_t service, bool final, uint16
 			w->pending = true;
 			w->service = service;
 		} else if (w->service != service) {
-			w->mixed = true;
+			/* Whatever holds further on, an earlier rule may claim it. */
+			return -1;
 		}
 	}
 	return 0;
@@ -313,10 +353,12 @@ static int step(struct walk *w, enum tri v, uint16_t service, bool final, uint16
 bool classify_decide(const struct classify *c, const struct facts *x, bool final, uint16_t *service)
 {
 	struct walk w = {0};
+	struct eval ev = {c, x, NULL, NULL};
 	int r;
 
 	for (size_t i = 0; i < c->nrules; i++)
-		if ((r = step(&w, rule_eval(&c->rules[i], x), c->rules[i].service, final, service)))
+		if ((r = step(&w, rule_eval(&c->rules[i], &ev), c->rules[i].service, final,
+		              service)))
 			return r > 0;
 	const struct {
 		enum tri v;
@@ -393,12 +435,21 @@ bool classify_endpoint_known(const struct classify *c, const struct facts *x,
 	return false;
 }
 
+static unsigned port_bucket(uint8_t proto, int family, const uint8_t *addr, uint16_t port)
+{
+	uint32_t h = (uint32_t)port * 2654435761u ^ proto ^ (uint32_t)family << 8;
+	for (int i = 0; i < (family == AF_INET ? 4 : 16); i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return (h >> 16) % CLASSIFY_PORT_BUCKETS;
+}
+
 static struct port_seen *port_find(const struct classify *c, const struct facts *x)
 {
-	for (size_t i = 0; i < CLASSIFY_PORTS; i++) {
-		struct port_seen *e = &c->ports->e[i];
-		if (e->used && e->proto == x->proto && e->family == x->family &&
-		    e->port == x->port &&
+	struct ports *t = c->ports;
+	for (unsigned k = t->head[port_bucket(x->proto, x->family, x->addr, x->port)]; k;
+	     k = t->e[k - 1].chain) {
+		struct port_seen *e = &t->e[k - 1];
+		if (e->proto == x->proto && e->family == x->family && e->port == x->port &&
 		    memcmp(e->addr, x->addr, x->family == AF_INET ? 4 : 16) == 0)
 			return e;
 	}
@@ -407,16 +458,30 @@ static struct port_seen *port_find(const struct classify *c, const struct facts 
 
 void classify_port_learn(const struct classify *c, const struct facts *x, uint16_t service)
 {
+	struct ports *t = c->ports;
+
 	if (!x->addr)
 		return;
 	struct port_seen *e = port_find(c, x);
 	if (!e) {
-		e = &c->ports->e[c->ports->next++ % CLASSIFY_PORTS];
+		unsigned i = t->next++ % CLASSIFY_PORTS;
+		e = &t->e[i];
+		if (e->used) { /* forget the oldest: unlink it from its chain */
+			uint8_t *link =
+			    &t->head[port_bucket(e->proto, e->family, e->addr, e->port)];
+			while (*link != i + 1)
+				link = &t->e[*link - 1].chain;
+			*link = e->chain;
+		}
 		e->used = true;
 		e->proto = x->proto;
 		e->family = x->family;
+		memset(e->addr, 0, sizeof(e->addr));
 		memcpy(e->addr, x->addr, x->family == AF_INET ? 4 : 16);
 		e->port = x->port;
+		unsigned b = port_bucket(e->proto, e->family, e->addr, e->port);
+		e->chain = t->head[b];
+		t->head[b] = (uint8_t)(i + 1);
 	}
 	e->service = service;
 }

@@ -318,6 +318,24 @@ fail:
 	return -1;
 }
 
+/*
+ * Indexes that serve queries, not the schema: made at open whatever the
+ * schema version, so they come and go without a migration.  A file we may
+ * only read keeps working without them, just slower.
+ */
+static int ensure_indexes(struct store *s, struct err *e)
+{
+	/* store_totals: a month's rows in one range scan, in output order. */
+	static const char *const sql =
+	    "CREATE INDEX IF NOT EXISTS daily_by_day_cover ON daily(day, host, service, "
+	    "source, direction, bytes, packets)";
+
+	if (exec_retry(s, sql, e) == 0 || sqlite3_db_readonly(s->db, "main") == 1 ||
+	    (sqlite3_errcode(s->db) & 0xff) == SQLITE_READONLY)
+		return 0;
+	return -1;
+}
+
 int store_open(const char *path, bool create, int busy_ms, struct store **out, struct err *e)
 {
 	struct store *s;
@@ -375,7 +393,8 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	}
 	if (exec_retry(s, "PRAGMA journal_mode = WAL", e) ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL", e) ||
-	    exec_sql(s, "PRAGMA foreign_keys = ON", e) || check_and_migrate(s, e)) {
+	    exec_sql(s, "PRAGMA foreign_keys = ON", e) || check_and_migrate(s, e) ||
+	    ensure_indexes(s, e)) {
 		store_close(s);
 		return -1;
 	}
@@ -761,105 +780,285 @@ int store_run_finish(struct store *s, int64_t id, int status, const char *detail
 
 void store_totals_free(struct store_total *rows, size_t n)
 {
-	for (size_t i = 0; rows && i < n; i++) {
-		free(rows[i].host);
-		free(rows[i].service);
-		free(rows[i].source);
-	}
+	for (size_t i = 0; rows && i < n; i++)
+		free(rows[i].host); /* the block holding service and source too */
 	free(rows);
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
+/*
+ * store_totals reads the range's rows once, in (day, host, service,
+ * source) order: a covering index (daily_by_day_cover, made at open) gives
+ * that order without a sort.  The rows of one host and day are gathered,
+ * the best source among them found once, and the kept rows added to the
+ * output, merging directions (and sources, for "all") into the previous
+ * row when the key repeats.  Months are merged by a sort at the end.
+ */
+struct day_row {
+	size_t service; /* offset in the group's text */
+	int rank;
+	char source[8];
+	bool egress;
+	uint64_t bytes, packets;
+};
+
+struct totals_run {
+	const struct store_query *q;
+	struct store_total *out;
+	size_t n, cap;
+	char day[11];
+	char *hostbuf; /* the host of the gathered rows */
+	struct day_row *rows;
+	size_t nrows, rcap;
+	char *text;
+	size_t tlen, tcap;
+	bool overflow;
+};
+
+static int source_rank(const char *src)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return strdup(t ? (const char *)t : "");
+	return strcmp(src, "nft") == 0      ? 0
+	       : strcmp(src, "pcap") == 0   ? 1
+	       : strcmp(src, "import") == 0 ? 2
+	                                    : 3;
+}
+
+static bool add_u64(uint64_t *to, uint64_t v, bool *overflow)
+{
+	if (v > (uint64_t)INT64_MAX - *to) {
+		*overflow = true;
+		return false;
+	}
+	*to += v;
+	return true;
+}
+
+/* Adds one kept row of the current host and day to the output. */
+static int totals_emit(struct totals_run *r, const char *period, const char *host,
+                       const struct day_row *d)
+{
+	const char *service = r->text + d->service;
+	const char *src = r->q->all_sources ? "all" : d->source;
+	struct store_total *t = r->n ? &r->out[r->n - 1] : NULL;
+	if (!t || strcmp(t->period, period) != 0 || strcmp(t->host, host) != 0 ||
+	    strcmp(t->service, service) != 0 || strcmp(t->source, src) != 0) {
+		if (r->n == r->cap) {
+			size_t nc = r->cap ? r->cap * 2 : 64;
+			struct store_total *o = realloc(r->out, nc * sizeof(*o));
+			if (!o)
+				return -1;
+			r->out = o;
+			r->cap = nc;
+		}
+		/* One block for the three strings: a million rows, a million mallocs. */
+		size_t hl = strlen(host) + 1, sl = strlen(service) + 1, cl = strlen(src) + 1;
+		char *b = malloc(hl + sl + cl);
+		if (!b)
+			return -1;
+		t = &r->out[r->n++];
+		memset(t, 0, sizeof(*t));
+		memcpy(t->period, period, strlen(period) + 1);
+		t->host = memcpy(b, host, hl);
+		t->service = memcpy(b + hl, service, sl);
+		t->source = memcpy(b + hl + sl, src, cl);
+	}
+	if (d->egress) {
+		add_u64(&t->egress_bytes, d->bytes, &r->overflow);
+		add_u64(&t->egress_packets, d->packets, &r->overflow);
+	} else {
+		add_u64(&t->ingress_bytes, d->bytes, &r->overflow);
+		add_u64(&t->ingress_packets, d->packets, &r->overflow);
+	}
+	return 0;
+}
+
+/* The gathered rows of one host and day: the best source's, filtered. */
+static int totals_flush_group(struct totals_run *r, const char *host)
+{
+	int best = 3;
+	char period[11];
+
+	memcpy(period, r->day, 10);
+	period[r->q->by_month ? 7 : 10] = '\0';
+	if (r->q->best_source)
+		for (size_t i = 0; i < r->nrows; i++)
+			if (r->rows[i].rank < best)
+				best = r->rows[i].rank;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct day_row *d = &r->rows[i];
+		if (r->q->best_source && d->rank != best)
+			continue;
+		if (r->q->service && strcmp(r->text + d->service, r->q->service) != 0)
+			continue;
+		if (r->q->source && strcmp(d->source, r->q->source) != 0)
+			continue;
+		if (totals_emit(r, period, host, d))
+			return -1;
+	}
+	r->nrows = 0;
+	r->tlen = 0;
+	return 0;
+}
+
+static int totals_add_row(struct totals_run *r, sqlite3_stmt *st)
+{
+	const char *service = (const char *)sqlite3_column_text(st, 2);
+	const char *source = (const char *)sqlite3_column_text(st, 3);
+	const char *dir = (const char *)sqlite3_column_text(st, 4);
+	size_t slen = strlen(service ? service : "") + 1;
+
+	if (r->nrows == r->rcap) {
+		size_t nc = r->rcap ? r->rcap * 2 : 256;
+		struct day_row *d = realloc(r->rows, nc * sizeof(*d));
+		if (!d)
+			return -1;
+		r->rows = d;
+		r->rcap = nc;
+	}
+	if (r->tlen + slen > r->tcap) {
+		size_t nc = r->tcap ? r->tcap * 2 : 4096;
+		while (nc < r->tlen + slen)
+			nc *= 2;
+		char *t = realloc(r->text, nc);
+		if (!t)
+			return -1;
+		r->text = t;
+		r->tcap = nc;
+	}
+	struct day_row *d = &r->rows[r->nrows++];
+	d->service = r->tlen;
+	memcpy(r->text + r->tlen, service ? service : "", slen);
+	r->tlen += slen;
+	snprintf(d->source, sizeof(d->source), "%s", source ? source : "");
+	d->rank = source_rank(d->source);
+	d->egress = dir && strcmp(dir, "egress") == 0;
+	d->bytes = (uint64_t)sqlite3_column_int64(st, 5);
+	d->packets = (uint64_t)sqlite3_column_int64(st, 6);
+	return 0;
+}
+
+static int total_cmp(const void *a, const void *b)
+{
+	const struct store_total *x = a, *y = b;
+	int c = strcmp(x->period, y->period);
+	if (!c)
+		c = strcmp(x->host, y->host);
+	if (!c)
+		c = strcmp(x->service, y->service);
+	return c ? c : strcmp(x->source, y->source);
+}
+
+/* Months: rows of the same key from different days become one. */
+static void totals_merge_months(struct totals_run *r)
+{
+	size_t w = 0;
+
+	qsort(r->out, r->n, sizeof(*r->out), total_cmp);
+	for (size_t i = 0; i < r->n; i++) {
+		struct store_total *t = &r->out[i];
+		if (w && total_cmp(&r->out[w - 1], t) == 0) {
+			struct store_total *k = &r->out[w - 1];
+			add_u64(&k->egress_bytes, t->egress_bytes, &r->overflow);
+			add_u64(&k->ingress_bytes, t->ingress_bytes, &r->overflow);
+			add_u64(&k->egress_packets, t->egress_packets, &r->overflow);
+			add_u64(&k->ingress_packets, t->ingress_packets, &r->overflow);
+			free(t->host);
+			continue;
+		}
+		r->out[w++] = *t;
+	}
+	r->n = w;
+}
+
+const char *store_totals_sql(bool best_source)
+{
+	/*
+	 * With best_source every row of a host and day is read, whatever the
+	 * service and source asked for: the best source is chosen among all.
+	 */
+	static const char *const sql_best =
+	    "SELECT day, host, service, source, direction, bytes, packets FROM daily"
+	    " WHERE day >= ?1 AND day <= ?2 AND (?3 IS NULL OR host = ?3)"
+	    " ORDER BY day, host, service, source";
+	static const char *const sql_all =
+	    "SELECT day, host, service, source, direction, bytes, packets FROM daily"
+	    " WHERE day >= ?1 AND day <= ?2 AND (?3 IS NULL OR host = ?3)"
+	    " AND (?4 IS NULL OR service = ?4) AND (?5 IS NULL OR source = ?5)"
+	    " ORDER BY day, host, service, source";
+	return best_source ? sql_best : sql_all;
 }
 
 int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
                  struct err *e)
 {
-	static const char *const sql_fmt =
-	    "SELECT %s AS period, host, service, %s AS src,"
-	    " sum(CASE direction WHEN 'egress' THEN bytes ELSE 0 END),"
-	    " sum(CASE direction WHEN 'ingress' THEN bytes ELSE 0 END),"
-	    " sum(CASE direction WHEN 'egress' THEN packets ELSE 0 END),"
-	    " sum(CASE direction WHEN 'ingress' THEN packets ELSE 0 END)"
-	    " FROM daily WHERE day >= ?1 AND day <= ?2"
-	    " AND (?3 IS NULL OR host = ?3) AND (?4 IS NULL OR service = ?4)"
-	    " AND (?5 IS NULL OR source = ?5)"
-	    " AND (?6 = 0 OR source = (SELECT b.source FROM daily b WHERE b.host = daily.host"
-	    "  AND b.day = daily.day ORDER BY CASE b.source WHEN 'nft' THEN 0 WHEN 'pcap'"
-	    "  THEN 1 WHEN 'import' THEN 2 ELSE 3 END LIMIT 1))"
-	    " GROUP BY period, host, service, src ORDER BY period, host, service, src";
-	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99";
+	char from[11] = "0000-00-00", to[11] = "9999-99-99";
 	sqlite3_stmt *st = NULL;
-	struct store_total *out = NULL;
-	size_t cnt = 0, cap = 0;
+	struct totals_run r;
 	int rc;
 
-	snprintf(sql, sizeof(sql), sql_fmt, q->by_month ? "substr(day, 1, 7)" : "day",
-	         q->all_sources ? "'all'" : "source");
+	memset(&r, 0, sizeof(r));
+	r.q = q;
 	if (q->from <= q->to) {
 		date_format_day(q->from, from);
 		date_format_day(q->to, to);
 	}
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, store_totals_sql(q->best_source), -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot query totals");
 	if (sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT) ||
 	    (q->host ? sqlite3_bind_text(st, 3, q->host, -1, SQLITE_TRANSIENT)
 	             : sqlite3_bind_null(st, 3)) ||
-	    (q->service ? sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT)
-	                : sqlite3_bind_null(st, 4)) ||
-	    (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
-	               : sqlite3_bind_null(st, 5)) ||
-	    sqlite3_bind_int(st, 6, q->best_source)) {
+	    (!q->best_source &&
+	     ((q->service ? sqlite3_bind_text(st, 4, q->service, -1, SQLITE_TRANSIENT)
+	                  : sqlite3_bind_null(st, 4)) ||
+	      (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
+	                 : sqlite3_bind_null(st, 5))))) {
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			struct store_total *r = realloc(out, nc * sizeof(*r));
-			if (!r) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			out = r;
-			cap = nc;
-		}
-		struct store_total *t = &out[cnt++];
-		memset(t, 0, sizeof(*t));
-		snprintf(t->period, sizeof(t->period), "%s",
-		         (const char *)sqlite3_column_text(st, 0));
-		t->host = dup_col(st, 1);
-		t->service = dup_col(st, 2);
-		t->source = dup_col(st, 3);
-		if (!t->host || !t->service || !t->source) {
+		const char *day = (const char *)sqlite3_column_text(st, 0);
+		const char *host = (const char *)sqlite3_column_text(st, 1);
+		if (!day || !host) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		t->egress_bytes = (uint64_t)sqlite3_column_int64(st, 4);
-		t->ingress_bytes = (uint64_t)sqlite3_column_int64(st, 5);
-		t->egress_packets = (uint64_t)sqlite3_column_int64(st, 6);
-		t->ingress_packets = (uint64_t)sqlite3_column_int64(st, 7);
-		/* A merged sum past 2^63 comes back as REAL; refuse to report it. */
-		for (int c = 4; c < 8; c++)
-			if (sqlite3_column_type(st, c) != SQLITE_INTEGER)
-				rc = SQLITE_RANGE;
-		if (rc == SQLITE_RANGE)
+		if (r.nrows && (strcmp(day, r.day) != 0 || strcmp(host, r.hostbuf) != 0) &&
+		    totals_flush_group(&r, r.hostbuf)) {
+			rc = SQLITE_NOMEM;
 			break;
+		}
+		if (r.nrows == 0) {
+			snprintf(r.day, sizeof(r.day), "%s", day);
+			free(r.hostbuf);
+			if (!(r.hostbuf = strdup(host))) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+		if (totals_add_row(&r, st)) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE && r.nrows && totals_flush_group(&r, r.hostbuf))
+		rc = SQLITE_NOMEM;
+	if (rc == SQLITE_DONE && q->by_month)
+		totals_merge_months(&r);
+	free(r.rows);
+	free(r.text);
+	free(r.hostbuf);
+	if (rc == SQLITE_DONE && r.overflow)
+		rc = SQLITE_RANGE;
 	if (rc != SQLITE_DONE) {
-		store_totals_free(out, cnt);
+		store_totals_free(r.out, r.n);
 		if (rc == SQLITE_RANGE)
 			return err_set(e, "database '%s': a total exceeds 2^63-1 bytes", s->path);
 		return rc == SQLITE_NOMEM ? err_set(e, "out of memory")
 		                          : db_err(s, e, "cannot query totals");
 	}
-	*rows = out;
-	*n = cnt;
+	*rows = r.out;
+	*n = r.n;
 	return 0;
 }
 

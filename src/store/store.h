@@ -155,8 +155,8 @@ struct store_query {
 
 struct store_total {
 	char period[11]; /* "YYYY-MM-DD" or "YYYY-MM" */
-	char *host;
-	char *service;
+	char *host;      /* host, service and source share one allocation, */
+	char *service;   /* freed by store_totals_free */
 	char *source;
 	uint64_t egress_bytes, ingress_bytes;
 	uint64_t egress_packets, ingress_packets;
@@ -169,6 +169,13 @@ struct store_total {
 int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
                  struct err *e);
 void store_totals_free(struct store_total *rows, size_t n);
+
+/*
+ * The SQL store_totals runs (parameters: ?1 first day, ?2 last day, ?3
+ * host, and without best_source ?4 service, ?5 source), for checking its
+ * query plan.  A static string.
+ */
+const char *store_totals_sql(bool best_source);
 
 /* The first and last day holding any total, or -1 when the store is empty. */
 int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *e);

@@ -7,7 +7,11 @@ a request, then bulk 1448-byte segments from the server with an ACK from
 the client every second segment, and a FIN exchange; packets of all flows
 are interleaved round-robin.  --one-shot writes FLOWS flows of two packets
 each (SYN, SYN+ACK), for the concurrent-flows memory test.
-Usage: gen_capture.py OUT.pcap [--packets N] [--flows N] [--snaplen N] [--one-shot] [--seed N]
+With --names, TLS flows name a server (SNI) and port 80/8080 flows send an
+HTTP request with a Host header, drawn from names that the 50-rule config
+of tests/bench/ratios.sh matches (a third) or not; --one-shot flows then
+also carry a ClientHello.
+Usage: gen_capture.py OUT.pcap [--packets N] [--flows N] [--snaplen N] [--one-shot] [--names] [--seed N]
 """
 import argparse
 import random
@@ -19,6 +23,7 @@ p.add_argument("--packets", type=int, default=1_000_000)
 p.add_argument("--flows", type=int, default=500)
 p.add_argument("--snaplen", type=int, default=65535)
 p.add_argument("--one-shot", action="store_true")
+p.add_argument("--names", action="store_true")
 p.add_argument("--seed", type=int, default=1)
 a = p.parse_args()
 rnd = random.Random(a.seed)
@@ -29,6 +34,37 @@ MAC = b"\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02"
 HELLO = (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(32) + b"\x20" + bytes(32)
          + b"\x00\x02\x13\x01\x01\x00\x01\xb1\x00\x00\x00\x14\x00\x12\x00\x00\x0fbench.example.com")
 HELLO = HELLO + bytes(517 - len(HELLO))
+
+
+def hello(name):
+    """A 517-byte TLS 1.3 ClientHello naming name, padded (extension 21)."""
+    n = name.encode()
+    sni = struct.pack("!HHHBH", 0, len(n) + 5, len(n) + 3, 0, len(n)) + n
+    body_head = b"\x03\x03" + bytes(32) + b"\x20" + bytes(32) + b"\x00\x02\x13\x01\x01\x00"
+    # record 5 + handshake 4 + body_head + ext len 2 + sni + padding ext 4 + pad
+    pad = 517 - (5 + 4 + len(body_head) + 2 + len(sni) + 4)
+    exts = sni + struct.pack("!HH", 21, pad) + bytes(pad)
+    body = body_head + struct.pack("!H", len(exts)) + exts
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    return b"\x16\x03\x01" + struct.pack("!H", len(hs)) + hs
+
+
+def name_of(i):
+    """Names the 50-rule config matches (exact, suffix glob, other glob) or not."""
+    k = rnd.randrange(9)
+    if k == 0:
+        return f"svc{i % 10}.example.com"
+    if k == 1:
+        return f"img{i % 7}.cdn{i % 15}.example.net"
+    if k == 2:
+        return f"api-{i % 97}.v{i % 3}.example.io"
+    return f"www.site{i % 5000}.example.org"
+
+
+def request(name):
+    return f"GET /index.html HTTP/1.1\r\nHost: {name}\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n".encode()
+
+
 PAYLOAD = bytes(rnd.getrandbits(8) for _ in range(1448))
 
 
@@ -57,7 +93,11 @@ def flow(i):
         yield frame(SRV, c, port, cport, ss, cs + 1, 0x12, 0)
         yield frame(c, SRV, cport, port, cs + 1, ss + 1, 0x10, 0)
         if port == 443:
-            yield frame(c, SRV, cport, port, cs + 1, ss + 1, 0x18, len(HELLO), HELLO)
+            h = hello(name_of(i)) if a.names else HELLO
+            yield frame(c, SRV, cport, port, cs + 1, ss + 1, 0x18, len(h), h)
+        elif a.names:
+            r = request(name_of(i))
+            yield frame(c, SRV, cport, port, cs + 1, ss + 1, 0x18, len(r), r)
         else:
             yield frame(c, SRV, cport, port, cs + 1, ss + 1, 0x18, 120)
         for k in range(rnd.randint(50, 400)):
@@ -91,7 +131,11 @@ with open(a.out, "wb") as f:
         for i in range(a.flows):
             c = client(i)
             put(frame(c, SRV, 40000 + i % 20000, 443, i, 0, 0x02, 0))
-            put(frame(SRV, c, 443, 40000 + i % 20000, i, i + 1, 0x12, 0))
+            if a.names:
+                h = hello(name_of(i))
+                put(frame(c, SRV, 40000 + i % 20000, 443, i + 1, 0, 0x18, len(h), h))
+            else:
+                put(frame(SRV, c, 443, 40000 + i % 20000, i, i + 1, 0x12, 0))
     else:
         gens = [flow(i) for i in range(a.flows)]
         while n < a.packets:
