@@ -425,6 +425,7 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 		rc = cli_error("%s", e.msg);
 		goto out;
 	}
+	cli_select_notes(cli, plans, nplans);
 	if (budget_set && nplans != 1) {
 		rc = cli_usage(&cmd_project,
 		               "--budget needs one plan, this selection has %zu: give --provider "

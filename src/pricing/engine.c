@@ -524,12 +524,52 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	return 0;
 }
 
+/*
+ * The plan standing for `plan` in [first, last]: itself when a plan row of
+ * it is in force, else the successor a `successor` row names from a day up
+ * to `last` (chains followed, at most 8 steps).
+ */
+static const char *successor_of(const struct table *t, const char *plan, int32_t first,
+                                int32_t last, int32_t *since)
+{
+	*since = 0;
+	for (int step = 0; step < 8; step++) {
+		const struct table_row *next = NULL;
+		for (size_t i = 0; i < t->nrows; i++) {
+			const struct table_row *r = &t->rows[i];
+			if (r->kind == KIND_PLAN && in_force(r, first, last) &&
+			    strcmp(r->raw[COL_PLAN], plan) == 0)
+				return plan;
+			if (r->kind == KIND_SUCCESSOR && r->from <= last &&
+			    strcmp(r->raw[COL_PLAN], plan) == 0 && (!next || r->from > next->from))
+				next = r;
+		}
+		if (!next)
+			return plan;
+		plan = next->raw[COL_ITEM];
+		*since = next->from;
+	}
+	return plan;
+}
+
+const char *pricing_successor(const struct pricing_tables *ts, size_t i, const char *plan,
+                              int32_t month, int32_t *since)
+{
+	int32_t first = date_month_first(month);
+
+	*since = 0;
+	if (!plan || i >= ts->n)
+		return plan;
+	return successor_of(&ts->t[i], plan, first, first + date_days_in_month(first) - 1, since);
+}
+
 static int select_table(const struct table *t, const struct pricing_select *sel, int32_t first,
                         int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
                         struct err *e)
 {
 	struct usage u;
-	const char *region, *want_plan;
+	const char *region, *want_plan, *asked = NULL;
+	int32_t since = 0;
 	char known[512];
 	bool any = false;
 
@@ -549,6 +589,8 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 		return 0; /* --region names another provider's region */
 	}
 	want_plan = sel->plan ? sel->plan : u.plan;
+	if (want_plan)
+		want_plan = successor_of(t, asked = want_plan, first, last, &since);
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct table_row *r = &t->rows[i];
 		struct pricing_plan p;
@@ -566,6 +608,10 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 		rc = price_plan(t, sel, &u, r, region, first, last, &p, e);
 		if (rc < 0)
 			return -1;
+		if (since) {
+			snprintf(p.replaces, sizeof(p.replaces), "%s", asked);
+			p.replaced_on = since;
+		}
 		if (rc == 0 && push(out, n, cap, &p))
 			return err_set(e, "out of memory");
 	}

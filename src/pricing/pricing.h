@@ -152,6 +152,9 @@ struct pricing_plan {
 	bool server_plan;    /* the plan is itself a machine (Hetzner) */
 	bool compute_priced; /* false: no usage given, compute is zero */
 	bool uncertain;      /* a row used is marked uncertain */
+	char replaces[48];   /* the retired plan asked for, priced as this
+	                        successor (a `successor` row), or "" */
+	int32_t replaced_on; /* the day the successor took over */
 	int64_t base, seat_fees, compute, other;
 	/* egress rule */
 	bool unlimited;
@@ -162,11 +165,23 @@ struct pricing_plan {
 };
 
 /*
+ * The plan that stands for `plan` of provider t's table i in the month of
+ * `month`: plan itself when it is in force then (or unknown), else its
+ * successor when a `successor` row names one from a day on or before the
+ * month's last (followed through chains).  *since gets the successor row's
+ * date (0 when plan is returned).  The string is owned by the tables.
+ */
+const char *pricing_successor(const struct pricing_tables *t, size_t i, const char *plan,
+                              int32_t month, int32_t *since);
+
+/*
  * Selects the plans in force in sel->month (a row is in force when its
  * effective range meets the month; where several rows of one item do, the
  * one that started last wins) and prices their fixed parts.  Unknown
  * provider, plan or region, bad [provider] keys (as "file:line: ...") and
- * "nothing fits" are errors.  *out is sorted by provider, then plan file
+ * "nothing fits" are errors.  A plan asked for by name (sel->plan or the
+ * config's) that is retired that month is priced as its successor, with
+ * `replaces` naming it (see pricing_successor).  *out is sorted by provider, then plan file
  * order; the caller frees it with free().  The plans point into t and
  * sel->config, which must outlive them.
  */

@@ -24,7 +24,8 @@ const char *const pricing_columns[TABLE_NCOLS] = {
 
 const size_t pricing_ncolumns = TABLE_NCOLS;
 
-static const char *const kinds[] = {"plan", "seat", "instance", "egress", "fee", "free", "region"};
+static const char *const kinds[] = {"plan", "seat", "instance", "egress",
+                                    "fee",  "free", "region",   "successor"};
 
 static const char *const currencies[] = {
     "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SGD", "INR",
@@ -182,7 +183,8 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
 		problem(l, line, colno(l, COL_KIND),
-		        "unknown kind '%s' (plan, seat, instance, egress, fee, free, region)",
+		        "unknown kind '%s' (plan, seat, instance, egress, fee, free, region, "
+		        "successor)",
 		        v[COL_KIND]);
 		return 0;
 	}
@@ -294,6 +296,7 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		break;
 	case KIND_FREE:
 	case KIND_REGION:
+	case KIND_SUCCESSOR:
 		if (r.has_price)
 			problem(l, line, colno(l, COL_PRICE), "this %s row has no price", kinds[k]);
 		break;
@@ -309,6 +312,13 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
 	if (r.kind == KIND_SEAT && *v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "this seat row takes no region");
+	if (r.kind == KIND_SUCCESSOR && (!*v[COL_PLAN] || !*v[COL_ITEM] || !*v[COL_FROM]))
+		problem(l, line,
+		        colno(l, !*v[COL_PLAN]   ? COL_PLAN
+		                 : !*v[COL_ITEM] ? COL_ITEM
+		                                 : COL_FROM),
+		        "a successor row needs the retired plan, its successor (item) and the "
+		        "date it takes over (from)");
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
 	r.uncertain = strstr(v[COL_NOTES], "uncertain") != NULL;
@@ -377,6 +387,15 @@ static void check_rows(struct loader *l)
 			if (!found)
 				problem(l, r->line, colno(l, COL_PLAN), "unknown plan '%s'",
 				        r->raw[COL_PLAN]);
+		}
+		if (r->kind == KIND_SUCCESSOR && *r->raw[COL_ITEM]) {
+			bool found = false;
+			for (size_t j = 0; j < t->nrows && !found; j++)
+				found = t->rows[j].kind == KIND_PLAN &&
+				        strcmp(t->rows[j].raw[COL_PLAN], r->raw[COL_ITEM]) == 0;
+			if (!found)
+				problem(l, r->line, colno(l, COL_ITEM),
+				        "unknown successor plan '%s'", r->raw[COL_ITEM]);
 		}
 		if (*r->raw[COL_REGION] && r->kind != KIND_REGION) {
 			bool found = false;

@@ -200,4 +200,53 @@ run_costs --providers "$T/nowhere" compare --egress 1TB
 check_rc 1 "missing providers dir"
 check_grep "cannot open provider tables" "$T/err" "providers dir message"
 
+# Break-even when both bills are zero at zero egress: hobby is free up to
+# 5 GB, so fly only wins one byte past it (it used to answer 0 B).
+run_costs compare --egress 1TB --month 2026-05 --plan payg,hobby --breakeven
+check_rc 0 "breakeven from zero"
+check_grep 'fly/payg and render/hobby: 5.00 GB (5000000001 bytes); below it render/hobby is cheaper' "$T/out" "breakeven past hobby's free 5 GB"
+# A band that opens and closes: fly APAC (0.04/GB) against organization
+# (29.00 seat, 1 TB included, then 15.00 per started 100 GB).
+printf '[provider fly]\nregion = apac-oc-sa\n' >"$T/apac.conf"
+run_costs --config "$T/apac.conf" compare --egress 1TB --month 2026-05 --plan payg,organization --breakeven
+check_rc 0 "breakeven with a band"
+check_grep 'render/organization and fly/payg: fly/payg is cheaper first; render/organization from 725 GB (724999975001 bytes); fly/payg from 1.00 TB (1000000000001 bytes)' "$T/out" "organization cheaper between 725 GB and 1 TB"
+
+# plot compare prices the same rows as compare for the same options: lists,
+# --need, two --rate, --vat (the data file is written even without gnuplot).
+opts="--egress 1.3TB --month 2026-05 --plan professional,ex44,payg --rate EUR=1.08 --rate GBP=1.3 --vat 19 --need ram=4GB,cpu=2"
+# shellcheck disable=SC2086
+run_costs compare $opts --format csv
+tail -n +2 "$T/out" | cut -d, -f1,2,13 | tr ',' ' ' >"$T/want"
+# shellcheck disable=SC2086
+run_costs plot compare $opts --out "$T/pc.png"
+if [ -f "$T/pc.dat" ]; then
+	grep -v '^#' "$T/pc.dat" | tail -n +2 | tr -d '"' | awk '{print $1, $2, $7}' >"$T/got"
+	check_eq "plot compare draws compare's rows" "$(cat "$T/want")" "$(cat "$T/got")"
+else
+	fail "plot compare wrote no data file: $(cat "$T/err")"
+fi
+
+# Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
+# the shipped nightly job still names 'professional'.  A retired plan asked
+# for by name is priced as its successor with a note, never a failure.
+run_costs compare --egress 1.3TB --month 2026-11 --provider render --plan professional --format csv
+check_rc 0 "a retired plan by name"
+check_grep "note: render plan 'professional' was retired; priced as its successor 'pro' (from 2026-08-01)" "$T/err" "successor note"
+check_eq "one note line" "1" "$(wc -l <"$T/err")"
+# pro: $25 + 1,275 started GB beyond 25 GB x $0.15 = 191.25, total 216.25
+check_eq "priced as pro" "render,pro,216.25" "$(tail -1 "$T/out" | cut -d, -f1,2,13)"
+run_costs compare --egress 1.3TB --month 2026-11 --plan organization,ex44 --rate EUR=1.08 --format csv
+check_rc 0 "a retired plan in a list"
+check_eq "organization became scale" "hetzner,ex44 render,scale" "$(tail -n +2 "$T/out" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+# The nightly job itself: project with a budget, on two weeks of November.
+for d in $(seq -w 1 14); do echo "2026-11-$d,web1,https,import,40000000000,1000,1000,1000"; done |
+	sed '1i day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets' >"$T/nov.csv"
+run_costs import "$T/nov.csv"
+check_rc 0 "import November"
+run_costs project --as-of 2026-11-14 --provider render --plan professional --budget 150
+check_rc 3 "the nightly job prices the successor (over budget, not a failure)"
+check_grep "priced as its successor 'pro'" "$T/err" "project notes the successor"
+check_grep "budget exceeded: the projected bill for render pro in 2026-11" "$T/err" "budget on the successor"
+
 finish
