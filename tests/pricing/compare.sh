@@ -227,6 +227,12 @@ else
 	fail "plot compare wrote no data file: $(cat "$T/err")"
 fi
 
+# Plain byte counts above 9,223,372,036,854 are sizes too (the parser used
+# to scale by 10^6 in 64 bits): exactly Hetzner's 20 TiB bills no overage.
+run_costs compare --egress 21990232555520 --month 2026-05 --plan cx23 --format csv
+check_rc 0 "--egress in plain bytes beyond 9.2 TB"
+check_eq "20 TiB in bytes" "21990232555520,21990232555520,0" "$(tail -1 "$T/out" | cut -d, -f6-8)"
+
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked
 # for by name is priced as its successor with a note, never a failure.
