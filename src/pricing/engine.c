@@ -714,6 +714,23 @@ fail:
 	return -1;
 }
 
+/* Micro-units rounded half up to whole cents (10,000 micro-units). */
+static int64_t to_cents(int64_t v)
+{
+	num_i128 x = v >= 0 ? ((num_i128)v + 5000) / 10000 : -(((num_i128)-v + 5000) / 10000);
+	return (int64_t)(x * 10000);
+}
+
+/* The bytes billed for `bill` bytes beyond the allowance, by p's blocks. */
+static u128 billed_units(const struct pricing_plan *p, uint64_t bill)
+{
+	if (p->rounding == 0)
+		return bill;
+	if (p->rounding == 1)
+		return ((u128)bill + p->block - 1) / p->block * p->block;
+	return (u128)bill / p->block * p->block;
+}
+
 int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_bill *b,
                  struct err *e)
 {
@@ -729,12 +746,7 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 		uint64_t bill = egress - p->included;
 		u128 units;
 		b->billable_bytes = bill;
-		if (p->rounding == 0)
-			units = bill;
-		else if (p->rounding == 1)
-			units = ((u128)bill + p->block - 1) / p->block * p->block;
-		else
-			units = (u128)bill / p->block * p->block;
+		units = billed_units(p, bill);
 		/* units < 2^65 and price < 2^63: check before multiplying. */
 		if (p->price && units > ((u128)-1) / (u128)p->price)
 			return err_set(e, "egress cost overflows");
@@ -757,13 +769,38 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 	return 0;
 }
 
-/* v * rate / 10^6, rounded half away from zero; false on overflow. */
+int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, struct err *e)
+{
+	int64_t *f[] = {&b->base, &b->seats, &b->compute, &b->egress, &b->other, &b->vat};
+	int64_t total = 0;
+
+	if (b->billable_bytes && !p->unlimited) {
+		/* From the exact pico-units, not the micro-units rounded up. */
+		u128 units = billed_units(p, b->billable_bytes);
+		u128 den = (u128)p->per_bytes * PICO_PER_MICRO * 10000u;
+		u128 cents = (units * (u128)p->price + den / 2) / den;
+		if (cents > MICRO_MAX / 10000u)
+			return err_set(e, "egress cost overflows");
+		b->egress = (int64_t)cents * 10000;
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i] != &b->egress)
+			*f[i] = to_cents(*f[i]);
+		if (!num_add_i64(total, *f[i], &total))
+			return err_set(e, "bill total overflows");
+	}
+	b->total = total;
+	return 0;
+}
+
+/* v * rate / 10^6 rounded half away from zero to cents; false on overflow. */
 static bool scale(int64_t v, int64_t rate, int64_t *out)
 {
 	num_i128 x = (num_i128)v * rate;
-	num_i128 r = x >= 0 ? (x + PRICING_MICRO / 2) / PRICING_MICRO
-	                    : -((-x + PRICING_MICRO / 2) / PRICING_MICRO);
+	num_i128 d = (num_i128)PRICING_MICRO * 10000;
+	num_i128 r = x >= 0 ? (x + d / 2) / d : -((-x + d / 2) / d);
 
+	r *= 10000;
 	if (r > INT64_MAX || r < INT64_MIN)
 		return false;
 	*out = (int64_t)r;
@@ -780,7 +817,7 @@ int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!scale(*f[i], rate, f[i]) || !num_add_i64(total, *f[i], &total))
 			return err_set(e, "converted bill overflows");
-	/* The total is the sum of the converted items, so the lines add up. */
+	/* The total is the sum of the converted lines, so the lines add up. */
 	b->total = total;
 	snprintf(b->currency, sizeof(b->currency), "%s", to);
 	return 0;
@@ -792,10 +829,12 @@ int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e)
 
 	if (pct_micro < 0)
 		return err_set(e, "VAT must not be negative");
-	/* total * pct / 100, with pct in micro-units: divide by 10^8. */
+	/* total * pct / 100 in cents, half up: pct is in micro-units, so the
+	 * divisor is 10^8 (percent) times 10^4 (micro-units per cent). */
 	{
 		num_i128 x = (num_i128)b->total * pct_micro;
-		num_i128 r = (x + 50000000) / 100000000;
+		num_i128 d = (num_i128)100000000 * 10000;
+		num_i128 r = (x + d / 2) / d * 10000;
 		if (r > INT64_MAX)
 			return err_set(e, "VAT overflows");
 		vat = (int64_t)r;

@@ -206,14 +206,23 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pri
                  struct err *e);
 
 /*
- * Converts every amount of b into `to` at `rate` (micro-units of `to` per
- * unit of b's currency, e.g. EUR=1.08 is 1080000), rounding half up.
+ * Rounds b, a bill of plan p, as an invoice does: every line (base, seats,
+ * compute, egress, other, vat) half up to whole cents (the egress line from
+ * its exact value), and the total becomes their sum, so the lines shown
+ * always add up to the total shown.  Returns 0, or -1 on overflow.
+ */
+int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, struct err *e);
+
+/*
+ * Converts every line of b into `to` at `rate` (micro-units of `to` per
+ * unit of b's currency, e.g. EUR=1.08 is 1080000), each rounded half up to
+ * cents; the total is the sum of the converted lines.
  */
 int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct err *e);
 
 /*
- * Adds VAT at `pct_micro` percent (19% is 19000000) of the total, rounded
- * half up, and raises the total.
+ * Adds VAT at `pct_micro` percent (19% is 19000000) of the (rounded) net
+ * total, rounded half up to cents, and raises the total.
  */
 int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e);
 

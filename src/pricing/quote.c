@@ -59,7 +59,7 @@ int pricing_money_check(const struct pricing_money *m, struct err *e)
 int pricing_money_bill(const struct pricing_money *m, const struct pricing_plan *p, uint64_t egress,
                        struct pricing_bill *b, bool *converted, struct err *e)
 {
-	if (pricing_bill(p, egress, b, e))
+	if (pricing_bill(p, egress, b, e) || pricing_bill_round(p, b, e))
 		return -1;
 	*converted = strcmp(b->currency, m->currency) == 0;
 	for (size_t i = 0; i < m->nrates && !*converted; i++)

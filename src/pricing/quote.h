@@ -57,9 +57,11 @@ int pricing_money_vat(struct pricing_money *m, const char *pct, struct err *e);
 int pricing_money_check(const struct pricing_money *m, struct err *e);
 
 /*
- * Bills plan p for egress bytes (pricing_bill), converts the bill into the
- * report currency when it is in a currency m has a rate for
- * (pricing_convert), then adds VAT when set (pricing_add_vat).  *converted
+ * Bills plan p for egress bytes as the provider's invoice would:
+ * pricing_bill rounded per line to cents (pricing_bill_round), converted
+ * line by line into the report currency when it is in a currency m has a
+ * rate for (pricing_convert), then VAT on the rounded net when set
+ * (pricing_add_vat); the lines always add up to the total.  *converted
  * is true when the bill ends in the report currency.  Returns 0, or -1 on
  * overflow.
  */

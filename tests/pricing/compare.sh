@@ -84,9 +84,9 @@ check_eq "egress without websocket" "805743636635" "$(grep '^render,' "$T/out" |
 check_eq "config plan, seats and instances" "render,professional,38.00,50.00,60.00,0.00,148.00" \
 	"$(grep '^render,' "$T/out" | cut -d, -f1,2,9-13)"
 # render: 2 seats x 19; 2 x standard 25; 305.7 GB over 500 GB = 4 blocks x 15
-# fly: 3 x 0.0000022/s x 2,678,400 s = 17.67744; 805.743636635 GB x 0.02 =
-# 16.114873 (rounded up); IPv4 2.00
-check_eq "fly from config" "fly,payg,17.67744,16.114873,2.00,35.792313" \
+# fly: 3 x 0.0000022/s x 2,678,400 s = 17.67744, 17.68 on the invoice;
+# 805.743636635 GB x 0.02 = 16.1148727, 16.11; IPv4 2.00; total 35.79
+check_eq "fly from config" "fly,payg,17.68,16.11,2.00,35.79" \
 	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,10-13)"
 
 # --need: the cheapest fitting instance on every provider.
@@ -101,14 +101,15 @@ check_grep 'compute not priced' "$T/out" "compute note"
 # Conversion, VAT and first-month setup fees.
 run_costs compare --egress 1.3TB --month 2026-05 --provider hetzner --plan ex44 --rate EUR=1.08 --vat 19 --first-month --format csv
 check_rc 0 "rate, vat, first month"
-# (39 + 99) x 1.08 = 149.04; VAT 19% = 28.3176
-check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.3576,28.3176" \
+# (39 + 99) x 1.08 = 149.04; VAT 19% = 28.3176, 28.32 in cents
+check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.36,28.32" \
 	"$(tail -1 "$T/out" | cut -d, -f5,10,12,15,13)"
 
 # Part of a month: Hetzner bills started hours up to the monthly price.
 run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 100.01 --format csv
 check_rc 0 "--hours"
-check_eq "101 of 744 hours of EUR 3.99" "0.541654" "$(tail -1 "$T/out" | cut -d, -f10)"
+# 3.99 x 101 / 744 = 0.541654, 0.54 on the invoice
+check_eq "101 of 744 hours of EUR 3.99" "0.54" "$(tail -1 "$T/out" | cut -d, -f10)"
 run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 745
 check_rc 2 "more hours than a month has"
 run_costs compare --egress 0 --month 2026-05 --provider render --plan organization --seats 4 --format csv
@@ -132,7 +133,9 @@ run_costs compare --egress 1.3TB --month 2026-05 --breakeven --provider render
 check_grep 'only one provider' "$T/out" "breakeven within one provider"
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven
 check_rc 0 "breakeven"
-check_grep 'hetzner/cax11 and fly/payg: 205 GB (204659950001 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
+# cax11: EUR 3.79 x 1.08 = 4.0932, 4.09 in cents; fly's 0.02/GB egress line
+# is 4.09 (a tie) from 204.25 GB (4.085 rounds up), 4.10 from 204.75 GB.
+check_grep 'hetzner/cax11 and fly/payg: 204 GB (204250000000 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan professional,ex44
 check_grep 'hetzner/ex44 and render/professional: 600 GB (600000000001 bytes); below it render/professional is cheaper' "$T/out" "the story's break-even"
 run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --invoice 216.40
@@ -160,8 +163,8 @@ check_grep "unknown region 'mars' (known: fly: na-eu, apac-oc-sa, africa-india; 
 run_costs compare --egress 1.3TB --month 2026-05 --region sin --format csv
 check_rc 0 "a region of one provider"
 # Only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB included,
-# 1,913 started 100 MiB blocks at EUR 7.40 per TiB.
-check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.350041" \
+# 1,913 started 100 MiB blocks at EUR 7.40 per TiB = 1.35004, 1.35.
+check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.35" \
 	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11)"
 run_costs compare --egress 1TB --rate EUR=-1
 check_rc 2 "negative rate"
@@ -206,11 +209,12 @@ run_costs compare --egress 1TB --month 2026-05 --plan payg,hobby --breakeven
 check_rc 0 "breakeven from zero"
 check_grep 'fly/payg and render/hobby: 5.00 GB (5000000001 bytes); below it render/hobby is cheaper' "$T/out" "breakeven past hobby's free 5 GB"
 # A band that opens and closes: fly APAC (0.04/GB) against organization
-# (29.00 seat, 1 TB included, then 15.00 per started 100 GB).
+# (29.00 seat, 1 TB included, then 15.00 per started 100 GB): fly's egress
+# line is 29.00 in cents from 724.875 GB (0.04 x 724.875 = 28.995), a tie.
 printf '[provider fly]\nregion = apac-oc-sa\n' >"$T/apac.conf"
 run_costs --config "$T/apac.conf" compare --egress 1TB --month 2026-05 --plan payg,organization --breakeven
 check_rc 0 "breakeven with a band"
-check_grep 'render/organization and fly/payg: fly/payg is cheaper first; render/organization from 725 GB (724999975001 bytes); fly/payg from 1.00 TB (1000000000001 bytes)' "$T/out" "organization cheaper between 725 GB and 1 TB"
+check_grep 'render/organization and fly/payg: fly/payg is cheaper first; render/organization from 725 GB (724875000000 bytes); fly/payg from 1.00 TB (1000000000001 bytes)' "$T/out" "organization cheaper between 725 GB and 1 TB"
 
 # plot compare prices the same rows as compare for the same options: lists,
 # --need, two --rate, --vat (the data file is written even without gnuplot).
@@ -232,6 +236,21 @@ fi
 run_costs compare --egress 21990232555520 --month 2026-05 --plan cx23 --format csv
 check_rc 0 "--egress in plain bytes beyond 9.2 TB"
 check_eq "20 TiB in bytes" "21990232555520,21990232555520,0" "$(tail -1 "$T/out" | cut -d, -f6-8)"
+
+# Invoices round each line, then add the lines; VAT on the rounded net.  The
+# shown lines add up to the shown total in every format (cx23 at 30 TB used
+# to show 3.99 + 7.29 = 11.29).  EUR: 3.99; 76,388 started 100 MiB blocks at
+# EUR 1/TiB = 7.2849, 7.28; at 1.0009: 3.993591 -> 3.99, 7.286552 -> 7.29.
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --format csv
+check_eq "cx23 lines and total in CSV" "3.99,7.29,11.28" "$(tail -1 "$T/out" | cut -d, -f10,11,13)"
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --format json
+check_eq "cx23 lines and total in JSON" "3.99 7.29 11.28" \
+	"$(/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["compute"], r["egress"], r["total"])' <"$T/out")"
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --vat 19
+check_grep ' 3.99    7.29   0.00  2.14  13.42  USD$' "$T/out" "cx23 table: VAT 19% of 11.28 = 2.1432, 2.14"
+# Every row of the seed month's comparison adds up, with a rate and VAT.
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.0931 --vat 7.7 --need ram=2GB,count=3 --hours 333.3 --format csv
+check_eq "every row adds up" "" "$(tail -n +2 "$T/out" | awk -F, '{ s = $9 + $10 + $11 + $12 + $15; if (sprintf("%.2f", s) != sprintf("%.2f", $13) || $13 !~ /^[0-9]+\.[0-9][0-9]$/) print $1 "/" $2, s, $13 }')"
 
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked

@@ -98,10 +98,10 @@ static void money_converts_then_adds_vat(void **state)
 	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
 	assert_true(conv);
 	assert_string_equal(b.currency, "USD");
-	/* EUR 39 x 1.08 = 42.12; 19% of it is 8.0028: 50.1228 */
+	/* EUR 39 x 1.08 = 42.12; 19% of it is 8.0028, 8.00 on the invoice: 50.12 */
 	expect("compute", b.compute, USD(42.12));
-	expect("vat", b.vat, USD(8.0028));
-	expect("total", b.total, USD(50.1228));
+	expect("vat", b.vat, USD(8.00));
+	expect("total", b.total, USD(50.12));
 	/* Without a EUR rate the bill stays in EUR and is not converted. */
 	pricing_money_init(&m);
 	assert_int_equal(pricing_money_bill(&m, p, 0, &b, &conv, &e), 0);
@@ -111,6 +111,34 @@ static void money_converts_then_adds_vat(void **state)
 	assert_int_equal(pricing_money_check(&m, &e), -1);
 	assert_int_equal(pricing_money_vat(&m, "101", &e), -1);
 	assert_int_equal(pricing_money_currency(&m, "XYZ", &e), -1);
+	free(p);
+}
+
+static void lines_add_up_to_the_total(void **state)
+{
+	struct pricing_plan *p = one_plan("2026-05", "hetzner", "cx23", NULL);
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.0009", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "19", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 30 * TB, &b, &conv, &e), 0);
+	/*
+	 * 30 TB - 20 TiB = 8,009,767,444,480 B: 76,388 started 100 MiB blocks
+	 * at EUR 1/TiB = 7.28492, EUR 7.28 on the invoice.  At 1.0009:
+	 * 3.99 -> 3.993591 -> 3.99 and 7.28 -> 7.286552 -> 7.29, net 11.28
+	 * (it used to show 3.99 + 7.29 with a total of 11.29); VAT 19% of
+	 * 11.28 = 2.1432 -> 2.14; total 13.42.
+	 */
+	expect("compute", b.compute, USD(3.99));
+	expect("egress", b.egress, USD(7.29));
+	expect("vat", b.vat, USD(2.14));
+	expect("total", b.total, USD(13.42));
+	assert_int_equal(b.base + b.seats + b.compute + b.egress + b.other + b.vat, b.total);
 	free(p);
 }
 
@@ -232,16 +260,16 @@ static void breakeven_finds_a_band_that_opens_and_closes(void **state)
 	/*
 	 * fly APAC: 0.04/GB from the first byte; organization: one 29.00 seat,
 	 * 1 TB included, then 15.00 per started 100 GB.  Fly leads until it
-	 * reaches 29.00: its egress line, rounded up to a micro-unit, is 29.00
-	 * from 724,999,975,001 B (0.04 x 724.999975 GB = 28.999999), a tie,
-	 * after which organization is cheaper.  One
+	 * reaches 29.00: its egress line, rounded half up to cents, is 29.00
+	 * from 724,875,000,000 B (0.04 x 724.875 GB = 28.995), a tie, after
+	 * which organization is cheaper.  One
 	 * byte past 1 TB organization bills 44.00 against fly's 40.00, and at
 	 * 0.15/GB against 0.04/GB it never leads again (at 1.1 TB both bill
 	 * 44.00: a tie, not a crossing).
 	 */
 	assert_int_equal(c.first, -1);
 	assert_int_equal(c.n, 2);
-	assert_int_equal(c.x[0].at, 724999975001ULL);
+	assert_int_equal(c.x[0].at, 724875000000ULL);
 	assert_int_equal(c.x[0].lead, 1);
 	assert_int_equal(c.x[1].at, TB + 1);
 	assert_int_equal(c.x[1].lead, -1);
@@ -316,6 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(money_converts_then_adds_vat),
+	    cmocka_unit_test(lines_add_up_to_the_total),
 	    cmocka_unit_test(lists_keep_the_named_plans),
 	    cmocka_unit_test(a_retired_plan_is_priced_as_its_successor),
 	    cmocka_unit_test(quote_sorts_report_currency_first_cheapest_first),
