@@ -252,6 +252,23 @@ check_grep ' 3.99    7.29   0.00  2.14  13.42  USD$' "$T/out" "cx23 table: VAT 1
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.0931 --vat 7.7 --need ram=2GB,count=3 --hours 333.3 --format csv
 check_eq "every row adds up" "" "$(tail -n +2 "$T/out" | awk -F, '{ s = $9 + $10 + $11 + $12 + $15; if (sprintf("%.2f", s) != sprintf("%.2f", $13) || $13 !~ /^[0-9]+\.[0-9][0-9]$/) print $1 "/" $2, s, $13 }')"
 
+# --invoice-egress: only the bandwidth line of an invoice.  The seed's
+# invoice is $336 of overage, $144 of hosting and $15 of fees; with compute
+# not priced, --invoice 495 would count hosting and fees as egress.
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --plan professional --invoice 495
+check_grep "the invoice's hosting and fees count as egress below; give its bandwidth line with --invoice-egress" "$T/out" "--invoice warns when compute is not priced"
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --plan professional --invoice-egress 336
+check_rc 0 "--invoice-egress"
+# 1.3 TB: 8 blocks of $30 = 240.00; 336 = 11.2 blocks: 11 blocks (330.00)
+# cover up to 500 GB + 1.1 TB = 1.6 TB, one byte more is 12 (360.00).
+check_grep 'invoice egress line 336.00 USD, modelled 240.00 USD: difference +96.00' "$T/out" "egress line against the modelled egress"
+check_grep 'no egress volume gives exactly this amount: 1.60 TB (1600000000000 bytes) bills 330.00, one byte more bills 360.00' "$T/out" "egress line range"
+# May 2026, $15 blocks: 22 blocks (330.00) up to 2.7 TB, then 345.00.
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan professional --invoice-egress 345
+check_grep 'implies 2.70 TB to 2.80 TB of egress (2700000000001 to 2800000000000 bytes)' "$T/out" "an egress line that is a whole number of blocks"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan professional --invoice-egress 336 --format csv
+check_rc 2 "--invoice-egress prints text"
+
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked
 # for by name is priced as its successor with a note, never a failure.
