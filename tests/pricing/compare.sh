@@ -269,6 +269,14 @@ check_grep 'implies 2.70 TB to 2.80 TB of egress (2700000000001 to 2800000000000
 run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan professional --invoice-egress 336 --format csv
 check_rc 2 "--invoice-egress prints text"
 
+# export compare takes compare's options wherever export's own come.
+run_costs export --out "$T/e.csv" compare --egress 1TB --month 2026-05 --provider fly
+check_rc 0 "export --out FILE compare --egress"
+check_eq "exported row" "fly,payg,na-eu,2026-05,USD,1000000000000" "$(tail -1 "$T/e.csv" | cut -d, -f1-6)"
+run_costs export compare --egress 1TB --month 2026-05 --provider fly --rate EUR=1.08 --vat 19
+check_rc 0 "export compare --egress with compare's options"
+check_eq "exported with VAT" "20.00,23.80,3.80" "$(tail -1 "$T/out" | cut -d, -f11,13,15)"
+
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked
 # for by name is priced as its successor with a note, never a failure.
