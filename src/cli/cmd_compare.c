@@ -68,74 +68,6 @@ static int measured_egress(struct cli *cli, const struct args *a, struct pricing
 	return 0;
 }
 
-static const char *pname(const struct pricing_plan *p, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", p->provider, p->plan);
-	return buf;
-}
-
-/* One pair's crossings, as a line of text. */
-static int print_crossings(const struct pricing_plan *a, const struct pricing_plan *b,
-                           const struct pricing_crossings *c)
-{
-	char na[96], nb[96], sz[32];
-	const char *lead;
-
-	pname(a, na, sizeof(na));
-	pname(b, nb, sizeof(nb));
-	printf("  %s and %s: ", na, nb);
-	if (c->first == 0)
-		return printf("the same bill up to 1 PB\n") < 0;
-	lead = c->first < 0 ? na : nb;
-	if (c->n == 0)
-		return printf("%s stays cheaper up to 1 PB\n", lead) < 0;
-	if (c->n == 1)
-		return printf("%s (%" PRIu64 " bytes); below it %s is cheaper\n",
-		              num_format_bytes(c->x[0].at, sz, sizeof(sz)), c->x[0].at, lead) < 0;
-	printf("%s is cheaper first", lead);
-	for (size_t i = 0; i < c->n; i++)
-		printf("; %s from %s (%" PRIu64 " bytes)", c->x[i].lead < 0 ? na : nb,
-		       num_format_bytes(c->x[i].at, sz, sizeof(sz)), c->x[i].at);
-	return printf("%s\n", c->more ? "; and more" : "") < 0;
-}
-
-static int print_breakeven(const struct args *a, const struct pricing_quote *q)
-{
-	const struct pricing_quote_row *best[64];
-	size_t nb = 0;
-
-	/* The cheapest row of each provider, in the sorted order. */
-	for (size_t i = 0; i < q->n && nb < 64; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < nb && !seen; j++)
-			seen = strcmp(best[j]->plan->provider, q->rows[i].plan->provider) == 0;
-		if (!seen)
-			best[nb++] = &q->rows[i];
-	}
-	printf("\nbreak-even egress (cheapest plan of each provider):\n");
-	if (nb < 2)
-		return printf("  only one provider selected\n") < 0;
-	for (size_t i = 0; i < nb; i++)
-		for (size_t j = i + 1; j < nb; j++) {
-			const struct pricing_plan *x = best[i]->plan, *y = best[j]->plan;
-			struct pricing_crossings c;
-			struct err e;
-			char nx[96], ny[96];
-			if (strcmp(best[i]->bill.currency, best[j]->bill.currency)) {
-				printf("  %s and %s: different currencies (%s, %s); give --rate\n",
-				       pname(x, nx, sizeof(nx)), pname(y, ny, sizeof(ny)),
-				       best[i]->bill.currency, best[j]->bill.currency);
-				continue;
-			}
-			if (pricing_breakeven(&a->q.money, x, y, PRICING_SEARCH_LIMIT, &c, &e))
-				return cli_error("%s and %s: %s", pname(x, nx, sizeof(nx)),
-				                 pname(y, ny, sizeof(ny)), e.msg);
-			if (print_crossings(x, y, &c))
-				return 1;
-		}
-	return 0;
-}
-
 static int print_invoice(const struct args *a, const struct pricing_quote_row *r)
 {
 	const struct pricing_plan *p = r->plan;
@@ -190,8 +122,11 @@ static int write_quote(const struct args *a, const struct pricing_quote *q, cons
 	printf("%s egress in %s (%s)\n", num_format_bytes(q->egress, sz, sizeof(sz)),
 	       date_format_month(q->month, mon), source);
 	rc = report_compare_table(stdout, q) ? 1 : 0;
-	if (!rc && a->breakeven)
-		rc = print_breakeven(a, q);
+	if (!rc && a->breakeven) {
+		struct err e;
+		if (report_compare_breakeven(stdout, &a->q.money, q, &e))
+			rc = cli_error("%s", e.msg);
+	}
 	if (!rc && a->invoice_set)
 		rc = print_invoice(a, &q->rows[0]);
 	return rc;

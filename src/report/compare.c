@@ -178,3 +178,72 @@ int report_compare_json(FILE *f, const struct pricing_quote *q)
 	json_decref(arr);
 	return rc ? -1 : 0;
 }
+
+static const char *pname(const struct pricing_plan *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", p->provider, p->plan);
+	return buf;
+}
+
+/* One pair's crossings, as a line of text.  Returns 0, or 1 on a write error. */
+static int crossings(FILE *f, const struct pricing_plan *a, const struct pricing_plan *b,
+                     const struct pricing_crossings *c)
+{
+	char na[96], nb[96], sz[32];
+	const char *lead;
+
+	pname(a, na, sizeof(na));
+	pname(b, nb, sizeof(nb));
+	fprintf(f, "  %s and %s: ", na, nb);
+	if (c->first == 0)
+		return fprintf(f, "the same bill up to 1 PB\n") < 0;
+	lead = c->first < 0 ? na : nb;
+	if (c->n == 0)
+		return fprintf(f, "%s stays cheaper up to 1 PB\n", lead) < 0;
+	if (c->n == 1)
+		return fprintf(f, "%s (%" PRIu64 " bytes); below it %s is cheaper\n",
+		               num_format_bytes(c->x[0].at, sz, sizeof(sz)), c->x[0].at, lead) < 0;
+	fprintf(f, "%s is cheaper first", lead);
+	for (size_t i = 0; i < c->n; i++)
+		fprintf(f, "; %s from %s (%" PRIu64 " bytes)", c->x[i].lead < 0 ? na : nb,
+		        num_format_bytes(c->x[i].at, sz, sizeof(sz)), c->x[i].at);
+	return fprintf(f, "%s\n", c->more ? "; and more" : "") < 0;
+}
+
+int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             struct err *e)
+{
+	const struct pricing_quote_row *best[64];
+	size_t nb = 0;
+
+	/* The cheapest row of each provider, in the sorted order. */
+	for (size_t i = 0; i < q->n && nb < 64; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < nb && !seen; j++)
+			seen = strcmp(best[j]->plan->provider, q->rows[i].plan->provider) == 0;
+		if (!seen)
+			best[nb++] = &q->rows[i];
+	}
+	fprintf(f, "\nbreak-even egress (cheapest plan of each provider):\n");
+	if (nb < 2 && fprintf(f, "  only one provider selected\n") < 0)
+		return err_set(e, "cannot write the break-even");
+	for (size_t i = 0; i < nb; i++)
+		for (size_t j = i + 1; j < nb; j++) {
+			const struct pricing_plan *x = best[i]->plan, *y = best[j]->plan;
+			struct pricing_crossings c;
+			char nx[96], ny[96];
+			if (strcmp(best[i]->bill.currency, best[j]->bill.currency)) {
+				fprintf(f,
+				        "  %s and %s: different currencies (%s, %s); give --rate\n",
+				        pname(x, nx, sizeof(nx)), pname(y, ny, sizeof(ny)),
+				        best[i]->bill.currency, best[j]->bill.currency);
+				continue;
+			}
+			if (pricing_breakeven(m, x, y, PRICING_SEARCH_LIMIT, &c, e))
+				return err_prefix(e, "%s and %s: ", pname(x, nx, sizeof(nx)),
+				                  pname(y, ny, sizeof(ny)));
+			if (crossings(f, x, y, &c))
+				return err_set(e, "cannot write the break-even");
+		}
+	return 0;
+}

@@ -27,4 +27,13 @@ int report_compare_csv(FILE *f, const struct pricing_quote *q);
 /* Writes q as a JSON array of objects, one per plan.  Returns 0 or -1. */
 int report_compare_json(FILE *f, const struct pricing_quote *q);
 
+/*
+ * Writes, for the cheapest row of each provider in q (q's order), every
+ * egress up to PRICING_SEARCH_LIMIT at which the cheaper of each pair
+ * changes (pricing_breakeven with m, the money q was priced with), one line
+ * per pair.  Returns 0, or -1 with e set on a pricing or write error.
+ */
+int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             struct err *e);
+
 #endif
