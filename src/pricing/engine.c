@@ -186,6 +186,7 @@ struct usage {
 	struct pricing_need need;
 	unsigned need_line, instances_line, region_line;
 	const char *instances;
+	int32_t ordered; /* the day the servers were ordered; 0: not given */
 };
 
 static int usage_error(const struct config *c, unsigned line, struct err *e)
@@ -233,6 +234,14 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 			if (pricing_need_parse(kv->value, &u->need, e))
 				return usage_error(c, kv->line, e);
 			u->need_line = kv->line;
+		} else if (strcmp(kv->key, "ordered") == 0) {
+			if (date_parse_day(kv->value, &u->ordered, NULL)) {
+				err_set(e,
+				        "bad ordered '%s' (the day the servers were ordered, "
+				        "YYYY-MM-DD)",
+				        kv->value);
+				return usage_error(c, kv->line, e);
+			}
 		} else if (strcmp(kv->key, "instances") == 0) {
 			u->instances = kv->value;
 			u->instances_line = kv->line;
@@ -244,8 +253,8 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				err_set(
 				    e,
 				    "unknown key '%s' in [provider %s] (plan, region, seats, "
-				    "count, instances, need, hours, or a monthly fee item of the "
-				    "table)",
+				    "count, instances, need, hours, ordered, or a monthly fee item "
+				    "of the table)",
 				    kv->key, t->name);
 				return usage_error(c, kv->line, e);
 			}
@@ -563,9 +572,42 @@ const char *pricing_successor(const struct pricing_tables *ts, size_t i, const c
 	return successor_of(&ts->t[i], plan, first, first + date_days_in_month(first) - 1, since);
 }
 
+static int select_rows(const struct table *t, const struct pricing_select *sel, int32_t first,
+                       int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
+                       struct err *e);
+
+/*
+ * Selects from t as the user's servers see it: with `ordered = DAY` in the
+ * config, rows for new orders only (orders=new) that started after DAY do
+ * not apply, so the price of the day of the order runs on.  Without it,
+ * every row does (what a server ordered now costs).
+ */
 static int select_table(const struct table *t, const struct pricing_select *sel, int32_t first,
                         int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
                         struct err *e)
+{
+	struct table view = *t;
+	struct usage u;
+	int rc;
+
+	if (usage_read(sel->config, t, &u, e))
+		return -1;
+	if (!u.ordered)
+		return select_rows(t, sel, first, last, out, n, cap, e);
+	if (!(view.rows = malloc((t->nrows ? t->nrows : 1) * sizeof(*view.rows))))
+		return err_set(e, "out of memory");
+	view.nrows = 0;
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!t->rows[i].new_orders || t->rows[i].from <= u.ordered)
+			view.rows[view.nrows++] = t->rows[i];
+	rc = select_rows(&view, sel, first, last, out, n, cap, e);
+	free(view.rows);
+	return rc;
+}
+
+static int select_rows(const struct table *t, const struct pricing_select *sel, int32_t first,
+                       int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
+                       struct err *e)
 {
 	struct usage u;
 	const char *region, *want_plan, *asked = NULL;

@@ -32,6 +32,7 @@ enum table_col {
 	COL_SOURCE,
 	COL_SOURCE_DATE,
 	COL_NOTES,
+	COL_ORDERS,
 	TABLE_NCOLS,
 };
 
@@ -65,6 +66,7 @@ struct table_row {
 	int64_t vcpu_milli;
 	uint64_t ram;
 	bool uncertain;
+	bool new_orders; /* orders=new: only servers ordered on or after `from` */
 };
 
 struct table {

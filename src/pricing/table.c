@@ -19,7 +19,7 @@
 
 const char *const pricing_columns[TABLE_NCOLS] = {
     "kind",  "plan",     "item",     "region", "from", "to",     "currency",    "price", "per",
-    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes",
+    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes", "orders",
 };
 
 const size_t pricing_ncolumns = TABLE_NCOLS;
@@ -322,6 +322,13 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
 	r.uncertain = strstr(v[COL_NOTES], "uncertain") != NULL;
+	if (strcmp(v[COL_ORDERS], "new") == 0 && *v[COL_FROM])
+		r.new_orders = true;
+	else if (*v[COL_ORDERS])
+		problem(l, line, colno(l, COL_ORDERS),
+		        "bad orders '%s' (empty: every server; new: servers ordered from the "
+		        "row's 'from' date on, which it then needs)",
+		        v[COL_ORDERS]);
 
 	if (t->nrows == t->caprows) {
 		size_t cap = t->caprows ? t->caprows * 2 : 32;
@@ -411,8 +418,9 @@ static void check_rows(struct loader *l)
 			const struct table_row *q = &t->rows[j];
 			if (q->kind != r->kind || strcmp(q->raw[COL_PLAN], r->raw[COL_PLAN]) ||
 			    strcmp(q->raw[COL_ITEM], r->raw[COL_ITEM]) ||
-			    strcmp(q->raw[COL_REGION], r->raw[COL_REGION]) || !ranges_overlap(q, r))
-				continue;
+			    strcmp(q->raw[COL_REGION], r->raw[COL_REGION]) ||
+			    !ranges_overlap(q, r) || q->new_orders != r->new_orders)
+				continue; /* a price for new orders may run beside the old one */
 			problem(l, r->line, colno(l, COL_FROM),
 			        "effective range overlaps line %zu for the same %s", q->line,
 			        kinds[r->kind]);

@@ -277,6 +277,19 @@ run_costs export compare --egress 1TB --month 2026-05 --provider fly --rate EUR=
 check_rc 0 "export compare --egress with compare's options"
 check_eq "exported with VAT" "20.00,23.80,3.80" "$(tail -1 "$T/out" | cut -d, -f11,13,15)"
 
+# ordered = DAY: Hetzner's 2026-06-15 rise (cx23 EUR 3.99 -> 5.49) is for
+# new orders only, so a server ordered before keeps its price.
+run_costs compare --egress 1TB --month 2026-11 --plan cx23 --format csv
+check_eq "a new cx23 in 2026-11" "5.49" "$(tail -1 "$T/out" | cut -d, -f10)"
+printf '[provider hetzner]\nordered = 2026-03-01\n' >"$T/ordered.conf"
+run_costs --config "$T/ordered.conf" compare --egress 1TB --month 2026-11 --plan cx23 --format csv
+check_rc 0 "ordered"
+check_eq "a cx23 ordered in March keeps 3.99" "3.99" "$(tail -1 "$T/out" | cut -d, -f10)"
+printf 'kind,plan,from,currency,price,source,source_date,orders\nplan,a,2026-01-01,USD,1,https://x.example,2026-01-01,old\n' >"$T/orders.csv"
+run_costs providers check "$T/orders.csv"
+check_rc 1 "a bad orders value"
+check_grep "orders.csv:2:8: bad orders 'old'" "$T/out" "bad orders located"
+
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked
 # for by name is priced as its successor with a note, never a failure.

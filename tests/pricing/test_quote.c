@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "util/date.h"
 #include "util/num.h"
 #include "pricing/quote.h"
@@ -192,6 +193,59 @@ static void a_retired_plan_is_priced_as_its_successor(void **state)
 	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), -1);
 }
 
+/* cx23 in 2026-11 for servers ordered on `ordered` (NULL: not given). */
+static int64_t cx23_price(const char *ordered)
+{
+	struct pricing_select s = sel_of("2026-11", "hetzner", "cx23", NULL);
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	char text[128];
+	struct err e;
+	size_t n = 0;
+	int64_t v;
+
+	if (ordered) {
+		snprintf(text, sizeof(text), "[provider hetzner]\nordered = %s\n", ordered);
+		if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
+			fail_msg("%s", e.msg);
+		s.config = cfg;
+	}
+	if (pricing_select_lists(tables, &s, &p, &n, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(n, 1);
+	v = p[0].compute;
+	free(p);
+	config_free(cfg);
+	return v;
+}
+
+static void new_order_prices_leave_older_servers_alone(void **state)
+{
+	struct pricing_select s = sel_of("2026-11", "hetzner", "cx23", NULL);
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	const char *bad = "[provider hetzner]\nordered = soon\n";
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	/*
+	 * Hetzner's 2026-06-15 rise (cx23 EUR 3.99 -> 5.49) is for new orders
+	 * and rescales: a server ordered before keeps 3.99; one ordered on or
+	 * after, or with no order date (a new server), pays 5.49.
+	 */
+	expect("not given", cx23_price(NULL), USD(5.49));
+	expect("ordered before", cx23_price("2026-03-01"), USD(3.99));
+	expect("ordered the day of the rise", cx23_price("2026-06-15"), USD(5.49));
+	if (config_parse(bad, strlen(bad), "t.conf", &cfg, &e))
+		fail_msg("%s", e.msg);
+	s.config = cfg;
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), -1);
+	assert_string_equal(e.msg, "t.conf:2: bad ordered 'soon' (the day the servers were "
+	                           "ordered, YYYY-MM-DD)");
+	config_free(cfg);
+}
+
 static void quote_sorts_report_currency_first_cheapest_first(void **state)
 {
 	struct pricing_select s = sel_of("2026-05", NULL, "professional,ex44,payg", NULL);
@@ -347,6 +401,7 @@ int main(void)
 	    cmocka_unit_test(lines_add_up_to_the_total),
 	    cmocka_unit_test(lists_keep_the_named_plans),
 	    cmocka_unit_test(a_retired_plan_is_priced_as_its_successor),
+	    cmocka_unit_test(new_order_prices_leave_older_servers_alone),
 	    cmocka_unit_test(quote_sorts_report_currency_first_cheapest_first),
 	    cmocka_unit_test(breakeven_when_both_bills_start_at_zero),
 	    cmocka_unit_test(breakeven_finds_a_band_that_opens_and_closes),
