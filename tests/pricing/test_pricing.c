@@ -635,8 +635,8 @@ static void bad_table_reports_every_problem(void **state)
 	    "7:9: unknown unit 'GX' (a size: GB, 100GB, 1TiB, ...)",
 	    "8:8: a price without a source",
 	    "10:5: effective range overlaps line 9 for the same egress",
-	    "11:1: unknown kind 'discount' (plan, seat, instance, egress, fee, free, region, "
-	    "successor)",
+	    ("11:1: unknown kind 'discount' (plan, seat, instance, egress, fee, free, region, "
+	     "successor)"),
 	    "12:2: unknown plan 'gold'",
 	    "13:14: bad ram 'lots' (a size like 512MB or 4GB)",
 	    "14:6: 'to' 2026-01-01 is before 'from' 2026-06-01",
