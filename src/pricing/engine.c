@@ -507,7 +507,12 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	p->block = r->block ? r->block : p->per_bytes;
 	p->rounding = r->rounding;
 	{
-		u128 inc = (u128)r->included * (p->server_plan ? p->count : 1);
+		/*
+		 * A pooled allowance grows with the servers; a per-server one
+		 * does not: the egress priced is taken as one server's (all of
+		 * it may leave through one), so one allowance covers it.
+		 */
+		u128 inc = (u128)r->included * (p->server_plan && !r->per_server ? p->count : 1);
 		p->included = inc > UINT64_MAX ? UINT64_MAX : (uint64_t)inc;
 	}
 

@@ -158,7 +158,8 @@ struct pricing_plan {
 	int64_t base, seat_fees, compute, other;
 	/* egress rule */
 	bool unlimited;
-	uint64_t included; /* bytes, already multiplied by count */
+	uint64_t included; /* bytes; a pooled allowance already multiplied by
+	                      count, a per-server one (SIZE/server) not */
 	int64_t price;     /* per `per_bytes`, in pico-units (10^-12) */
 	uint64_t per_bytes, block;
 	int rounding; /* 0 none (exact), 1 up, 2 down */

@@ -63,6 +63,7 @@ struct table_row {
 	int rounding;       /* egress: 0 none, 1 up, 2 down; time: 0 second, 1 hour */
 	bool unlimited;
 	uint64_t included;
+	bool per_server; /* included=SIZE/server: not pooled over servers */
 	int64_t vcpu_milli;
 	uint64_t ram;
 	bool uncertain;

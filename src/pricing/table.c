@@ -164,6 +164,28 @@ static void row_release(struct table_row *r)
 		free(r->raw[c]);
 }
 
+/*
+ * An allowance: a size, pooled over a plan's servers, or "SIZE/server" when
+ * each server's allowance covers only its own traffic.
+ */
+static int parse_included(const char *v, uint64_t *bytes, bool *per_server)
+{
+	char buf[64];
+	size_t n = strlen(v);
+	const char *suffix = "/server";
+
+	*per_server = n > strlen(suffix) && strcmp(v + n - strlen(suffix), suffix) == 0;
+	if (*per_server) {
+		n -= strlen(suffix);
+		if (n >= sizeof(buf))
+			return -1;
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		v = buf;
+	}
+	return parse_size_unit(v, bytes);
+}
+
 static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 {
 	struct table *t = l->t;
@@ -233,9 +255,10 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (*v[COL_INCLUDED]) {
 		if (strcmp(v[COL_INCLUDED], "unlimited") == 0)
 			r.unlimited = true;
-		else if (parse_size_unit(v[COL_INCLUDED], &r.included))
+		else if (parse_included(v[COL_INCLUDED], &r.included, &r.per_server))
 			problem(l, line, colno(l, COL_INCLUDED),
-			        "bad included '%s' (a size like 500GB or 20TiB, or unlimited)",
+			        "bad included '%s' (a size like 500GB or 20TiB, 20TiB/server for "
+			        "an allowance each server keeps to itself, or unlimited)",
 			        v[COL_INCLUDED]);
 	}
 	if (*v[COL_BLOCK] && (parse_size_unit(v[COL_BLOCK], &r.block) || r.block == 0))

@@ -290,6 +290,13 @@ run_costs providers check "$T/orders.csv"
 check_rc 1 "a bad orders value"
 check_grep "orders.csv:2:8: bad orders 'old'" "$T/out" "bad orders located"
 
+# Per-server allowances (issue 13 item 5): Hetzner's 20 TiB is each
+# server's own, so two servers with one sending 30 TB keep one allowance.
+printf '[provider hetzner]\ncount = 2\n' >"$T/count.conf"
+run_costs --config "$T/count.conf" compare --egress 30TB --month 2026-05 --plan cx23 --format csv
+check_rc 0 "two servers"
+check_eq "20 TiB, not 40 TiB, for two cx23" "21990232555520,8009767444480,7.98,7.28,15.26" "$(tail -1 "$T/out" | cut -d, -f7,8,10,11,13)"
+
 # Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
 # the shipped nightly job still names 'professional'.  A retired plan asked
 # for by name is priced as its successor with a note, never a failure.

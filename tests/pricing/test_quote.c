@@ -246,6 +246,37 @@ static void new_order_prices_leave_older_servers_alone(void **state)
 	config_free(cfg);
 }
 
+static void per_server_allowances_are_not_pooled(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", "hetzner", "cx23", NULL);
+	const char *text = "[provider hetzner]\ncount = 2\n";
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	struct pricing_bill b;
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
+		fail_msg("%s", e.msg);
+	s.config = cfg;
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), 0);
+	assert_int_equal(n, 1);
+	/*
+	 * Hetzner's 20 TiB is per server (20TiB/server): two servers, one of
+	 * which sends all 30 TB, keep 20 TiB, not 40 TiB.  Compute 2 x 3.99 =
+	 * 7.98; 30 TB - 20 TiB = 76,388 started 100 MiB blocks = EUR 7.2849.
+	 */
+	assert_int_equal(p[0].count, 2);
+	assert_true(p[0].included == 21990232555520ULL);
+	assert_int_equal(pricing_bill(&p[0], 30 * TB, &b, &e), 0);
+	assert_int_equal(pricing_bill_round(&p[0], &b, &e), 0);
+	expect("compute", b.compute, USD(7.98));
+	expect("egress", b.egress, USD(7.28));
+	free(p);
+	config_free(cfg);
+}
+
 static void quote_sorts_report_currency_first_cheapest_first(void **state)
 {
 	struct pricing_select s = sel_of("2026-05", NULL, "professional,ex44,payg", NULL);
@@ -402,6 +433,7 @@ int main(void)
 	    cmocka_unit_test(lists_keep_the_named_plans),
 	    cmocka_unit_test(a_retired_plan_is_priced_as_its_successor),
 	    cmocka_unit_test(new_order_prices_leave_older_servers_alone),
+	    cmocka_unit_test(per_server_allowances_are_not_pooled),
 	    cmocka_unit_test(quote_sorts_report_currency_first_cheapest_first),
 	    cmocka_unit_test(breakeven_when_both_bills_start_at_zero),
 	    cmocka_unit_test(breakeven_finds_a_band_that_opens_and_closes),
