@@ -19,7 +19,7 @@ extern const struct cmd cmd_export;
  * options, written to --out atomically.  Standard output is pointed at the
  * temporary file for the call, so the CSV is produced in one place only.
  */
-static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, char **argv)
+static int export_delegate(struct cli *cli, const struct cmd *cmd, int kind, int argc, char **argv)
 {
 	char **args = calloc((size_t)argc + 3, sizeof(*args));
 	const char *out = NULL;
@@ -32,7 +32,9 @@ static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, cha
 	args[n++] = (char *)cmd->name;
 	args[n++] = (char *)"--format";
 	args[n++] = (char *)"csv";
-	for (int i = 2; i < argc; i++) {
+	for (int i = 1; i < argc; i++) {
+		if (i == kind)
+			continue; /* the kind may follow export's own --out */
 		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else if (strncmp(argv[i], "--out=", 6) == 0)
@@ -80,13 +82,22 @@ static int export_delegate(struct cli *cli, const struct cmd *cmd, int argc, cha
  * export project: project's options and run, its CSV writer, into --out
  * atomically (a failed run leaves an earlier file as it was).
  */
-static int export_project(struct cli *cli, int argc, char **argv)
+static int export_project(struct cli *cli, int kind, int argc, char **argv)
 {
 	struct cli_project_args a;
 	struct outfile of;
 	struct err e;
-	int rc = cli_project_parse(&cmd_export, argc - 1, argv + 1, &a);
+	char **args = calloc((size_t)argc, sizeof(*args));
+	int n = 0, rc;
 
+	/* Project's options without the kind, wherever it stood. */
+	if (!args)
+		return cli_error("out of memory");
+	for (int i = 0; i < argc; i++)
+		if (i != kind)
+			args[n++] = argv[i];
+	rc = cli_project_parse(&cmd_export, n, args, &a);
+	free(args);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if (outfile_open(&of, a.out, &e))
@@ -105,10 +116,21 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 {
 	extern const struct cmd cmd_compare;
 
-	if (argc >= 2 && strcmp(argv[1], "compare") == 0)
-		return export_delegate(cli, &cmd_compare, argc, argv);
-	if (argc >= 2 && strcmp(argv[1], "project") == 0)
-		return export_project(cli, argc, argv);
+	int k = 1;
+
+	/*
+	 * The kind is the first argument that is neither an option nor an
+	 * option's value (export's options all take one but --yesterday).
+	 */
+	while (k < argc && argv[k][0] == '-')
+		k += strchr(argv[k], '=') || strcmp(argv[k], "--yesterday") == 0 ||
+		             strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0
+		         ? 1
+		         : 2;
+	if (k < argc && strcmp(argv[k], "compare") == 0)
+		return export_delegate(cli, &cmd_compare, k, argc, argv);
+	if (k < argc && strcmp(argv[k], "project") == 0)
+		return export_project(cli, k, argc, argv);
 	static const struct option opts[] = {
 	    CLI_PERIOD_LONGOPTS,
 	    {"out", required_argument, NULL, CLI_OPT_OUT},

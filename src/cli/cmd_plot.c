@@ -24,8 +24,6 @@ enum {
 	OPT_SIZE,
 	OPT_AS_OF,
 	OPT_EGRESS,
-	OPT_RATE,
-	OPT_CURRENCY,
 };
 
 /* Parses "WIDTHxHEIGHT" in pixels, each 100 to 10000. */
@@ -67,13 +65,10 @@ static void pass_log(struct cli *cli, char *log)
 struct plot_args {
 	struct plot_opts po;
 	struct cli_period period;
-	int32_t as_of;             /* project: -1 for today */
-	struct pricing_select sel; /* compare and project: provider, plan, region */
-	bool egress_set;           /* compare: --egress instead of the measured month */
+	int32_t as_of;      /* project: -1 for today */
+	struct cli_quote q; /* compare: as compare's; daily, monthly, project: the plan */
+	bool egress_set;    /* compare: --egress instead of the measured month */
 	uint64_t egress;
-	const char *currency; /* compare: the currency of the bars */
-	char rate_cur[4];     /* compare: --rate CUR=X converts CUR into currency */
-	int64_t rate;
 };
 
 /*
@@ -99,14 +94,14 @@ static int plan_allowance(struct cli *cli, struct plot_args *a, int32_t day)
 	struct err e;
 	int rc = 0;
 
-	if (a->po.allowance || (!a->sel.provider && !a->sel.plan))
+	if (a->po.allowance || (!a->q.sel.provider && !a->q.sel.plan))
 		return 0;
-	a->sel.month = day;
-	a->sel.config = cli->config;
+	a->q.sel.month = day;
+	a->q.sel.config = cli->config;
 	if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
-	    pricing_select(tables, &a->sel, &plans, &n, &e))
+	    pricing_select(tables, &a->q.sel, &plans, &n, &e))
 		rc = cli_error("%s", e.msg);
-	else if (n != 1)
+	else if (cli_select_notes(cli, plans, n), n != 1)
 		rc = cli_usage(
 		    &cmd_plot,
 		    "--provider and --plan select %zu plans: the allowance line needs one", n);
@@ -234,97 +229,95 @@ out:
 	return rc;
 }
 
-static int cmp_compare(const void *x, const void *y)
+/* Measured egress of --month for compare, into a->egress. */
+static int compare_egress(struct cli *cli, struct plot_args *a)
 {
-	const struct plot_compare_row *a = x, *b = y;
-	return a->total < b->total ? -1 : a->total > b->total;
+	struct pricing_measured m = {0};
+	struct store *st;
+	struct err e;
+	char mon[8];
+	int rc;
+
+	if (a->egress_set)
+		return 0;
+	if (!a->period.month_set)
+		return cli_usage(&cmd_plot, "compare needs --month YYYY-MM or --egress SIZE");
+	if (!(st = cli_open_store(cli, false)))
+		return 1;
+	rc = pricing_month_egress(st, cli->config, a->period.host, a->period.from, a->period.to, &m,
+	                          &e);
+	store_close(st);
+	if (rc)
+		return cli_error("%s", e.msg);
+	if (!m.found)
+		return cli_error("no traffic recorded for %s (give --egress SIZE)",
+		                 date_format_month(a->period.from, mon));
+	a->egress = m.bytes;
+	return 0;
 }
 
-/* compare: the bill of every selected plan, line items stacked. */
+/*
+ * compare: the bill of every selected plan, line items stacked, from the
+ * same quote as `costs compare` (so the same options give the same rows);
+ * rows in another currency than the bars' are left out with a warning.
+ */
 static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 {
 	struct pricing_tables *tables = NULL;
-	struct pricing_plan *plans = NULL;
 	struct plot_compare_row *rows = NULL;
-	struct pricing_measured m = {0};
-	size_t nplans = 0, nrows = 0, dropped = 0;
-	char mon[8], skipped[256] = "";
+	struct pricing_quote q = {0};
+	size_t nrows = 0;
+	char mon[8];
 	struct err e;
-	int rc = 1;
+	int rc;
 
 	if (!cli_config(cli))
 		return 1;
-	a->sel.month = a->period.month_set ? a->period.from : date_today();
-	a->sel.config = cli->config;
-	if (!a->egress_set) {
-		struct store *st;
-		if (!a->period.month_set)
-			return cli_usage(&cmd_plot,
-			                 "compare needs --month YYYY-MM or --egress SIZE");
-		if (!(st = cli_open_store(cli, false)))
-			return 1;
-		rc = pricing_month_egress(st, cli->config, a->period.host, a->period.from,
-		                          a->period.to, &m, &e);
-		store_close(st);
-		if (rc)
-			return cli_error("%s", e.msg);
-		if (!m.found)
-			return cli_error("no traffic recorded for %s (give --egress SIZE)",
-			                 date_format_month(a->period.from, mon));
-		a->egress = m.bytes;
-		rc = 1;
-	}
+	a->q.sel.month = a->period.month_set ? a->period.from : date_today();
+	a->q.sel.config = cli->config;
+	if ((rc = compare_egress(cli, a)))
+		return rc;
+	rc = 1;
 	if (pricing_load_dir(cli->providers_dir, &tables, &e) ||
-	    pricing_select(tables, &a->sel, &plans, &nplans, &e)) {
+	    pricing_quote(tables, &a->q.sel, &a->q.money, a->egress, &q, &e)) {
 		cli_error("%s", e.msg);
 		goto out;
 	}
-	if (!(rows = calloc(nplans ? nplans : 1, sizeof(*rows)))) {
+	cli_select_notes(cli, q.plans, q.n);
+	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows)))) {
 		cli_error("out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < nplans; i++) {
-		struct pricing_bill b;
-		if (pricing_bill(&plans[i], a->egress, &b, &e)) {
-			cli_error("%s/%s: %s", plans[i].provider, plans[i].plan, e.msg);
-			goto out;
-		}
-		if (strcmp(b.currency, a->currency) != 0 && a->rate &&
-		    strcmp(b.currency, a->rate_cur) == 0 &&
-		    pricing_convert(&b, a->currency, a->rate, &e)) {
-			cli_error("%s", e.msg);
-			goto out;
-		}
-		if (strcmp(b.currency, a->currency) != 0) {
-			/* Bars in two currencies cannot share an axis. */
-			if (!strstr(skipped, b.currency) && strlen(skipped) < 200)
+	for (size_t i = 0; i < q.n && q.rows[i].converted; i++) {
+		const struct pricing_bill *b = &q.rows[i].bill;
+		rows[nrows++] = (struct plot_compare_row){.provider = q.rows[i].plan->provider,
+		                                          .plan = q.rows[i].plan->plan,
+		                                          .base = b->base + b->seats,
+		                                          .compute = b->compute,
+		                                          .egress = b->egress,
+		                                          .other = b->other + b->vat,
+		                                          .total = b->total};
+	}
+	/* Bars in two currencies cannot share an axis. */
+	if (nrows < q.n) {
+		char skipped[64] = "";
+		for (size_t i = nrows; i < q.n; i++)
+			if (!strstr(skipped, q.rows[i].bill.currency) && strlen(skipped) < 50)
 				snprintf(skipped + strlen(skipped),
 				         sizeof(skipped) - strlen(skipped), "%s%s",
-				         *skipped ? ", " : "", b.currency);
-			dropped++;
-			continue;
-		}
-		rows[nrows++] = (struct plot_compare_row){.provider = plans[i].provider,
-		                                          .plan = plans[i].plan,
-		                                          .base = b.base + b.seats,
-		                                          .compute = b.compute,
-		                                          .egress = b.egress,
-		                                          .other = b.other + b.vat,
-		                                          .total = b.total};
+				         *skipped ? ", " : "", q.rows[i].bill.currency);
+		cli_warn(
+		    cli,
+		    "left out %zu plans billed in %s: give --rate CUR=X to convert them into %s",
+		    q.n - nrows, skipped, q.currency);
 	}
-	if (dropped)
-		cli_warn(cli,
-		         "left out %zu plans billed in %s: give --rate CUR=X to convert them "
-		         "into %s",
-		         dropped, skipped, a->currency);
 	if (nrows == 0) {
 		cli_error("no selected plan is billed in %s (see --currency and --rate)",
-		          a->currency);
+		          q.currency);
 		goto out;
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_compare);
-	struct plot_compare c = {.month = date_format_month(a->sel.month, mon),
-	                         .currency = a->currency,
+	struct plot_compare c = {.month = date_format_month(a->q.sel.month, mon),
+	                         .currency = q.currency,
 	                         .egress_bytes = a->egress,
 	                         .rows = rows,
 	                         .n = nrows};
@@ -333,7 +326,7 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		rc = cli_error("%s", e.msg);
 out:
 	free(rows);
-	free(plans);
+	pricing_quote_release(&q);
 	pricing_tables_free(tables);
 	return rc;
 }
@@ -365,15 +358,6 @@ static int plot_option(struct plot_args *a, int opt, const char *arg)
 			return cli_usage(&cmd_plot, "bad --egress: %s", e.msg);
 		a->egress_set = true;
 		return 0;
-	case OPT_CURRENCY:
-		if (!pricing_currency_known(arg))
-			return cli_usage(&cmd_plot, "unknown currency '%s'", arg);
-		a->currency = arg;
-		return 0;
-	case OPT_RATE:
-		if (pricing_rate_parse(arg, a->rate_cur, &a->rate, &e))
-			return cli_usage(&cmd_plot, "%s", e.msg);
-		return 0;
 	case CLI_OPT_OUT:
 		po->image = arg;
 		return 0;
@@ -396,8 +380,8 @@ static int plot_option(struct plot_args *a, int opt, const char *arg)
 		return cli_usage(&cmd_plot, "--by does not apply: the kind is daily or monthly");
 	}
 	int rc = cli_period_option(&cmd_plot, &a->period, opt, arg);
-	if (rc == 1 && opt != CLI_OPT_NEED)
-		rc = cli_select_option(&cmd_plot, &a->sel, opt, arg);
+	if (rc == 1)
+		rc = cli_quote_option(&cmd_plot, &a->q, opt, arg);
 	return rc;
 }
 
@@ -412,10 +396,8 @@ static int plot_parse(int argc, char **argv, struct plot_args *a, const struct p
 	    {"template", required_argument, NULL, OPT_TEMPLATE},
 	    {"size", required_argument, NULL, OPT_SIZE},
 	    {"as-of", required_argument, NULL, OPT_AS_OF},
-	    CLI_SELECT_LONGOPTS,
+	    CLI_QUOTE_LONGOPTS,
 	    {"egress", required_argument, NULL, OPT_EGRESS},
-	    {"rate", required_argument, NULL, OPT_RATE},
-	    {"currency", required_argument, NULL, OPT_CURRENCY},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -425,7 +407,7 @@ static int plot_parse(int argc, char **argv, struct plot_args *a, const struct p
 
 	cli_period_init(&a->period);
 	a->as_of = -1;
-	a->currency = "USD";
+	cli_quote_init(&a->q);
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		if (opt == 'h') {
 			cli_print_help(&cmd_plot);
@@ -449,7 +431,8 @@ static int plot_parse(int argc, char **argv, struct plot_args *a, const struct p
 		                 name);
 	if (optind < argc)
 		return cli_usage(&cmd_plot, "unexpected argument '%s'", argv[optind]);
-	if ((rc = cli_period_finish(&cmd_plot, &a->period)))
+	if ((rc = cli_period_finish(&cmd_plot, &a->period)) ||
+	    (rc = cli_quote_check(&cmd_plot, &a->q)))
 		return rc;
 	if (!a->po.image)
 		return cli_usage(&cmd_plot, "missing --out FILE.png or FILE.svg");
@@ -490,7 +473,8 @@ const struct cmd cmd_plot = {
     .name = "plot",
     .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
                 " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
-                "[--as-of DAY] [--egress SIZE] [--currency CUR] [--rate CUR=X] [--title TEXT] "
+                "[--as-of DAY] [--egress SIZE] [--need SPEC] [--seats N] [--hours H] "
+                "[--first-month] [--rate CUR=X] [--currency CUR] [--vat PCT] [--title TEXT] "
                 "[--template FILE] [--size WxH]",
     .summary = "draw egress by day or month, bills by plan, or the month's projection",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
@@ -498,8 +482,10 @@ const struct cmd cmd_plot = {
             "                      divided by the days of that month)\n"
             "  monthly             egress per month stacked by service; with --allowance a\n"
             "                      dashed line at the monthly allowance\n"
-            "  compare             the bill of every selected plan (--provider, --plan,\n"
-            "                      --region) for --month's measured egress or --egress SIZE,\n"
+            "  compare             the rows 'costs compare' prints for the same options\n"
+            "                      (--provider, --plan, --region, --need, --seats, --hours,\n"
+            "                      --first-month, --rate, --currency, --vat; lists as in\n"
+            "                      compare) for --month's measured egress or --egress SIZE,\n"
             "                      line items stacked, cheapest first; bars share one\n"
             "                      currency (--currency, default USD): plans billed in\n"
             "                      another are left out unless --rate CUR=X converts them\n"
@@ -513,8 +499,8 @@ const struct cmd cmd_plot = {
             "  --plan NAME         the plan (as --provider)\n"
             "  --region NAME       the provider's region\n"
             "  --egress SIZE       compare: price this volume instead of the measured month\n"
-            "  --currency CUR      compare: the currency of the bars (default USD)\n"
-            "  --rate CUR=X        compare: convert bills in CUR at X per unit\n"
+            "  --need, --seats, --hours, --first-month, --rate CUR=X (repeatable),\n"
+            "  --currency CUR, --vat PCT   compare: as 'costs compare --help' says\n"
             "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
             "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"
             "  --allowance SIZE    included egress per month, e.g. 1TB or 500GiB\n"

@@ -163,6 +163,7 @@ static int price_and_write(struct cli *cli, struct cli_project_args *a, const st
 		cli_error("%s", e.msg);
 		goto out;
 	}
+	cli_select_notes(cli, plans, nplans); /* retired plans priced as their successor */
 	if (a->budget_set && nplans != 1) {
 		rc = cli_usage(cmd,
 		               "--budget needs one plan, this selection has %zu: give --provider "

@@ -186,6 +186,7 @@ struct usage {
 	struct pricing_need need;
 	unsigned need_line, instances_line, region_line;
 	const char *instances;
+	int32_t ordered; /* the day the servers were ordered; 0: not given */
 };
 
 static int usage_error(const struct config *c, unsigned line, struct err *e)
@@ -233,6 +234,14 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 			if (pricing_need_parse(kv->value, &u->need, e))
 				return usage_error(c, kv->line, e);
 			u->need_line = kv->line;
+		} else if (strcmp(kv->key, "ordered") == 0) {
+			if (date_parse_day(kv->value, &u->ordered, NULL)) {
+				err_set(e,
+				        "bad ordered '%s' (the day the servers were ordered, "
+				        "YYYY-MM-DD)",
+				        kv->value);
+				return usage_error(c, kv->line, e);
+			}
 		} else if (strcmp(kv->key, "instances") == 0) {
 			u->instances = kv->value;
 			u->instances_line = kv->line;
@@ -244,8 +253,8 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				err_set(
 				    e,
 				    "unknown key '%s' in [provider %s] (plan, region, seats, "
-				    "count, instances, need, hours, or a monthly fee item of the "
-				    "table)",
+				    "count, instances, need, hours, ordered, or a monthly fee item "
+				    "of the table)",
 				    kv->key, t->name);
 				return usage_error(c, kv->line, e);
 			}
@@ -498,7 +507,12 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	p->block = r->block ? r->block : p->per_bytes;
 	p->rounding = r->rounding;
 	{
-		u128 inc = (u128)r->included * (p->server_plan ? p->count : 1);
+		/*
+		 * A pooled allowance grows with the servers; a per-server one
+		 * does not: the egress priced is taken as one server's (all of
+		 * it may leave through one), so one allowance covers it.
+		 */
+		u128 inc = (u128)r->included * (p->server_plan && !r->per_server ? p->count : 1);
 		p->included = inc > UINT64_MAX ? UINT64_MAX : (uint64_t)inc;
 	}
 
@@ -524,12 +538,85 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	return 0;
 }
 
+/*
+ * The plan standing for `plan` in [first, last]: itself when a plan row of
+ * it is in force, else the successor a `successor` row names from a day up
+ * to `last` (chains followed, at most 8 steps).
+ */
+static const char *successor_of(const struct table *t, const char *plan, int32_t first,
+                                int32_t last, int32_t *since)
+{
+	*since = 0;
+	for (int step = 0; step < 8; step++) {
+		const struct table_row *next = NULL;
+		for (size_t i = 0; i < t->nrows; i++) {
+			const struct table_row *r = &t->rows[i];
+			if (r->kind == KIND_PLAN && in_force(r, first, last) &&
+			    strcmp(r->raw[COL_PLAN], plan) == 0)
+				return plan;
+			if (r->kind == KIND_SUCCESSOR && r->from <= last &&
+			    strcmp(r->raw[COL_PLAN], plan) == 0 && (!next || r->from > next->from))
+				next = r;
+		}
+		if (!next)
+			return plan;
+		plan = next->raw[COL_ITEM];
+		*since = next->from;
+	}
+	return plan;
+}
+
+const char *pricing_successor(const struct pricing_tables *ts, size_t i, const char *plan,
+                              int32_t month, int32_t *since)
+{
+	int32_t first = date_month_first(month);
+
+	*since = 0;
+	if (!plan || i >= ts->n)
+		return plan;
+	return successor_of(&ts->t[i], plan, first, first + date_days_in_month(first) - 1, since);
+}
+
+static int select_rows(const struct table *t, const struct pricing_select *sel, int32_t first,
+                       int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
+                       struct err *e);
+
+/*
+ * Selects from t as the user's servers see it: with `ordered = DAY` in the
+ * config, rows for new orders only (orders=new) that started after DAY do
+ * not apply, so the price of the day of the order runs on.  Without it,
+ * every row does (what a server ordered now costs).
+ */
 static int select_table(const struct table *t, const struct pricing_select *sel, int32_t first,
                         int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
                         struct err *e)
 {
+	struct table view = *t;
 	struct usage u;
-	const char *region, *want_plan;
+	int rc;
+
+	if (usage_read(sel->config, t, &u, e))
+		return -1;
+	if (!u.ordered)
+		return select_rows(t, sel, first, last, out, n, cap, e);
+	if (!(view.rows = malloc((t->nrows ? t->nrows : 1) * sizeof(*view.rows))))
+		return err_set(e, "out of memory");
+	view.nrows = 0;
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!t->rows[i].new_orders || t->rows[i].from <= u.ordered)
+			view.rows[view.nrows++] = t->rows[i];
+	rc = select_rows(&view, sel, first, last, out, n, cap, e);
+	free(view.rows);
+	return rc;
+}
+
+static int select_rows(const struct table *t, const struct pricing_select *sel, int32_t first,
+                       int32_t last, struct pricing_plan **out, size_t *n, size_t *cap,
+                       struct err *e)
+{
+	struct usage u;
+	const char *region, *want_plan, *asked = NULL;
+	int32_t since = 0;
 	char known[512];
 	bool any = false;
 
@@ -549,6 +636,8 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 		return 0; /* --region names another provider's region */
 	}
 	want_plan = sel->plan ? sel->plan : u.plan;
+	if (want_plan)
+		want_plan = successor_of(t, asked = want_plan, first, last, &since);
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct table_row *r = &t->rows[i];
 		struct pricing_plan p;
@@ -566,6 +655,10 @@ static int select_table(const struct table *t, const struct pricing_select *sel,
 		rc = price_plan(t, sel, &u, r, region, first, last, &p, e);
 		if (rc < 0)
 			return -1;
+		if (since) {
+			snprintf(p.replaces, sizeof(p.replaces), "%s", asked);
+			p.replaced_on = since;
+		}
 		if (rc == 0 && push(out, n, cap, &p))
 			return err_set(e, "out of memory");
 	}
@@ -668,6 +761,23 @@ fail:
 	return -1;
 }
 
+/* Micro-units rounded half up to whole cents (10,000 micro-units). */
+static int64_t to_cents(int64_t v)
+{
+	num_i128 x = v >= 0 ? ((num_i128)v + 5000) / 10000 : -(((num_i128)-v + 5000) / 10000);
+	return (int64_t)(x * 10000);
+}
+
+/* The bytes billed for `bill` bytes beyond the allowance, by p's blocks. */
+static u128 billed_units(const struct pricing_plan *p, uint64_t bill)
+{
+	if (p->rounding == 0)
+		return bill;
+	if (p->rounding == 1)
+		return ((u128)bill + p->block - 1) / p->block * p->block;
+	return (u128)bill / p->block * p->block;
+}
+
 int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_bill *b,
                  struct err *e)
 {
@@ -683,12 +793,7 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 		uint64_t bill = egress - p->included;
 		u128 units;
 		b->billable_bytes = bill;
-		if (p->rounding == 0)
-			units = bill;
-		else if (p->rounding == 1)
-			units = ((u128)bill + p->block - 1) / p->block * p->block;
-		else
-			units = (u128)bill / p->block * p->block;
+		units = billed_units(p, bill);
 		/* units < 2^65 and price < 2^63: check before multiplying. */
 		if (p->price && units > ((u128)-1) / (u128)p->price)
 			return err_set(e, "egress cost overflows");
@@ -711,13 +816,38 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 	return 0;
 }
 
-/* v * rate / 10^6, rounded half away from zero; false on overflow. */
+int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, struct err *e)
+{
+	int64_t *f[] = {&b->base, &b->seats, &b->compute, &b->egress, &b->other, &b->vat};
+	int64_t total = 0;
+
+	if (b->billable_bytes && !p->unlimited) {
+		/* From the exact pico-units, not the micro-units rounded up. */
+		u128 units = billed_units(p, b->billable_bytes);
+		u128 den = (u128)p->per_bytes * PICO_PER_MICRO * 10000u;
+		u128 cents = (units * (u128)p->price + den / 2) / den;
+		if (cents > MICRO_MAX / 10000u)
+			return err_set(e, "egress cost overflows");
+		b->egress = (int64_t)cents * 10000;
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (f[i] != &b->egress)
+			*f[i] = to_cents(*f[i]);
+		if (!num_add_i64(total, *f[i], &total))
+			return err_set(e, "bill total overflows");
+	}
+	b->total = total;
+	return 0;
+}
+
+/* v * rate / 10^6 rounded half away from zero to cents; false on overflow. */
 static bool scale(int64_t v, int64_t rate, int64_t *out)
 {
 	num_i128 x = (num_i128)v * rate;
-	num_i128 r = x >= 0 ? (x + PRICING_MICRO / 2) / PRICING_MICRO
-	                    : -((-x + PRICING_MICRO / 2) / PRICING_MICRO);
+	num_i128 d = (num_i128)PRICING_MICRO * 10000;
+	num_i128 r = x >= 0 ? (x + d / 2) / d : -((-x + d / 2) / d);
 
+	r *= 10000;
 	if (r > INT64_MAX || r < INT64_MIN)
 		return false;
 	*out = (int64_t)r;
@@ -734,7 +864,7 @@ int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!scale(*f[i], rate, f[i]) || !num_add_i64(total, *f[i], &total))
 			return err_set(e, "converted bill overflows");
-	/* The total is the sum of the converted items, so the lines add up. */
+	/* The total is the sum of the converted lines, so the lines add up. */
 	b->total = total;
 	snprintf(b->currency, sizeof(b->currency), "%s", to);
 	return 0;
@@ -746,10 +876,12 @@ int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e)
 
 	if (pct_micro < 0)
 		return err_set(e, "VAT must not be negative");
-	/* total * pct / 100, with pct in micro-units: divide by 10^8. */
+	/* total * pct / 100 in cents, half up: pct is in micro-units, so the
+	 * divisor is 10^8 (percent) times 10^4 (micro-units per cent). */
 	{
 		num_i128 x = (num_i128)b->total * pct_micro;
-		num_i128 r = (x + 50000000) / 100000000;
+		num_i128 d = (num_i128)100000000 * 10000;
+		num_i128 r = (x + d / 2) / d * 10000;
 		if (r > INT64_MAX)
 			return err_set(e, "VAT overflows");
 		vat = (int64_t)r;

@@ -152,21 +152,37 @@ struct pricing_plan {
 	bool server_plan;    /* the plan is itself a machine (Hetzner) */
 	bool compute_priced; /* false: no usage given, compute is zero */
 	bool uncertain;      /* a row used is marked uncertain */
+	char replaces[48];   /* the retired plan asked for, priced as this
+	                        successor (a `successor` row), or "" */
+	int32_t replaced_on; /* the day the successor took over */
 	int64_t base, seat_fees, compute, other;
 	/* egress rule */
 	bool unlimited;
-	uint64_t included; /* bytes, already multiplied by count */
+	uint64_t included; /* bytes; a pooled allowance already multiplied by
+	                      count, a per-server one (SIZE/server) not */
 	int64_t price;     /* per `per_bytes`, in pico-units (10^-12) */
 	uint64_t per_bytes, block;
 	int rounding; /* 0 none (exact), 1 up, 2 down */
 };
 
 /*
+ * The plan that stands for `plan` of provider t's table i in the month of
+ * `month`: plan itself when it is in force then (or unknown), else its
+ * successor when a `successor` row names one from a day on or before the
+ * month's last (followed through chains).  *since gets the successor row's
+ * date (0 when plan is returned).  The string is owned by the tables.
+ */
+const char *pricing_successor(const struct pricing_tables *t, size_t i, const char *plan,
+                              int32_t month, int32_t *since);
+
+/*
  * Selects the plans in force in sel->month (a row is in force when its
  * effective range meets the month; where several rows of one item do, the
  * one that started last wins) and prices their fixed parts.  Unknown
  * provider, plan or region, bad [provider] keys (as "file:line: ...") and
- * "nothing fits" are errors.  *out is sorted by provider, then plan file
+ * "nothing fits" are errors.  A plan asked for by name (sel->plan or the
+ * config's) that is retired that month is priced as its successor, with
+ * `replaces` naming it (see pricing_successor).  *out is sorted by provider, then plan file
  * order; the caller frees it with free().  The plans point into t and
  * sel->config, which must outlive them.
  */
@@ -191,14 +207,23 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pri
                  struct err *e);
 
 /*
- * Converts every amount of b into `to` at `rate` (micro-units of `to` per
- * unit of b's currency, e.g. EUR=1.08 is 1080000), rounding half up.
+ * Rounds b, a bill of plan p, as an invoice does: every line (base, seats,
+ * compute, egress, other, vat) half up to whole cents (the egress line from
+ * its exact value), and the total becomes their sum, so the lines shown
+ * always add up to the total shown.  Returns 0, or -1 on overflow.
+ */
+int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, struct err *e);
+
+/*
+ * Converts every line of b into `to` at `rate` (micro-units of `to` per
+ * unit of b's currency, e.g. EUR=1.08 is 1080000), each rounded half up to
+ * cents; the total is the sum of the converted lines.
  */
 int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct err *e);
 
 /*
- * Adds VAT at `pct_micro` percent (19% is 19000000) of the total, rounded
- * half up, and raises the total.
+ * Adds VAT at `pct_micro` percent (19% is 19000000) of the (rounded) net
+ * total, rounded half up to cents, and raises the total.
  */
 int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e);
 

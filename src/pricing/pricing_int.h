@@ -32,6 +32,7 @@ enum table_col {
 	COL_SOURCE,
 	COL_SOURCE_DATE,
 	COL_NOTES,
+	COL_ORDERS,
 	TABLE_NCOLS,
 };
 
@@ -42,7 +43,8 @@ enum table_kind {
 	KIND_EGRESS,
 	KIND_FEE,
 	KIND_FREE,
-	KIND_REGION
+	KIND_REGION,
+	KIND_SUCCESSOR
 };
 
 enum table_per { PER_NONE, PER_MONTH, PER_HOUR, PER_SECOND, PER_30D, PER_ONCE };
@@ -61,9 +63,11 @@ struct table_row {
 	int rounding;       /* egress: 0 none, 1 up, 2 down; time: 0 second, 1 hour */
 	bool unlimited;
 	uint64_t included;
+	bool per_server; /* included=SIZE/server: not pooled over servers */
 	int64_t vcpu_milli;
 	uint64_t ram;
 	bool uncertain;
+	bool new_orders; /* orders=new: only servers ordered on or after `from` */
 };
 
 struct table {

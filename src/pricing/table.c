@@ -20,12 +20,13 @@
 
 const char *const pricing_columns[TABLE_NCOLS] = {
     "kind",  "plan",     "item",     "region", "from", "to",     "currency",    "price", "per",
-    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes",
+    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes", "orders",
 };
 
 const size_t pricing_ncolumns = TABLE_NCOLS;
 
-static const char *const kinds[] = {"plan", "seat", "instance", "egress", "fee", "free", "region"};
+static const char *const kinds[] = {"plan", "seat", "instance", "egress",
+                                    "fee",  "free", "region",   "successor"};
 
 static const char *const currencies[] = {
     "USD", "EUR", "GBP", "CHF", "CAD", "AUD", "NZD", "JPY", "SGD", "INR",
@@ -164,6 +165,28 @@ static void row_release(struct table_row *r)
 		free(r->raw[c]);
 }
 
+/*
+ * An allowance: a size, pooled over a plan's servers, or "SIZE/server" when
+ * each server's allowance covers only its own traffic.
+ */
+static int parse_included(const char *v, uint64_t *bytes, bool *per_server)
+{
+	char buf[64];
+	size_t n = strlen(v);
+	const char *suffix = "/server";
+
+	*per_server = n > strlen(suffix) && strcmp(v + n - strlen(suffix), suffix) == 0;
+	if (*per_server) {
+		n -= strlen(suffix);
+		if (n >= sizeof(buf))
+			return -1;
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		v = buf;
+	}
+	return parse_size_unit(v, bytes);
+}
+
 static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 {
 	struct table *t = l->t;
@@ -183,7 +206,8 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 			break;
 	if (k == sizeof(kinds) / sizeof(kinds[0])) {
 		problem(l, line, colno(l, COL_KIND),
-		        "unknown kind '%s' (plan, seat, instance, egress, fee, free, region)",
+		        "unknown kind '%s' (plan, seat, instance, egress, fee, free, region, "
+		        "successor)",
 		        v[COL_KIND]);
 		return 0;
 	}
@@ -235,9 +259,10 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (*v[COL_INCLUDED]) {
 		if (strcmp(v[COL_INCLUDED], "unlimited") == 0)
 			r.unlimited = true;
-		else if (parse_size_unit(v[COL_INCLUDED], &r.included))
+		else if (parse_included(v[COL_INCLUDED], &r.included, &r.per_server))
 			problem(l, line, colno(l, COL_INCLUDED),
-			        "bad included '%s' (a size like 500GB or 20TiB, or unlimited)",
+			        "bad included '%s' (a size like 500GB or 20TiB, 20TiB/server for "
+			        "an allowance each server keeps to itself, or unlimited)",
 			        v[COL_INCLUDED]);
 	}
 	if (*v[COL_BLOCK] && (parse_size_unit(v[COL_BLOCK], &r.block) || r.block == 0))
@@ -298,6 +323,7 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		break;
 	case KIND_FREE:
 	case KIND_REGION:
+	case KIND_SUCCESSOR:
 		if (r.has_price)
 			problem(l, line, colno(l, COL_PRICE), "this %s row has no price", kinds[k]);
 		break;
@@ -313,9 +339,23 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
 	if (r.kind == KIND_SEAT && *v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "this seat row takes no region");
+	if (r.kind == KIND_SUCCESSOR && (!*v[COL_PLAN] || !*v[COL_ITEM] || !*v[COL_FROM]))
+		problem(l, line,
+		        colno(l, !*v[COL_PLAN]   ? COL_PLAN
+		                 : !*v[COL_ITEM] ? COL_ITEM
+		                                 : COL_FROM),
+		        "a successor row needs the retired plan, its successor (item) and the "
+		        "date it takes over (from)");
 	if (r.kind == KIND_REGION && !*v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "a region row needs a region");
 	r.uncertain = strstr(v[COL_NOTES], "uncertain") != NULL;
+	if (strcmp(v[COL_ORDERS], "new") == 0 && *v[COL_FROM])
+		r.new_orders = true;
+	else if (*v[COL_ORDERS])
+		problem(l, line, colno(l, COL_ORDERS),
+		        "bad orders '%s' (empty: every server; new: servers ordered from the "
+		        "row's 'from' date on, which it then needs)",
+		        v[COL_ORDERS]);
 
 	if (t->nrows == t->caprows) {
 		size_t cap = t->caprows ? t->caprows * 2 : 32;
@@ -382,6 +422,15 @@ static void check_rows(struct loader *l)
 				problem(l, r->line, colno(l, COL_PLAN), "unknown plan '%s'",
 				        r->raw[COL_PLAN]);
 		}
+		if (r->kind == KIND_SUCCESSOR && *r->raw[COL_ITEM]) {
+			bool found = false;
+			for (size_t j = 0; j < t->nrows && !found; j++)
+				found = t->rows[j].kind == KIND_PLAN &&
+				        strcmp(t->rows[j].raw[COL_PLAN], r->raw[COL_ITEM]) == 0;
+			if (!found)
+				problem(l, r->line, colno(l, COL_ITEM),
+				        "unknown successor plan '%s'", r->raw[COL_ITEM]);
+		}
 		if (*r->raw[COL_REGION] && r->kind != KIND_REGION) {
 			bool found = false;
 			for (size_t j = 0; j < t->nrows && !found; j++)
@@ -396,8 +445,9 @@ static void check_rows(struct loader *l)
 			const struct table_row *q = &t->rows[j];
 			if (q->kind != r->kind || strcmp(q->raw[COL_PLAN], r->raw[COL_PLAN]) ||
 			    strcmp(q->raw[COL_ITEM], r->raw[COL_ITEM]) ||
-			    strcmp(q->raw[COL_REGION], r->raw[COL_REGION]) || !ranges_overlap(q, r))
-				continue;
+			    strcmp(q->raw[COL_REGION], r->raw[COL_REGION]) ||
+			    !ranges_overlap(q, r) || q->new_orders != r->new_orders)
+				continue; /* a price for new orders may run beside the old one */
 			problem(l, r->line, colno(l, COL_FROM),
 			        "effective range overlaps line %zu for the same %s", q->line,
 			        kinds[r->kind]);

@@ -129,14 +129,49 @@ static const struct {
     {"PiB", 1ULL << 50},
 };
 
+/*
+ * Digits "123.456" (at most 6 decimals) as value x 10^6 in 128 bits, so that
+ * plain byte counts up to INT64_MAX fit (an int64_t of micro-units would stop
+ * at 9,223,372,036,854).  Returns false on junk or a value above 2^100.
+ */
+static bool parse_micro_u128(const char *num, num_u128 *out)
+{
+	num_u128 v = 0;
+	int frac = -1;
+	bool digits = false;
+
+	for (const char *p = num; *p; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p))
+			return false;
+		digits = true;
+		if (frac >= 0 && frac == 6) {
+			if (*p != '0')
+				return false;
+			continue;
+		}
+		if (frac >= 0)
+			frac++;
+		if (v > ((num_u128)1 << 100))
+			return false;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	for (int i = frac < 0 ? 0 : frac; i < 6; i++)
+		v *= 10;
+	*out = v;
+	return digits;
+}
+
 int num_parse_size(const char *s, uint64_t *out, struct err *e)
 {
 	char num[64];
 	const char *u = s;
 	uint64_t mult = 1;
-	int64_t fixed;
 	size_t n;
-	num_u128 r;
+	num_u128 r, micro;
 
 	if (!s)
 		return err_set(e, "empty size");
@@ -160,9 +195,11 @@ int num_parse_size(const char *s, uint64_t *out, struct err *e)
 			    u);
 		mult = units[i].mult;
 	}
-	if (num_parse_fixed(num, 6, &fixed, NULL) || fixed < 0)
+	if (!parse_micro_u128(num, &micro))
 		return err_set(e, "'%s' is not a size (try 1.3TB, 500GiB or 42)", s);
-	r = (num_u128)fixed * mult / 1000000u;
+	if (micro > (((num_u128)1 << 127) - 1) / mult)
+		return err_set(e, "'%s' is too large", s);
+	r = micro * mult / 1000000u;
 	if (r > INT64_MAX)
 		return err_set(e, "'%s' is too large", s);
 	*out = (uint64_t)r;

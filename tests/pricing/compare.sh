@@ -84,9 +84,9 @@ check_eq "egress without websocket" "805743636635" "$(grep '^render,' "$T/out" |
 check_eq "config plan, seats and instances" "render,professional,38.00,50.00,60.00,0.00,148.00" \
 	"$(grep '^render,' "$T/out" | cut -d, -f1,2,9-13)"
 # render: 2 seats x 19; 2 x standard 25; 305.7 GB over 500 GB = 4 blocks x 15
-# fly: 3 x 0.0000022/s x 2,678,400 s = 17.67744; 805.743636635 GB x 0.02 =
-# 16.114873 (rounded up); IPv4 2.00
-check_eq "fly from config" "fly,payg,17.67744,16.114873,2.00,35.792313" \
+# fly: 3 x 0.0000022/s x 2,678,400 s = 17.67744, 17.68 on the invoice;
+# 805.743636635 GB x 0.02 = 16.1148727, 16.11; IPv4 2.00; total 35.79
+check_eq "fly from config" "fly,payg,17.68,16.11,2.00,35.79" \
 	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,10-13)"
 
 # --need: the cheapest fitting instance on every provider.
@@ -101,14 +101,15 @@ check_grep 'compute not priced' "$T/out" "compute note"
 # Conversion, VAT and first-month setup fees.
 run_costs compare --egress 1.3TB --month 2026-05 --provider hetzner --plan ex44 --rate EUR=1.08 --vat 19 --first-month --format csv
 check_rc 0 "rate, vat, first month"
-# (39 + 99) x 1.08 = 149.04; VAT 19% = 28.3176
-check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.3576,28.3176" \
+# (39 + 99) x 1.08 = 149.04; VAT 19% = 28.3176, 28.32 in cents
+check_eq "ex44 in USD with setup and VAT" "USD,42.12,106.92,177.36,28.32" \
 	"$(tail -1 "$T/out" | cut -d, -f5,10,12,15,13)"
 
 # Part of a month: Hetzner bills started hours up to the monthly price.
 run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 100.01 --format csv
 check_rc 0 "--hours"
-check_eq "101 of 744 hours of EUR 3.99" "0.541654" "$(tail -1 "$T/out" | cut -d, -f10)"
+# 3.99 x 101 / 744 = 0.541654, 0.54 on the invoice
+check_eq "101 of 744 hours of EUR 3.99" "0.54" "$(tail -1 "$T/out" | cut -d, -f10)"
 run_costs compare --egress 0 --month 2026-05 --plan cx23 --hours 745
 check_rc 2 "more hours than a month has"
 run_costs compare --egress 0 --month 2026-05 --provider render --plan organization --seats 4 --format csv
@@ -132,7 +133,9 @@ run_costs compare --egress 1.3TB --month 2026-05 --breakeven --provider render
 check_grep 'only one provider' "$T/out" "breakeven within one provider"
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven
 check_rc 0 "breakeven"
-check_grep 'hetzner/cax11 and fly/payg: 205 GB (204659950001 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
+# cax11: EUR 3.79 x 1.08 = 4.0932, 4.09 in cents; fly's 0.02/GB egress line
+# is 4.09 (a tie) from 204.25 GB (4.085 rounds up), 4.10 from 204.75 GB.
+check_grep 'hetzner/cax11 and fly/payg: 204 GB (204250000000 bytes); below it fly/payg is cheaper' "$T/out" "breakeven hetzner/fly"
 run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.08 --breakeven --plan professional,ex44
 check_grep 'hetzner/ex44 and render/professional: 600 GB (600000000001 bytes); below it render/professional is cheaper' "$T/out" "the story's break-even"
 run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan pro --invoice 216.40
@@ -160,8 +163,8 @@ check_grep "unknown region 'mars' (known: fly: na-eu, apac-oc-sa, africa-india; 
 run_costs compare --egress 1.3TB --month 2026-05 --region sin --format csv
 check_rc 0 "a region of one provider"
 # Only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB included,
-# 1,913 started 100 MiB blocks at EUR 7.40 per TiB.
-check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.350041" \
+# 1,913 started 100 MiB blocks at EUR 7.40 per TiB = 1.35004, 1.35.
+check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.35" \
 	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11)"
 run_costs compare --egress 1TB --rate EUR=-1
 check_rc 2 "negative rate"
@@ -199,5 +202,121 @@ check_grep "bad.conf:2: unknown instance type 'huge' for render (known: starter,
 run_costs --providers "$T/nowhere" compare --egress 1TB
 check_rc 1 "missing providers dir"
 check_grep "cannot open provider tables" "$T/err" "providers dir message"
+
+# Break-even when both bills are zero at zero egress: hobby is free up to
+# 5 GB, so fly only wins one byte past it (it used to answer 0 B).
+run_costs compare --egress 1TB --month 2026-05 --plan payg,hobby --breakeven
+check_rc 0 "breakeven from zero"
+check_grep 'fly/payg and render/hobby: 5.00 GB (5000000001 bytes); below it render/hobby is cheaper' "$T/out" "breakeven past hobby's free 5 GB"
+# A band that opens and closes: fly APAC (0.04/GB) against organization
+# (29.00 seat, 1 TB included, then 15.00 per started 100 GB): fly's egress
+# line is 29.00 in cents from 724.875 GB (0.04 x 724.875 = 28.995), a tie.
+printf '[provider fly]\nregion = apac-oc-sa\n' >"$T/apac.conf"
+run_costs --config "$T/apac.conf" compare --egress 1TB --month 2026-05 --plan payg,organization --breakeven
+check_rc 0 "breakeven with a band"
+check_grep 'render/organization and fly/payg: fly/payg is cheaper first; render/organization from 725 GB (724875000000 bytes); fly/payg from 1.00 TB (1000000000001 bytes)' "$T/out" "organization cheaper between 725 GB and 1 TB"
+
+# plot compare prices the same rows as compare for the same options: lists,
+# --need, two --rate, --vat (the data file is written even without gnuplot).
+opts="--egress 1.3TB --month 2026-05 --plan professional,ex44,payg --rate EUR=1.08 --rate GBP=1.3 --vat 19 --need ram=4GB,cpu=2"
+# shellcheck disable=SC2086
+run_costs compare $opts --format csv
+tail -n +2 "$T/out" | cut -d, -f1,2,13 | tr ',' ' ' >"$T/want"
+# shellcheck disable=SC2086
+run_costs plot compare $opts --out "$T/pc.png"
+if [ -f "$T/pc.dat" ]; then
+	grep -v '^#' "$T/pc.dat" | tail -n +2 | tr -d '"' | awk '{print $1, $2, $7}' >"$T/got"
+	check_eq "plot compare draws compare's rows" "$(cat "$T/want")" "$(cat "$T/got")"
+else
+	fail "plot compare wrote no data file: $(cat "$T/err")"
+fi
+
+# Plain byte counts above 9,223,372,036,854 are sizes too (the parser used
+# to scale by 10^6 in 64 bits): exactly Hetzner's 20 TiB bills no overage.
+run_costs compare --egress 21990232555520 --month 2026-05 --plan cx23 --format csv
+check_rc 0 "--egress in plain bytes beyond 9.2 TB"
+check_eq "20 TiB in bytes" "21990232555520,21990232555520,0" "$(tail -1 "$T/out" | cut -d, -f6-8)"
+
+# Invoices round each line, then add the lines; VAT on the rounded net.  The
+# shown lines add up to the shown total in every format (cx23 at 30 TB used
+# to show 3.99 + 7.29 = 11.29).  EUR: 3.99; 76,388 started 100 MiB blocks at
+# EUR 1/TiB = 7.2849, 7.28; at 1.0009: 3.993591 -> 3.99, 7.286552 -> 7.29.
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --format csv
+check_eq "cx23 lines and total in CSV" "3.99,7.29,11.28" "$(tail -1 "$T/out" | cut -d, -f10,11,13)"
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --format json
+check_eq "cx23 lines and total in JSON" "3.99 7.29 11.28" \
+	"$(/usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin)[0]; print(r["compute"], r["egress"], r["total"])' <"$T/out")"
+run_costs compare --egress 30TB --month 2026-05 --plan cx23 --rate EUR=1.0009 --vat 19
+check_grep ' 3.99    7.29   0.00  2.14  13.42  USD$' "$T/out" "cx23 table: VAT 19% of 11.28 = 2.1432, 2.14"
+# Every row of the seed month's comparison adds up, with a rate and VAT.
+run_costs compare --egress 1.3TB --month 2026-05 --rate EUR=1.0931 --vat 7.7 --need ram=2GB,count=3 --hours 333.3 --format csv
+check_eq "every row adds up" "" "$(tail -n +2 "$T/out" | awk -F, '{ s = $9 + $10 + $11 + $12 + $15; if (sprintf("%.2f", s) != sprintf("%.2f", $13) || $13 !~ /^[0-9]+\.[0-9][0-9]$/) print $1 "/" $2, s, $13 }')"
+
+# --invoice-egress: only the bandwidth line of an invoice.  The seed's
+# invoice is $336 of overage, $144 of hosting and $15 of fees; with compute
+# not priced, --invoice 495 would count hosting and fees as egress.
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --plan professional --invoice 495
+check_grep "the invoice's hosting and fees count as egress below; give its bandwidth line with --invoice-egress" "$T/out" "--invoice warns when compute is not priced"
+run_costs compare --egress 1.3TB --month 2025-06 --provider render --plan professional --invoice-egress 336
+check_rc 0 "--invoice-egress"
+# 1.3 TB: 8 blocks of $30 = 240.00; 336 = 11.2 blocks: 11 blocks (330.00)
+# cover up to 500 GB + 1.1 TB = 1.6 TB, one byte more is 12 (360.00).
+check_grep 'invoice egress line 336.00 USD, modelled 240.00 USD: difference +96.00' "$T/out" "egress line against the modelled egress"
+check_grep 'no egress volume gives exactly this amount: 1.60 TB (1600000000000 bytes) bills 330.00, one byte more bills 360.00' "$T/out" "egress line range"
+# May 2026, $15 blocks: 22 blocks (330.00) up to 2.7 TB, then 345.00.
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan professional --invoice-egress 345
+check_grep 'implies 2.70 TB to 2.80 TB of egress (2700000000001 to 2800000000000 bytes)' "$T/out" "an egress line that is a whole number of blocks"
+run_costs compare --egress 1.3TB --month 2026-05 --provider render --plan professional --invoice-egress 336 --format csv
+check_rc 2 "--invoice-egress prints text"
+
+# export compare takes compare's options wherever export's own come.
+run_costs export --out "$T/e.csv" compare --egress 1TB --month 2026-05 --provider fly
+check_rc 0 "export --out FILE compare --egress"
+check_eq "exported row" "fly,payg,na-eu,2026-05,USD,1000000000000" "$(tail -1 "$T/e.csv" | cut -d, -f1-6)"
+run_costs export compare --egress 1TB --month 2026-05 --provider fly --rate EUR=1.08 --vat 19
+check_rc 0 "export compare --egress with compare's options"
+check_eq "exported with VAT" "20.00,23.80,3.80" "$(tail -1 "$T/out" | cut -d, -f11,13,15)"
+
+# ordered = DAY: Hetzner's 2026-06-15 rise (cx23 EUR 3.99 -> 5.49) is for
+# new orders only, so a server ordered before keeps its price.
+run_costs compare --egress 1TB --month 2026-11 --plan cx23 --format csv
+check_eq "a new cx23 in 2026-11" "5.49" "$(tail -1 "$T/out" | cut -d, -f10)"
+printf '[provider hetzner]\nordered = 2026-03-01\n' >"$T/ordered.conf"
+run_costs --config "$T/ordered.conf" compare --egress 1TB --month 2026-11 --plan cx23 --format csv
+check_rc 0 "ordered"
+check_eq "a cx23 ordered in March keeps 3.99" "3.99" "$(tail -1 "$T/out" | cut -d, -f10)"
+printf 'kind,plan,from,currency,price,source,source_date,orders\nplan,a,2026-01-01,USD,1,https://x.example,2026-01-01,old\n' >"$T/orders.csv"
+run_costs providers check "$T/orders.csv"
+check_rc 1 "a bad orders value"
+check_grep "orders.csv:2:8: bad orders 'old'" "$T/out" "bad orders located"
+
+# Per-server allowances (issue 13 item 5): Hetzner's 20 TiB is each
+# server's own, so two servers with one sending 30 TB keep one allowance.
+printf '[provider hetzner]\ncount = 2\n' >"$T/count.conf"
+run_costs --config "$T/count.conf" compare --egress 30TB --month 2026-05 --plan cx23 --format csv
+check_rc 0 "two servers"
+check_eq "20 TiB, not 40 TiB, for two cx23" "21990232555520,8009767444480,7.98,7.28,15.26" "$(tail -1 "$T/out" | cut -d, -f7,8,10,11,13)"
+
+# Retired plans (issue 13 item 7): Render's legacy plans ended 2026-07-31 and
+# the shipped nightly job still names 'professional'.  A retired plan asked
+# for by name is priced as its successor with a note, never a failure.
+run_costs compare --egress 1.3TB --month 2026-11 --provider render --plan professional --format csv
+check_rc 0 "a retired plan by name"
+check_grep "note: render plan 'professional' was retired; priced as its successor 'pro' (from 2026-08-01)" "$T/err" "successor note"
+check_eq "one note line" "1" "$(wc -l <"$T/err")"
+# pro: $25 + 1,275 started GB beyond 25 GB x $0.15 = 191.25, total 216.25
+check_eq "priced as pro" "render,pro,216.25" "$(tail -1 "$T/out" | cut -d, -f1,2,13)"
+run_costs compare --egress 1.3TB --month 2026-11 --plan organization,ex44 --rate EUR=1.08 --format csv
+check_rc 0 "a retired plan in a list"
+check_eq "organization became scale" "hetzner,ex44 render,scale" "$(tail -n +2 "$T/out" | cut -d, -f1,2 | tr '\n' ' ' | sed 's/ $//')"
+# The nightly job itself: project with a budget, on two weeks of November.
+for d in $(seq -w 1 14); do echo "2026-11-$d,web1,https,import,40000000000,1000,1000,1000"; done |
+	sed '1i day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets' >"$T/nov.csv"
+run_costs import "$T/nov.csv"
+check_rc 0 "import November"
+run_costs project --as-of 2026-11-14 --provider render --plan professional --budget 150
+check_rc 3 "the nightly job prices the successor (over budget, not a failure)"
+check_grep "priced as its successor 'pro'" "$T/err" "project notes the successor"
+check_grep "budget exceeded: the projected bill for render pro in 2026-11" "$T/err" "budget on the successor"
 
 finish

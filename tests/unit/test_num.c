@@ -76,6 +76,30 @@ static void sizes_use_decimal_and_binary_units(void **state)
 	assert_int_equal(num_parse_size("100000PB", &v, &e), -1);
 }
 
+static void sizes_of_plain_bytes_reach_int64_max(void **state)
+{
+	uint64_t v;
+	struct err e;
+	(void)state;
+	/* 20 TiB in plain bytes: more than 9,223,372,036,854 (INT64_MAX / 10^6). */
+	assert_int_equal(num_parse_size("21990232555520", &v, &e), 0);
+	assert_true(v == 21990232555520ULL);
+	assert_int_equal(num_parse_size("9223372036855", &v, &e), 0);
+	assert_true(v == 9223372036855ULL);
+	assert_int_equal(num_parse_size("9223372036854775807", &v, &e), 0);
+	assert_true(v == 9223372036854775807ULL);
+	assert_int_equal(num_parse_size("9223372036854775808", &v, &e), -1);
+	assert_non_null(strstr(e.msg, "too large"));
+	assert_int_equal(num_parse_size("8000PB", &v, &e), 0);
+	assert_true(v == 8000000000000000000ULL);
+	assert_int_equal(num_parse_size("1.0000001TB", &v, &e), -1);
+	assert_int_equal(num_parse_size("1.000001TB", &v, &e), 0);
+	assert_true(v == 1000001000000ULL);
+	assert_int_equal(num_parse_size("1.2.3GB", &v, &e), -1);
+	assert_int_equal(num_parse_size(".5GB", &v, &e), 0);
+	assert_true(v == 500000000ULL);
+}
+
 static void formatting_is_human_and_exact(void **state)
 {
 	char b[32];
@@ -116,6 +140,7 @@ int main(void)
 	    cmocka_unit_test(parse_i64_handles_signs_and_limits),
 	    cmocka_unit_test(fixed_point_scales_and_refuses_extra_precision),
 	    cmocka_unit_test(sizes_use_decimal_and_binary_units),
+	    cmocka_unit_test(sizes_of_plain_bytes_reach_int64_max),
 	    cmocka_unit_test(formatting_is_human_and_exact),
 	    cmocka_unit_test(checked_arithmetic_detects_overflow),
 	};

@@ -1,0 +1,39 @@
+/*
+ * compare's output: a pricing_quote as an aligned table, as CSV (the
+ * contract header of DESIGN §2, columns only ever added at the end) or as
+ * JSON.  `costs compare` and `costs export compare` write through these.
+ */
+#ifndef COSTS_REPORT_COMPARE_H
+#define COSTS_REPORT_COMPARE_H
+
+#include <stdio.h>
+
+#include "pricing/quote.h"
+
+/*
+ * Writes the rows of q as a table with amounts in cents, then the notes
+ * that apply: a row using an uncertain figure, compute not priced, rows in
+ * several currencies.  Returns 0, or -1 on a write error or when out of
+ * memory.
+ */
+int report_compare_table(FILE *f, const struct pricing_quote *q);
+
+/*
+ * Writes q as CSV: the header, then one row per plan in q's order, money
+ * with at least two decimals.  Returns 0 or -1.
+ */
+int report_compare_csv(FILE *f, const struct pricing_quote *q);
+
+/* Writes q as a JSON array of objects, one per plan.  Returns 0 or -1. */
+int report_compare_json(FILE *f, const struct pricing_quote *q);
+
+/*
+ * Writes, for the cheapest row of each provider in q (q's order), every
+ * egress up to PRICING_SEARCH_LIMIT at which the cheaper of each pair
+ * changes (pricing_breakeven with m, the money q was priced with), one line
+ * per pair.  Returns 0, or -1 with e set on a pricing or write error.
+ */
+int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             struct err *e);
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * The quote functions compare, plot and export share (pricing/quote.h):
+ * conversion and VAT, plan lists, retired plans priced as their successors,
+ * the sorted quote, every break-even crossing and invoice ranges.  Figures
+ * are worked by hand from the shipped tables in $SRCDIR/providers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "util/date.h"
+#include "util/num.h"
+#include "pricing/quote.h"
+
+#define GB     1000000000ULL
+#define TB     1000000000000ULL
+#define USD(x) ((int64_t)((x)*1000000.0 + 0.5)) /* readable constants only */
+
+static struct pricing_tables *tables;
+
+static int setup(void **state)
+{
+	const char *src = getenv("SRCDIR");
+	char dir[4096];
+	struct err e;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/providers", src ? src : ".");
+	if (pricing_load_dir(dir, &tables, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pricing_tables_free(tables);
+	return 0;
+}
+
+static void expect(const char *what, int64_t got, int64_t want)
+{
+	char g[32], w[32];
+	if (got != want)
+		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 2, g, 32),
+		         num_format_fixed(want, 6, 2, w, 32));
+}
+
+static struct pricing_select sel_of(const char *month, const char *provider, const char *plan,
+                                    const char *region)
+{
+	struct pricing_select s;
+	struct err e;
+
+	memset(&s, 0, sizeof(s));
+	if (date_parse_month(month, &s.month, NULL, &e))
+		fail_msg("%s", e.msg);
+	s.provider = provider;
+	s.plan = plan;
+	s.region = region;
+	return s;
+}
+
+/* The one plan a selection gives; the caller frees it. */
+static struct pricing_plan *one_plan(const char *month, const char *provider, const char *plan,
+                                     const char *region)
+{
+	struct pricing_select s = sel_of(month, provider, plan, region);
+	struct pricing_plan *p = NULL;
+	struct err e;
+	size_t n = 0;
+
+	if (pricing_select_lists(tables, &s, &p, &n, &e))
+		fail_msg("select %s/%s: %s", provider, plan, e.msg);
+	assert_int_equal(n, 1);
+	return p;
+}
+
+static void money_converts_then_adds_vat(void **state)
+{
+	struct pricing_plan *p = one_plan("2026-05", "hetzner", "ex44", NULL);
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "19", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	assert_true(conv);
+	assert_string_equal(b.currency, "USD");
+	/* EUR 39 x 1.08 = 42.12; 19% of it is 8.0028, 8.00 on the invoice: 50.12 */
+	expect("compute", b.compute, USD(42.12));
+	expect("vat", b.vat, USD(8.00));
+	expect("total", b.total, USD(50.12));
+	/* Without a EUR rate the bill stays in EUR and is not converted. */
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_bill(&m, p, 0, &b, &conv, &e), 0);
+	assert_false(conv);
+	assert_string_equal(b.currency, "EUR");
+	assert_int_equal(pricing_money_add_rate(&m, "USD=1", &e), 0);
+	assert_int_equal(pricing_money_check(&m, &e), -1);
+	assert_int_equal(pricing_money_vat(&m, "101", &e), -1);
+	assert_int_equal(pricing_money_currency(&m, "XYZ", &e), -1);
+	free(p);
+}
+
+static void lines_add_up_to_the_total(void **state)
+{
+	struct pricing_plan *p = one_plan("2026-05", "hetzner", "cx23", NULL);
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.0009", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "19", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 30 * TB, &b, &conv, &e), 0);
+	/*
+	 * 30 TB - 20 TiB = 8,009,767,444,480 B: 76,388 started 100 MiB blocks
+	 * at EUR 1/TiB = 7.28492, EUR 7.28 on the invoice.  At 1.0009:
+	 * 3.99 -> 3.993591 -> 3.99 and 7.28 -> 7.286552 -> 7.29, net 11.28
+	 * (it used to show 3.99 + 7.29 with a total of 11.29); VAT 19% of
+	 * 11.28 = 2.1432 -> 2.14; total 13.42.
+	 */
+	expect("compute", b.compute, USD(3.99));
+	expect("egress", b.egress, USD(7.29));
+	expect("vat", b.vat, USD(2.14));
+	expect("total", b.total, USD(13.42));
+	assert_int_equal(b.base + b.seats + b.compute + b.egress + b.other + b.vat, b.total);
+	free(p);
+}
+
+static void lists_keep_the_named_plans(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", "render,fly", "pro,payg", NULL);
+	struct pricing_plan *p = NULL;
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].plan, "pro");
+	assert_string_equal(p[1].plan, "payg");
+	free(p);
+	s = sel_of("2026-05", NULL, "pro,gold", NULL);
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), -1);
+	assert_string_equal(e.msg, "no selected provider has a plan 'gold' in force in this month");
+}
+
+static void a_retired_plan_is_priced_as_its_successor(void **state)
+{
+	struct pricing_plan *p;
+	struct pricing_select s;
+	struct err e;
+	size_t n = 0;
+	char day[11];
+
+	(void)state;
+	/* In force until 2026-07-31: itself, nothing replaced. */
+	p = one_plan("2026-07", "render", "professional", NULL);
+	assert_string_equal(p->plan, "professional");
+	assert_string_equal(p->replaces, "");
+	free(p);
+	/* From 2026-08-01 Render's Professional is Pro (render.csv successor rows). */
+	p = one_plan("2026-11", "render", "professional", NULL);
+	assert_string_equal(p->plan, "pro");
+	assert_string_equal(p->replaces, "professional");
+	assert_string_equal(date_format_day(p->replaced_on, day), "2026-08-01");
+	free(p);
+	/* In a list, across providers. */
+	s = sel_of("2026-11", NULL, "organization,ex44", NULL);
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[1].plan, "scale");
+	assert_string_equal(p[1].replaces, "organization");
+	free(p);
+	/* A plan that never existed is still an error. */
+	s = sel_of("2026-11", "render", "gold", NULL);
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), -1);
+}
+
+/* cx23 in 2026-11 for servers ordered on `ordered` (NULL: not given). */
+static int64_t cx23_price(const char *ordered)
+{
+	struct pricing_select s = sel_of("2026-11", "hetzner", "cx23", NULL);
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	char text[128];
+	struct err e;
+	size_t n = 0;
+	int64_t v;
+
+	if (ordered) {
+		snprintf(text, sizeof(text), "[provider hetzner]\nordered = %s\n", ordered);
+		if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
+			fail_msg("%s", e.msg);
+		s.config = cfg;
+	}
+	if (pricing_select_lists(tables, &s, &p, &n, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(n, 1);
+	v = p[0].compute;
+	free(p);
+	config_free(cfg);
+	return v;
+}
+
+static void new_order_prices_leave_older_servers_alone(void **state)
+{
+	struct pricing_select s = sel_of("2026-11", "hetzner", "cx23", NULL);
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	const char *bad = "[provider hetzner]\nordered = soon\n";
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	/*
+	 * Hetzner's 2026-06-15 rise (cx23 EUR 3.99 -> 5.49) is for new orders
+	 * and rescales: a server ordered before keeps 3.99; one ordered on or
+	 * after, or with no order date (a new server), pays 5.49.
+	 */
+	expect("not given", cx23_price(NULL), USD(5.49));
+	expect("ordered before", cx23_price("2026-03-01"), USD(3.99));
+	expect("ordered the day of the rise", cx23_price("2026-06-15"), USD(5.49));
+	if (config_parse(bad, strlen(bad), "t.conf", &cfg, &e))
+		fail_msg("%s", e.msg);
+	s.config = cfg;
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), -1);
+	assert_string_equal(e.msg, "t.conf:2: bad ordered 'soon' (the day the servers were "
+	                           "ordered, YYYY-MM-DD)");
+	config_free(cfg);
+}
+
+static void per_server_allowances_are_not_pooled(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", "hetzner", "cx23", NULL);
+	const char *text = "[provider hetzner]\ncount = 2\n";
+	struct pricing_plan *p = NULL;
+	struct config *cfg = NULL;
+	struct pricing_bill b;
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
+		fail_msg("%s", e.msg);
+	s.config = cfg;
+	assert_int_equal(pricing_select_lists(tables, &s, &p, &n, &e), 0);
+	assert_int_equal(n, 1);
+	/*
+	 * Hetzner's 20 TiB is per server (20TiB/server): two servers, one of
+	 * which sends all 30 TB, keep 20 TiB, not 40 TiB.  Compute 2 x 3.99 =
+	 * 7.98; 30 TB - 20 TiB = 76,388 started 100 MiB blocks = EUR 7.2849.
+	 */
+	assert_int_equal(p[0].count, 2);
+	assert_true(p[0].included == 21990232555520ULL);
+	assert_int_equal(pricing_bill(&p[0], 30 * TB, &b, &e), 0);
+	assert_int_equal(pricing_bill_round(&p[0], &b, &e), 0);
+	expect("compute", b.compute, USD(7.98));
+	expect("egress", b.egress, USD(7.28));
+	free(p);
+	config_free(cfg);
+}
+
+static void quote_sorts_report_currency_first_cheapest_first(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, "professional,ex44,payg", NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_quote(tables, &s, &m, 13 * TB / 10, &q, &e), 0);
+	assert_int_equal(q.n, 3);
+	/* fly 1,300 GB x 0.02 = 26.00, render 19 + 8 x 15 = 139.00, then EUR 39 */
+	assert_string_equal(q.rows[0].plan->plan, "payg");
+	expect("fly", q.rows[0].bill.total, USD(26));
+	assert_string_equal(q.rows[1].plan->plan, "professional");
+	expect("render", q.rows[1].bill.total, USD(139));
+	assert_string_equal(q.rows[2].plan->plan, "ex44");
+	assert_false(q.rows[2].converted);
+	assert_true(q.mixed);
+	assert_true(q.compute_note);
+	pricing_quote_release(&q);
+	/* At EUR 1.08 ex44 is 42.12 USD and sorts between the two. */
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
+	assert_int_equal(pricing_quote(tables, &s, &m, 13 * TB / 10, &q, &e), 0);
+	assert_string_equal(q.rows[1].plan->plan, "ex44");
+	assert_false(q.mixed);
+	pricing_quote_release(&q);
+}
+
+static void breakeven_when_both_bills_start_at_zero(void **state)
+{
+	struct pricing_plan *fly = one_plan("2026-05", "fly", "payg", "na-eu");
+	struct pricing_plan *hobby = one_plan("2026-05", "render", "hobby", NULL);
+	struct pricing_crossings c;
+	struct pricing_money m;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_breakeven(&m, fly, hobby, PRICING_SEARCH_LIMIT, &c, &e), 0);
+	/*
+	 * Both bill 0.00 at zero egress.  Hobby stays at 0 up to its free
+	 * 5 GB while fly charges 0.02/GB, so hobby leads first; one byte
+	 * beyond 5 GB hobby bills a started GB, 0.15, against fly's 0.10, and
+	 * from there hobby's 0.15/GB never catches fly's 0.02/GB again.
+	 */
+	assert_int_equal(c.first, 1);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.x[0].at, 5 * GB + 1);
+	assert_int_equal(c.x[0].lead, -1);
+	free(fly);
+	free(hobby);
+}
+
+static void breakeven_finds_a_band_that_opens_and_closes(void **state)
+{
+	struct pricing_plan *fly = one_plan("2026-05", "fly", "payg", "apac-oc-sa");
+	struct pricing_plan *org = one_plan("2026-05", "render", "organization", NULL);
+	struct pricing_crossings c;
+	struct pricing_money m;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_breakeven(&m, fly, org, PRICING_SEARCH_LIMIT, &c, &e), 0);
+	/*
+	 * fly APAC: 0.04/GB from the first byte; organization: one 29.00 seat,
+	 * 1 TB included, then 15.00 per started 100 GB.  Fly leads until it
+	 * reaches 29.00: its egress line, rounded half up to cents, is 29.00
+	 * from 724,875,000,000 B (0.04 x 724.875 GB = 28.995), a tie, after
+	 * which organization is cheaper.  One
+	 * byte past 1 TB organization bills 44.00 against fly's 40.00, and at
+	 * 0.15/GB against 0.04/GB it never leads again (at 1.1 TB both bill
+	 * 44.00: a tie, not a crossing).
+	 */
+	assert_int_equal(c.first, -1);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.x[0].at, 724875000000ULL);
+	assert_int_equal(c.x[0].lead, 1);
+	assert_int_equal(c.x[1].at, TB + 1);
+	assert_int_equal(c.x[1].lead, -1);
+	assert_false(c.more);
+	free(fly);
+	free(org);
+}
+
+static void breakeven_of_the_story(void **state)
+{
+	struct pricing_plan *ex44 = one_plan("2026-05", "hetzner", "ex44", NULL);
+	struct pricing_plan *prof = one_plan("2026-05", "render", "professional", NULL);
+	struct pricing_crossings c;
+	struct pricing_money m;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_breakeven(&m, ex44, prof, PRICING_SEARCH_LIMIT, &c, &e), -1);
+	assert_string_equal(e.msg, "different currencies (EUR, USD)");
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
+	assert_int_equal(pricing_breakeven(&m, ex44, prof, PRICING_SEARCH_LIMIT, &c, &e), 0);
+	/* 42.12 against 19 + 15 per started 100 GB beyond 500 GB: 34.00 at
+	 * 600 GB, 49.00 one byte more. */
+	assert_int_equal(c.first, 1);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.x[0].at, 600 * GB + 1);
+	free(ex44);
+	free(prof);
+}
+
+static void invoice_range_of_the_total_and_of_the_egress_line(void **state)
+{
+	struct pricing_plan *pro = one_plan("2026-05", "render", "pro", NULL);
+	struct pricing_plan *prof = one_plan("2025-06", "render", "professional", NULL);
+	struct pricing_invoice inv;
+	struct pricing_money m;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	/* 216.40 = 25 + 1,276 started GB x 0.15: egress above 1,300 GB up to 1,301 GB */
+	assert_int_equal(pricing_invoice_range(&m, pro, USD(216.40), PRICING_LINE_TOTAL,
+	                                       PRICING_SEARCH_LIMIT, &inv, &e),
+	                 0);
+	assert_int_equal(inv.status, PRICING_INVOICE_EXACT);
+	assert_int_equal(inv.lo, 1300 * GB + 1);
+	assert_int_equal(inv.hi, 1301 * GB);
+	/*
+	 * The seed's $336 bandwidth line in June 2025 ($30 per started 100 GB
+	 * beyond 500 GB): 11 blocks, 330.00, cover up to 1.6 TB; one byte more
+	 * is 12 blocks, 360.00.  No volume gives 336.
+	 */
+	assert_int_equal(pricing_invoice_range(&m, prof, USD(336), PRICING_LINE_EGRESS,
+	                                       PRICING_SEARCH_LIMIT, &inv, &e),
+	                 0);
+	assert_int_equal(inv.status, PRICING_INVOICE_BETWEEN);
+	assert_int_equal(inv.lo, 1600 * GB);
+	expect("at lo", inv.at_lo, USD(330));
+	expect("one byte more", inv.at_hi, USD(360));
+	/* Below the fixed charges: one 19.00 seat at zero egress. */
+	assert_int_equal(pricing_invoice_range(&m, prof, USD(10), PRICING_LINE_TOTAL,
+	                                       PRICING_SEARCH_LIMIT, &inv, &e),
+	                 0);
+	assert_int_equal(inv.status, PRICING_INVOICE_BELOW);
+	expect("fixed", inv.at_lo, USD(19));
+	free(pro);
+	free(prof);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(money_converts_then_adds_vat),
+	    cmocka_unit_test(lines_add_up_to_the_total),
+	    cmocka_unit_test(lists_keep_the_named_plans),
+	    cmocka_unit_test(a_retired_plan_is_priced_as_its_successor),
+	    cmocka_unit_test(new_order_prices_leave_older_servers_alone),
+	    cmocka_unit_test(per_server_allowances_are_not_pooled),
+	    cmocka_unit_test(quote_sorts_report_currency_first_cheapest_first),
+	    cmocka_unit_test(breakeven_when_both_bills_start_at_zero),
+	    cmocka_unit_test(breakeven_finds_a_band_that_opens_and_closes),
+	    cmocka_unit_test(breakeven_of_the_story),
+	    cmocka_unit_test(invoice_range_of_the_total_and_of_the_egress_line),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
