@@ -138,13 +138,9 @@ const uint64_t *name_index_match(struct name_index *ix, const char *name, size_t
 	char buf[NAME_MAX_FOLD];
 
 	memset(ix->bits, 0, ix->words * sizeof(*ix->bits));
-	if (len > NAME_MAX_FOLD) {
-		/* Longer than any name in DNS: every pattern the slow way. */
-		for (size_t i = 0; i < ix->npats; i++)
-			if (glob_match_ci(ix->pats[i], name, len))
-				ix->bits[i / 64] |= 1ull << (i % 64);
+	/* Longer than any name in DNS: no rule matches it (as glob_match_ci). */
+	if (len > GLOB_MAX_TEXT || len > NAME_MAX_FOLD)
 		return ix->bits;
-	}
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (char)fold((unsigned char)name[i]);
 	if (ix->mask) {

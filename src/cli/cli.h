@@ -83,6 +83,9 @@ struct store *cli_open_store(struct cli *cli, bool create);
  */
 struct store *cli_open_store_ro(struct cli *cli);
 
+/* Opens an existing store for writing (forget): never creates one. */
+struct store *cli_open_store_rw(struct cli *cli);
+
 /* The host name recorded with totals: the config's, else gethostname(). */
 const char *cli_host(struct cli *cli);
 

@@ -94,7 +94,7 @@ static int exec_forget(struct cli *cli, int argc, char **argv)
 	int nargs = argc - optind;
 	if (list + by_id + (nargs > 0) != 1 || nargs > 1)
 		return cli_usage(&cmd_forget, "give one of FILE, --id N or --list");
-	if (!(st = cli_open_store(cli, false)))
+	if (!(st = cli_open_store_rw(cli)))
 		return 1;
 	if (list) {
 		bool header = false;

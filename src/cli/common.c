@@ -110,7 +110,19 @@ const struct config *cli_config(struct cli *cli)
 	return cli->config;
 }
 
+static struct store *open_store(struct cli *cli, bool create, bool readonly);
+
 struct store *cli_open_store(struct cli *cli, bool create)
+{
+	return open_store(cli, create, !create);
+}
+
+struct store *cli_open_store_rw(struct cli *cli)
+{
+	return open_store(cli, false, false);
+}
+
+static struct store *open_store(struct cli *cli, bool create, bool readonly)
 {
 	struct store *s;
 	struct err e;
@@ -122,7 +134,7 @@ struct store *cli_open_store(struct cli *cli, bool create)
 		cli_error("bad COSTS_BUSY_TIMEOUT '%s' (seconds, 0 to 86400): %s", env, e.msg);
 		return NULL;
 	}
-	if (!create)
+	if (readonly)
 		return cli_open_store_ro(cli);
 	if (store_open(cli->db_path, create, (int)secs * 1000, &s, &e)) {
 		cli_error("%s", e.msg);

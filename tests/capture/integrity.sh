@@ -158,9 +158,14 @@ if [ "$mid" = yes ]; then
 else
 	echo "note: the capture was not caught half-way; kill check not made"
 fi
-run_costs capture -r "$T/many.pcap"
-check_rc 0 "rerun after the kill"
-check_eq "rerun after a kill stores the true total" "$true_total" "$(sum_bytes)"
+if [ "$(sum_bytes)" = 0 ]; then
+	run_costs capture -r "$T/many.pcap"
+	check_rc 0 "rerun after the kill"
+	check_eq "rerun after a kill stores the true total" "$true_total" "$(sum_bytes)"
+else
+	# Read faster than the kill: the file was stored whole, once.
+	check_eq "a capture that finished before the kill stored the true total" "$true_total" "$(sum_bytes)"
+fi
 
 # A full disk at the end: the database on a small tmpfs (in a private mount
 # namespace) with 48 KiB left, less than the final transaction needs.  Exit
