@@ -22,6 +22,7 @@
 #include "capture/fileid.h"
 #include "classify/classify.h"
 #include "cli/cli.h"
+#include "util/date.h"
 #include "util/num.h"
 #include "capture/source.h"
 
@@ -86,21 +87,6 @@ static void print_unsupported(void *ctx, const char *service, unsigned line, con
 	         "this rule never matches here",
 	         cli->config && cli->config->path ? cli->config->path : "config", line, service,
 	         term);
-}
-
-static int set_timezone(const struct config *cfg)
-{
-	if (!cfg->timezone)
-		return 0;
-	char path[512];
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", cfg->timezone);
-	if (access(path, R_OK) != 0)
-		return cli_error("unknown time zone '%s' in '%s'", cfg->timezone,
-		                 cfg->path ? cfg->path : "config");
-	if (setenv("TZ", cfg->timezone, 1) != 0)
-		return cli_error("cannot set the time zone: %s", strerror(errno));
-	tzset();
-	return 0;
 }
 
 /*
@@ -276,6 +262,9 @@ static int reload(struct run *r)
 		config_free(cfg);
 		return -1;
 	}
+	/* Days follow the reloaded config's zone from the next second on. */
+	if (date_zone_apply(cfg->timezone, &e))
+		cli_error("cannot apply the reloaded time zone: %s", e.msg);
 	classify_free(r->cls);
 	r->cls = cls;
 	config_free(r->cli->config);
@@ -567,7 +556,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
 
 	const struct config *cfg = cli_config(cli);
-	if (!cfg || set_timezone(cfg))
+	if (!cfg)
 		goto out;
 	if (classify_new(cfg, &r.cls, &e)) {
 		cli_error("%s", e.msg);
@@ -607,7 +596,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 
 	struct capture_config cc = {
 	    .max_memory = r.o.max_memory,
-	    .local_time = cfg->timezone != NULL,
+	    .local_time = true, /* TZ is the config's zone, or UTC (cli_config) */
 	    .observe_by_packets = r.o.file != NULL,
 	};
 	if (capture_new(&cc, r.cls, &r.cap, &e)) {
