@@ -1092,13 +1092,22 @@ static int open_ro_handle(struct store *s, struct err *e)
 	struct stat sb;
 	int version;
 
-	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
-	        SQLITE_OK &&
-	    pragma_int(s, "PRAGMA user_version", &version, e) == 0)
-		return 0;
-	if (s->db && sqlite3_errcode(s->db) == SQLITE_NOTADB)
+	int rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK) {
+		/* Wait for writers like any other connection, before the first read. */
+		sqlite3_busy_timeout(s->db, s->busy_ms);
+		if (pragma_int(s, "PRAGMA user_version", &version, e) == 0)
+			return 0;
+	}
+	int code = s->db ? sqlite3_errcode(s->db) & 0xff : SQLITE_NOMEM;
+	if (code == SQLITE_NOTADB)
 		return err_set(e, "'%s' is not a costs database (not an SQLite file, or corrupt)",
 		               s->path);
+	/* Only a log that cannot be opened read-only is worked around. */
+	if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)
+		return rc == SQLITE_OK ? -1 /* pragma_int said why */
+		                       : err_set(e, "cannot open database '%s': %s", s->path,
+		                                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 	snprintf(wal, sizeof(wal), "%s-wal", s->path);
 	if (stat(wal, &sb) == 0 && sb.st_size > 0)
 		return err_set(e,
@@ -1125,8 +1134,8 @@ static int open_ro_handle(struct store *s, struct err *e)
 	}
 	if (!uri)
 		return err_set(e, "out of memory");
-	int rc = sqlite3_open_v2(
-	    uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+	rc = sqlite3_open_v2(uri, &s->db,
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
 	sqlite3_free(uri);
 	if (rc != SQLITE_OK)
 		return err_set(e, "cannot open database '%s': %s", s->path,
@@ -1166,6 +1175,7 @@ int store_open_readonly(const char *path, int busy_ms, struct store **out, struc
 		free(s);
 		return err_set(e, "out of memory");
 	}
+	s->busy_ms = busy_ms;
 	if (open_ro_handle(s, e))
 		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
