@@ -12,9 +12,14 @@ if ! command -v npm >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
 
-# The MCP server and client used by tests/classify/record.sh.
+# The MCP server and client used by tests/classify/record.sh and live.sh.
+# Without them (no route to the npm registry, or a proxy whose certificate
+# this machine does not trust) those tests say so and skip; the rest runs.
 if [ ! -f tests/node_modules/@modelcontextprotocol/sdk/package.json ]; then
-	npm install --silent --no-audit --no-fund --prefix tests \
-		@modelcontextprotocol/sdk@1 >/dev/null
+	if ! out=$(npm install --silent --no-audit --no-fund --prefix tests \
+		@modelcontextprotocol/sdk@1 2>&1); then
+		echo "test-deps.sh: warning: cannot install @modelcontextprotocol/sdk from npm;" \
+			"the live MCP tests will skip: $(printf '%s\n' "$out" | grep -m1 -i 'err' || true)" >&2
+	fi
 fi
 exit 0
