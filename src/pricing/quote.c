@@ -253,7 +253,8 @@ int pricing_quote(const struct pricing_tables *t, const struct pricing_select *s
 			q->compute_note = false;
 		q->uncertain |= p->uncertain;
 	}
-	qsort(q->rows, q->n, sizeof(*q->rows), cmp_rows);
+	if (q->n > 1)
+		qsort(q->rows, q->n, sizeof(*q->rows), cmp_rows);
 	for (size_t i = 0; i + 1 < q->n; i++)
 		q->mixed |= strcmp(q->rows[i].bill.currency, q->rows[i + 1].bill.currency) != 0;
 	return 0;

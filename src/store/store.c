@@ -952,7 +952,8 @@ static void totals_merge_months(struct totals_run *r)
 {
 	size_t w = 0;
 
-	qsort(r->out, r->n, sizeof(*r->out), total_cmp);
+	if (r->n > 1) /* qsort of NULL, 0 is undefined */
+		qsort(r->out, r->n, sizeof(*r->out), total_cmp);
 	for (size_t i = 0; i < r->n; i++) {
 		struct store_total *t = &r->out[i];
 		if (w && total_cmp(&r->out[w - 1], t) == 0) {
