@@ -55,7 +55,7 @@ check_rc 0 "--db import"
 check_eq "--db used" "yes" "$([ -f "$T/other.db" ] && echo yes || echo no)"
 
 # The default database for a non-root user lives under XDG_DATA_HOME.
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if nobody_can_run; then
 	mkdir -p "$T/xdg"
 	chmod 777 "$T" "$T/xdg"
 	env -u COSTS_DB XDG_DATA_HOME="$T/xdg" COSTS_CONFIG=/dev/null \

@@ -10,7 +10,7 @@ check_rc 1 "database under a file"
 check_grep "cannot create directory '$T/file/sub': Not a directory" "$T/err" "names the directory"
 
 # An unwritable directory (as an unprivileged user, since root writes anywhere).
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if nobody_can_run; then
 	mkdir -p "$T/ro"
 	chmod 755 "$T" "$T/ro"
 	chmod 644 "$CSV" 2>/dev/null || true

@@ -8,6 +8,8 @@
 id nobody >/dev/null 2>&1 || skip "no user 'nobody'"
 NS=costs-drop-$$
 ip netns add "$NS" 2>/dev/null || skip "cannot create network namespaces"
+ip netns exec "$NS" true 2>/dev/null || { ip netns del "$NS"; skip "ip netns exec does not work here"; }
+nobody_can_run || { ip netns del "$NS"; skip "uid 65534 cannot run $COSTS here (a build under /root?)"; }
 cap=
 cleanup() {
 	[ -n "$cap" ] && kill "$cap" 2>/dev/null

@@ -41,24 +41,28 @@ check_eq "store untouched by a failed sample" "$sum1" "$(sqlite3 "$COSTS_DB" .du
 
 # Not root and no CAP_NET_ADMIN: exit 1 and a hint, store untouched.
 costsn nft apply
-chmod 755 "$T"
-sum1=$(sqlite3 "$COSTS_DB" .dump | md5sum)
-RC=0
-srv setpriv --reuid=65534 --regid=65534 --clear-groups "$COSTS" sample >"$T/out" 2>"$T/err" || RC=$?
-check_rc 1 "sample as nobody"
-check_grep "CAP_NET_ADMIN" "$T/err" "permission hint"
-check_eq "store untouched by an unprivileged sample" "$sum1" "$(sqlite3 "$COSTS_DB" .dump | md5sum)"
-RC=0
-srv setpriv --reuid=65534 --regid=65534 --clear-groups "$COSTS" nft apply >"$T/out" 2>"$T/err" || RC=$?
-check_rc 1 "apply as nobody"
-check_grep "CAP_NET_ADMIN" "$T/err" "permission hint for apply"
-# With CAP_NET_ADMIN (and no root) sampling works, into a store of its own.
-mkdir "$T/nb"
-chown 65534 "$T/nb"
-RC=0
-COSTS_DB="$T/nb/costs.db" srv setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+net_admin \
-	--ambient-caps=+net_admin "$COSTS" sample >"$T/out" 2>"$T/err" || RC=$?
-check_rc 0 "sample as nobody with CAP_NET_ADMIN"
+if nobody_can_run; then
+	chmod 755 "$T"
+	sum1=$(sqlite3 "$COSTS_DB" .dump | md5sum)
+	RC=0
+	srv setpriv --reuid=65534 --regid=65534 --clear-groups "$COSTS" sample >"$T/out" 2>"$T/err" || RC=$?
+	check_rc 1 "sample as nobody"
+	check_grep "CAP_NET_ADMIN" "$T/err" "permission hint"
+	check_eq "store untouched by an unprivileged sample" "$sum1" "$(sqlite3 "$COSTS_DB" .dump | md5sum)"
+	RC=0
+	srv setpriv --reuid=65534 --regid=65534 --clear-groups "$COSTS" nft apply >"$T/out" 2>"$T/err" || RC=$?
+	check_rc 1 "apply as nobody"
+	check_grep "CAP_NET_ADMIN" "$T/err" "permission hint for apply"
+	# With CAP_NET_ADMIN (and no root) sampling works, into a store of its own.
+	mkdir "$T/nb"
+	chown 65534 "$T/nb"
+	RC=0
+	COSTS_DB="$T/nb/costs.db" srv setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+net_admin \
+		--ambient-caps=+net_admin "$COSTS" sample >"$T/out" 2>"$T/err" || RC=$?
+	check_rc 0 "sample as nobody with CAP_NET_ADMIN"
+else
+	echo "SKIP part: uid 65534 cannot run $COSTS here (a build under /root?)"
+fi
 
 # remove samples first, then deletes; removing again only warns.
 costsn nft remove

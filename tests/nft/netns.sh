@@ -34,6 +34,8 @@ trap netns_cleanup EXIT
 
 ip netns add "$NS" 2>/dev/null || skip "cannot create network namespaces here"
 ip netns add "$CL" || skip "cannot create a second network namespace"
+ip netns exec "$NS" true 2>/dev/null ||
+	skip "ip netns exec does not work here (a chroot whose / is not a mount point?)"
 # No IPv6 chatter of the kernel's own (link-local addresses, router
 # solicitations, neighbour discovery), so what the counters and the capture
 # see is the tests' traffic.
