@@ -186,10 +186,15 @@ rc=0
 "$COSTS" -q capture -r "$T/many.pcap" || rc=$?
 echo "$rc $("$COSTS" export daily | awk -F, 'NR > 1 { s += $5 + $6 } END { printf "%.0f", s }')"
 EOS
-RC=0
-T="$T" COSTS="$COSTS" unshare -m bash "$T/full.sh" >"$T/full.out" 2>&1 || RC=$?
-if [ "$RC" = 77 ] || ! command -v unshare >/dev/null; then
-	echo "note: cannot mount a tmpfs here; full disk check not made"
+RC=77
+# A chroot whose / is not a mount point cannot make a private mount
+# namespace (unshare: cannot change root filesystem propagation).
+if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
+	RC=0
+	T="$T" COSTS="$COSTS" unshare -m bash "$T/full.sh" >"$T/full.out" 2>&1 || RC=$?
+fi
+if [ "$RC" = 77 ]; then
+	echo "SKIP part: cannot mount a tmpfs in a private mount namespace here; full disk check not made"
 else
 	check_rc 0 "full disk script"
 	check_eq "full disk: exit 1, only what was there" "1 15000" "$(sed -n 1p "$T/full.out")"
