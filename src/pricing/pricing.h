@@ -237,6 +237,20 @@ struct pricing_measured {
 };
 
 /*
+ * The billable-egress rule, the one place it is written: reads the totals of
+ * [from, to] (inclusive days) for host (NULL: every host), by day or by month,
+ * with one source per host and day (store_query.best_source: nft, else pcap,
+ * else import, else iface; sources measure the same traffic and are never
+ * added), and calls fn for every row with whether config counts the service
+ * as billable (cfg may be NULL: all are).  Non-billable rows are passed too,
+ * so callers can tell "measured, nothing billable" from "not measured".
+ * Stops and returns fn's non-zero result; else 0, or -1 on a store error.
+ */
+typedef int (*pricing_egress_fn)(const struct store_total *row, bool billable, void *arg);
+int pricing_egress_rows(struct store *st, const struct config *cfg, const char *host, int32_t from,
+                        int32_t to, bool by_month, pricing_egress_fn fn, void *arg, struct err *e);
+
+/*
  * Sums the egress of [first, last] (inclusive days) for host (NULL: every
  * host): services that config marks `billable = no` are left out (cfg may be
  * NULL: all billable), and for each host and day one source is used, the

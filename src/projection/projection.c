@@ -10,28 +10,33 @@
 
 #include "util/date.h"
 
+struct day_sum {
+	int32_t from, to;
+	double *days;
+};
+
+static int day_add(const struct store_total *r, bool billable, void *arg)
+{
+	struct day_sum *d = arg;
+	int32_t day;
+
+	if (date_parse_day(r->period, &day, NULL) || day < d->from || day > d->to)
+		return 0;
+	if (isnan(d->days[day - d->from]))
+		d->days[day - d->from] = 0; /* measured, even if nothing billable */
+	if (billable)
+		d->days[day - d->from] += (double)r->egress_bytes;
+	return 0;
+}
+
 int projection_daily_egress(struct store *st, const struct config *cfg, int32_t from, int32_t to,
                             const char *host, double *days, struct err *e)
 {
-	struct store_query q = {.from = from, .to = to, .host = host, .best_source = true};
-	struct store_total *rows = NULL;
-	size_t n = 0;
+	struct day_sum d = {.from = from, .to = to, .days = days};
 
-	for (int32_t d = from; d <= to; d++)
-		days[d - from] = NAN;
-	if (store_totals(st, &q, &rows, &n, e))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		int32_t day;
-		if (date_parse_day(rows[i].period, &day, NULL) || day < from || day > to)
-			continue;
-		if (isnan(days[day - from]))
-			days[day - from] = 0; /* measured, even if nothing billable */
-		if (!cfg || config_service_billable(cfg, rows[i].service))
-			days[day - from] += (double)rows[i].egress_bytes;
-	}
-	store_totals_free(rows, n);
-	return 0;
+	for (int32_t day = from; day <= to; day++)
+		days[day - from] = NAN;
+	return pricing_egress_rows(st, cfg, host, from, to, false, day_add, &d, e) ? -1 : 0;
 }
 
 void projection_release(struct projection *p)
