@@ -12,21 +12,6 @@
 
 extern const struct cmd cmd_report;
 
-/* Rows of every source that the one-source rule left out of rows. */
-static size_t hidden_rows(struct store *st, const struct store_query *q, size_t shown)
-{
-	struct store_query all = *q;
-	struct store_total *rows = NULL;
-	struct err e;
-	size_t n = 0;
-
-	all.best_source = false;
-	if (store_totals(st, &all, &rows, &n, &e))
-		return 0;
-	store_totals_free(rows, n);
-	return n > shown ? n - shown : 0;
-}
-
 static int print(struct store *st, const struct cli_period *p, enum cli_format fmt,
                  const struct store_query *q, const struct store_total *rows, size_t n)
 {
@@ -47,7 +32,7 @@ static int print(struct store *st, const struct cli_period *p, enum cli_format f
 	else if (n == 0)
 		rc = printf("no traffic recorded for this selection\n") < 0;
 	else {
-		size_t hidden = q->best_source ? hidden_rows(st, q, n) : 0;
+		size_t hidden = q->best_source && q->hidden ? *q->hidden : 0;
 		rc = report_totals_table(stdout, rows, n, p->by_month) ||
 		     report_notes_print(stdout, &nt);
 		if (!rc && hidden)
@@ -74,7 +59,7 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 	struct store_total *rows = NULL;
 	struct store *st;
 	struct err e;
-	size_t n = 0;
+	size_t n = 0, hidden = 0;
 	int opt, rc;
 
 	cli_period_init(&p);
@@ -103,6 +88,7 @@ static int exec_report(struct cli *cli, int argc, char **argv)
 	if (!(st = cli_open_store(cli, false)))
 		return 1;
 	cli_period_query(&p, &q);
+	q.hidden = &hidden;
 	if (store_totals(st, &q, &rows, &n, &e)) {
 		store_close(st);
 		return cli_error("%s", e.msg);

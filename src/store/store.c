@@ -812,6 +812,7 @@ struct totals_run {
 	char *text;
 	size_t tlen, tcap;
 	bool overflow;
+	struct totals_run *hidden; /* rows the one-source rule left out */
 };
 
 static int source_rank(const char *src)
@@ -834,9 +835,8 @@ static bool add_u64(uint64_t *to, uint64_t v, bool *overflow)
 
 /* Adds one kept row of the current host and day to the output. */
 static int totals_emit(struct totals_run *r, const char *period, const char *host,
-                       const struct day_row *d)
+                       const char *service, const struct day_row *d)
 {
-	const char *service = r->text + d->service;
 	const char *src = r->q->all_sources ? "all" : d->source;
 	struct store_total *t = r->n ? &r->out[r->n - 1] : NULL;
 	if (!t || strcmp(t->period, period) != 0 || strcmp(t->host, host) != 0 ||
@@ -885,13 +885,12 @@ static int totals_flush_group(struct totals_run *r, const char *host)
 				best = r->rows[i].rank;
 	for (size_t i = 0; i < r->nrows; i++) {
 		const struct day_row *d = &r->rows[i];
-		if (r->q->best_source && d->rank != best)
-			continue;
 		if (r->q->service && strcmp(r->text + d->service, r->q->service) != 0)
 			continue;
 		if (r->q->source && strcmp(d->source, r->q->source) != 0)
 			continue;
-		if (totals_emit(r, period, host, d))
+		struct totals_run *to = r->q->best_source && d->rank != best ? r->hidden : r;
+		if (to && totals_emit(to, period, host, r->text + d->service, d))
 			return -1;
 	}
 	r->nrows = 0;
@@ -996,8 +995,12 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	struct totals_run r;
 	int rc;
 
+	struct totals_run hid = {.q = q};
+
 	memset(&r, 0, sizeof(r));
 	r.q = q;
+	if (q->best_source && q->hidden)
+		r.hidden = &hid;
 	if (q->from <= q->to) {
 		date_format_day(q->from, from);
 		date_format_day(q->to, to);
@@ -1044,8 +1047,13 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE && r.nrows && totals_flush_group(&r, r.hostbuf))
 		rc = SQLITE_NOMEM;
-	if (rc == SQLITE_DONE && q->by_month)
+	if (rc == SQLITE_DONE && q->by_month) {
 		totals_merge_months(&r);
+		totals_merge_months(&hid);
+	}
+	if (q->hidden)
+		*q->hidden = hid.n;
+	store_totals_free(hid.out, hid.n);
 	free(r.rows);
 	free(r.text);
 	free(r.hostbuf);

@@ -151,6 +151,9 @@ struct store_query {
 	bool best_source;    /* per host and day, only the most trusted source
 	                        present: nft, else pcap, else import, else iface,
 	                        so traffic measured twice counts once */
+	size_t *hidden;      /* with best_source, when not NULL: set to the number
+	                        of rows (as every source would show them) that the
+	                        one-source rule left out */
 };
 
 struct store_total {

@@ -105,4 +105,25 @@ else
 	echo "SKIP part: read-only checks need root, setpriv and a costs binary uid 65534 may run"
 fi
 
+# The line under report's table counts the rows the one-source rule hid, as
+# --source all would show them: by day, and merged by month.
+rm -f "$COSTS_DB"
+cat >"$T/two.csv" <<EOF
+$H
+2026-05-01,h,https,nft,100,0,1,0
+2026-05-01,h,https,pcap,100,0,1,0
+2026-05-01,h,eth0,iface,200,0,1,0
+2026-05-02,h,https,nft,50,0,1,0
+2026-05-02,h,https,pcap,50,0,1,0
+EOF
+"$COSTS" -q import "$T/two.csv"
+run_costs report --month 2026-05 --by day
+check_grep ": 3 rows of other sources" "$T/out" "hidden rows by day"
+run_costs report --month 2026-05 --by month
+check_grep ": 2 rows of other sources" "$T/out" "hidden rows by month"
+run_costs report --month 2026-05 --by day --service https
+check_grep ": 2 rows of other sources" "$T/out" "hidden rows of one service"
+run_costs report --month 2026-05 --source all
+check_eq "nothing hidden with --source all" "0" "$(grep -c 'other sources' "$T/out")"
+
 finish
