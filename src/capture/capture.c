@@ -704,7 +704,7 @@ uint32_t capture_prefetch(const struct capture *c, const uint8_t *data, size_t c
 
 	if (c->used < PREFETCH_FLOWS)
 		return CAPTURE_NO_HINT;
-	if (decode_packet(c->dlt, data, caplen, wirelen, &d) != DECODE_OK || !d.has_ports)
+	if (capture_decode(c->dlt, data, caplen, wirelen, &d) != DECODE_OK || !d.has_ports)
 		return CAPTURE_NO_HINT;
 	make_key(&d, &k);
 	uint32_t h = key_hash(&k) & c->bucket_mask;
@@ -891,7 +891,7 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 	da->dirty = true;
 	c->st.packets++;
 
-	enum decode_status s = decode_packet(c->dlt, data, caplen, wirelen, &d);
+	enum decode_status s = capture_decode(c->dlt, data, caplen, wirelen, &d);
 	if (s == DECODE_NOT_IP)
 		return;
 	c->st.ip_packets++;

@@ -408,19 +408,19 @@ static const struct link_decoder *find_decoder(int dlt)
 	return NULL;
 }
 
-bool decode_linktype_supported(int dlt)
+bool capture_linktype_supported(int dlt)
 {
 	return find_decoder(dlt) != NULL;
 }
 
-const char *decode_linktype_name(int dlt)
+const char *capture_linktype_name(int dlt)
 {
 	const struct link_decoder *ld = find_decoder(dlt);
 	return ld ? ld->name : "unknown";
 }
 
-enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
-                                 struct decoded *d)
+enum decode_status capture_decode(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
+                                  struct decoded *d)
 {
 	const struct link_decoder *ld = find_decoder(dlt);
 	struct cursor c = {.p = pkt, .len = caplen, .off = 0};

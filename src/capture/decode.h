@@ -45,11 +45,11 @@ struct decoded {
  */
 #define DECODE_MAX_WIRELEN (512u * 1024 + 256)
 
-/* Whether a pcap DLT_ value is one decode_packet understands. */
-bool decode_linktype_supported(int dlt);
+/* Whether a pcap DLT_ value is one capture_decode understands. */
+bool capture_linktype_supported(int dlt);
 
 /* The name libpcap gives a DLT_ value, or "unknown". */
-const char *decode_linktype_name(int dlt);
+const char *capture_linktype_name(int dlt);
 
 /*
  * Decodes one frame of link type dlt: caplen bytes captured out of wirelen
@@ -61,7 +61,7 @@ const char *decode_linktype_name(int dlt);
  * bytes from the IP header on; without an IP header, the frame's length.
  * A wirelen beyond DECODE_MAX_WIRELEN is MALFORMED and taken as caplen.
  */
-enum decode_status decode_packet(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
-                                 struct decoded *d);
+enum decode_status capture_decode(int dlt, const uint8_t *pkt, size_t caplen, size_t wirelen,
+                                  struct decoded *d);
 
 #endif

@@ -165,7 +165,7 @@ static int set_filter(struct capture_source *s, const char *filter, struct err *
 static int check_linktype(struct capture_source *s, struct err *e)
 {
 	s->dlt = pcap_datalink(s->p);
-	if (!decode_linktype_supported(s->dlt)) {
+	if (!capture_linktype_supported(s->dlt)) {
 		const char *name = pcap_datalink_val_to_name(s->dlt);
 		return err_set(e, "cannot read '%s': unsupported link type %d (%s)", s->name,
 		               s->dlt, name ? name : "unknown");

@@ -55,15 +55,15 @@ struct name_index {
 	size_t words;
 };
 
-/* Adds a pattern (or finds it) before name_index_build; *id is its bit. */
-int name_index_add(struct name_index *ix, const char *pattern, uint32_t *id);
-int name_index_build(struct name_index *ix);
-void name_index_free(struct name_index *ix);
+/* Adds a pattern (or finds it) before classify_names_build; *id is its bit. */
+int classify_names_add(struct name_index *ix, const char *pattern, uint32_t *id);
+int classify_names_build(struct name_index *ix);
+void classify_names_free(struct name_index *ix);
 /*
  * The patterns that match name, as a bit set owned by ix and valid until
  * the next call.
  */
-const uint64_t *name_index_match(struct name_index *ix, const char *name, size_t len);
+const uint64_t *classify_names_match(struct name_index *ix, const char *name, size_t len);
 
 struct rule {
 	uint16_t service;

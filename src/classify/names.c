@@ -46,7 +46,7 @@ static bool literal(const char *s)
 	return !strpbrk(s, "*?");
 }
 
-int name_index_add(struct name_index *ix, const char *pattern, uint32_t *id)
+int classify_names_add(struct name_index *ix, const char *pattern, uint32_t *id)
 {
 	for (size_t i = 0; i < ix->npats; i++)
 		if (strcmp(ix->pats[i], pattern) == 0) {
@@ -80,7 +80,7 @@ static void slot_put(struct name_index *ix, const char *lit, size_t len, uint8_t
 		ix->has_exact = true;
 }
 
-int name_index_build(struct name_index *ix)
+int classify_names_build(struct name_index *ix)
 {
 	size_t nslots = 16, nhashed = 0;
 
@@ -110,7 +110,7 @@ int name_index_build(struct name_index *ix)
 	return 0;
 }
 
-void name_index_free(struct name_index *ix)
+void classify_names_free(struct name_index *ix)
 {
 	for (size_t i = 0; i < ix->npats; i++)
 		free(ix->pats[i]);
@@ -133,7 +133,7 @@ static void probe(struct name_index *ix, uint32_t h, const char *s, size_t len, 
 	}
 }
 
-const uint64_t *name_index_match(struct name_index *ix, const char *name, size_t len)
+const uint64_t *classify_names_match(struct name_index *ix, const char *name, size_t len)
 {
 	char buf[NAME_MAX_FOLD];
 

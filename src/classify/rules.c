@@ -90,8 +90,8 @@ static int add_rule(struct classify *c, uint16_t service, const struct config_ma
 				return -1;
 			o->u.s.len = strlen(o->u.s.text);
 			if (t->kind != CONFIG_TERM_PATH &&
-			    name_index_add(t->kind == CONFIG_TERM_SNI ? c->sni : c->host,
-			                   o->u.s.text, &o->u.s.pat))
+			    classify_names_add(t->kind == CONFIG_TERM_SNI ? c->sni : c->host,
+			                       o->u.s.text, &o->u.s.pat))
 				return -1;
 			break;
 		case CONFIG_TERM_DETECT:
@@ -135,7 +135,7 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 				goto oom;
 		}
 	}
-	if (name_index_build(c->sni) || name_index_build(c->host))
+	if (classify_names_build(c->sni) || classify_names_build(c->host))
 		goto oom;
 	for (size_t i = 0; i < sizeof(config_builtin_services) / sizeof(*config_builtin_services);
 	     i++)
@@ -176,9 +176,9 @@ void classify_free(struct classify *c)
 	free(c->endpoints);
 	free(c->ports);
 	if (c->sni)
-		name_index_free(c->sni);
+		classify_names_free(c->sni);
 	if (c->host)
-		name_index_free(c->host);
+		classify_names_free(c->host);
 	free(c->sni);
 	free(c->host);
 	free(c);
@@ -260,7 +260,7 @@ static enum tri term_eval(const struct rule_term *t, struct eval *ev)
 		if (x->sni_known != TRI_YES)
 			return x->sni_known;
 		if (!ev->sni)
-			ev->sni = name_index_match(ev->c->sni, x->sni, x->sni_len);
+			ev->sni = classify_names_match(ev->c->sni, x->sni, x->sni_len);
 		return yes(bit(ev->sni, t->u.s.pat));
 	case CONFIG_TERM_HOST:
 		if (x->head_known != TRI_YES)
@@ -268,7 +268,7 @@ static enum tri term_eval(const struct rule_term *t, struct eval *ev)
 		if (!x->host.len)
 			return TRI_NO;
 		if (!ev->host)
-			ev->host = name_index_match(ev->c->host, x->host.p, x->host.len);
+			ev->host = classify_names_match(ev->c->host, x->host.p, x->host.len);
 		return yes(bit(ev->host, t->u.s.pat));
 	case CONFIG_TERM_PATH:
 		if (x->head_known != TRI_YES)

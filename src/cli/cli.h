@@ -18,6 +18,9 @@
 #define EXIT_USAGE  2
 #define EXIT_BUDGET 3
 
+/* The database root uses, and other users are pointed at when they have none. */
+#define CLI_SYSTEM_DB "/var/lib/costs/costs.db"
+
 struct cli {
 	const char *db_path;
 	const char *config_path;

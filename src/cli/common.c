@@ -145,7 +145,7 @@ static struct store *open_store(struct cli *cli, bool create, bool readonly)
 
 struct store *cli_open_store_ro(struct cli *cli)
 {
-	static const char system_db[] = "/var/lib/costs/costs.db";
+	static const char system_db[] = CLI_SYSTEM_DB;
 	struct store *s;
 	struct err e;
 	struct stat sb;

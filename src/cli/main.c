@@ -32,7 +32,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "\n"
 	        "Global options:\n"
-	        "  --db FILE         database (env COSTS_DB; default /var/lib/costs/costs.db for\n"
+	        "  --db FILE         database (env COSTS_DB; default " CLI_SYSTEM_DB " for\n"
 	        "                    root, else $XDG_DATA_HOME/costs/costs.db)\n"
 	        "  --config FILE     config (env COSTS_CONFIG; default /etc/costs/costs.conf for\n"
 	        "                    root, else $XDG_CONFIG_HOME/costs/costs.conf)\n"
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!cli.db_path || !*cli.db_path)
-		cli.db_path = geteuid() == 0 ? "/var/lib/costs/costs.db"
+		cli.db_path = geteuid() == 0 ? CLI_SYSTEM_DB
 		                             : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
 		                                        ".local/share", "costs.db");
 	if (!cli.config_path)

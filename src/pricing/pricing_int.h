@@ -86,8 +86,8 @@ struct pricing_tables {
  * Parses a table from f (named path).  Returns 0 with every problem found in
  * *probs (sorted by line and column; caller frees), or -1 when out of memory.
  */
-int table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
-                size_t *nprobs, struct err *e);
-void table_release(struct table *t);
+int pricing_table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
+                        size_t *nprobs, struct err *e);
+void pricing_table_release(struct table *t);
 
 #endif

@@ -470,7 +470,7 @@ static int cmp_problem(const void *a, const void *b)
 	return x->column < y->column ? -1 : x->column > y->column;
 }
 
-void table_release(struct table *t)
+void pricing_table_release(struct table *t)
 {
 	if (!t)
 		return;
@@ -501,8 +501,8 @@ static char *name_of(const char *path)
 	return s;
 }
 
-int table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
-                size_t *nprobs, struct err *e)
+int pricing_table_parse(FILE *f, const char *path, struct table *t, struct pricing_problem **probs,
+                        size_t *nprobs, struct err *e)
 {
 	struct loader l;
 	struct err re;
@@ -513,7 +513,7 @@ int table_parse(FILE *f, const char *path, struct table *t, struct pricing_probl
 	t->path = strdup(path);
 	t->name = name_of(path);
 	if (!t->path || !t->name) {
-		table_release(t);
+		pricing_table_release(t);
 		return err_set(e, "out of memory");
 	}
 	if (csvio_read(f, path, on_row, &l, &re)) {
@@ -546,9 +546,9 @@ int pricing_check_file(const char *path, struct pricing_problem **probs, size_t 
 
 	if (!f)
 		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
-	rc = table_parse(f, path, &t, probs, n, e);
+	rc = pricing_table_parse(f, path, &t, probs, n, e);
 	fclose(f);
-	table_release(&t);
+	pricing_table_release(&t);
 	return rc;
 }
 
@@ -570,7 +570,7 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 	t = &ts->t[ts->n];
 	if (!(f = fopen(path, "r")))
 		return err_set(e, "cannot open '%s': %s", path, strerror(errno));
-	if (table_parse(f, path, t, &probs, &nprobs, e)) {
+	if (pricing_table_parse(f, path, t, &probs, &nprobs, e)) {
 		fclose(f);
 		return -1;
 	}
@@ -580,7 +580,7 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 		        probs[0].line, probs[0].column, probs[0].msg, nprobs,
 		        nprobs == 1 ? "" : "s");
 		free(probs);
-		table_release(t);
+		pricing_table_release(t);
 		return -1;
 	}
 	free(probs);
@@ -588,7 +588,7 @@ static int load_one(const char *path, struct pricing_tables *ts, struct err *e)
 		if (strcmp(ts->t[i].name, t->name) == 0) {
 			err_set(e, "'%s': provider '%s' is already defined by '%s'", path, t->name,
 			        ts->t[i].path);
-			table_release(t);
+			pricing_table_release(t);
 			return -1;
 		}
 	ts->n++;
@@ -665,7 +665,7 @@ void pricing_tables_free(struct pricing_tables *ts)
 	if (!ts)
 		return;
 	for (size_t i = 0; i < ts->n; i++)
-		table_release(&ts->t[i]);
+		pricing_table_release(&ts->t[i]);
 	free(ts->t);
 	free(ts);
 }

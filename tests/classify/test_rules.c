@@ -64,14 +64,14 @@ static void name_index_agrees_with_glob(void **state)
 			}
 			if (!pats[i][0])
 				strcpy(pats[i], "a");
-			assert_int_equal(name_index_add(&ix, pats[i], &id[i]), 0);
+			assert_int_equal(classify_names_add(&ix, pats[i], &id[i]), 0);
 		}
-		assert_int_equal(name_index_build(&ix), 0);
+		assert_int_equal(classify_names_build(&ix), 0);
 		for (int k = 0; k < 200; k++) {
 			char name[64];
 			random_text(name, sizeof(name), false);
 			size_t len = strlen(name);
-			const uint64_t *bits = name_index_match(&ix, name, len);
+			const uint64_t *bits = classify_names_match(&ix, name, len);
 			for (size_t i = 0; i < np; i++) {
 				bool want = glob_match_ci(pats[i], name, len);
 				bool got = bits[id[i] / 64] >> (id[i] % 64) & 1;
@@ -80,7 +80,7 @@ static void name_index_agrees_with_glob(void **state)
 					         pats[i], name, want, got);
 			}
 		}
-		name_index_free(&ix);
+		classify_names_free(&ix);
 	}
 }
 
@@ -93,27 +93,27 @@ static void long_names_and_many_patterns(void **state)
 	memset(&ix, 0, sizeof(ix));
 	for (int i = 0; i < 130; i++) {
 		snprintf(pat, sizeof(pat), i % 2 ? "*.s%d.example" : "h%d.example", i);
-		assert_int_equal(name_index_add(&ix, pat, &id), 0);
+		assert_int_equal(classify_names_add(&ix, pat, &id), 0);
 		assert_int_equal(id, (uint32_t)i);
 	}
 	/* A suffix longer than the indexed lengths goes the slow way. */
 	memset(pat, 'q', sizeof(pat));
 	pat[0] = '*';
 	pat[299] = '\0';
-	assert_int_equal(name_index_add(&ix, pat, &id), 0);
-	assert_int_equal(name_index_build(&ix), 0);
-	const uint64_t *b = name_index_match(&ix, "H128.EXAMPLE", 12);
+	assert_int_equal(classify_names_add(&ix, pat, &id), 0);
+	assert_int_equal(classify_names_build(&ix), 0);
+	const uint64_t *b = classify_names_match(&ix, "H128.EXAMPLE", 12);
 	assert_true(b[2] & 1);
-	b = name_index_match(&ix, "a.b.S129.example", 16);
+	b = classify_names_match(&ix, "a.b.S129.example", 16);
 	assert_true(b[2] >> 1 & 1);
 	assert_false(b[2] & 1);
 	memset(name, 'Q', sizeof(name));
 	/* Longer than any DNS name (255): never matches, as glob_match_ci. */
-	b = name_index_match(&ix, name, 400);
+	b = classify_names_match(&ix, name, 400);
 	assert_false(b[id / 64] >> (id % 64) & 1);
-	b = name_index_match(&ix, name, sizeof(name));
+	b = classify_names_match(&ix, name, sizeof(name));
 	assert_false(b[id / 64] >> (id % 64) & 1);
-	name_index_free(&ix);
+	classify_names_free(&ix);
 }
 
 /* ---- the reference: every rule, every term, in order ---- */

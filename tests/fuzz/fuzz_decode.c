@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const uint8_t *p = data + i * chunk;
 		size_t len = i + 1 == frames ? size - i * chunk : chunk;
 		/* The wire length may exceed the captured length (a snaplen cut). */
-		decode_packet(dlt, p, len, len + (len ? p[0] : 0), &d);
+		capture_decode(dlt, p, len, len + (len ? p[0] : 0), &d);
 		capture_packet(cap, 1700000000 + (int64_t)i * 40000, 0, p, len, len);
 	}
 	capture_decide_all(cap);

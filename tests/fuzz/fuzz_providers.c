@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!(f = fmemopen((void *)data, size, "r")))
 		return 0;
-	if (table_parse(f, "fuzz.csv", &t, &probs, &n, &e) == 0) {
+	if (pricing_table_parse(f, "fuzz.csv", &t, &probs, &n, &e) == 0) {
 		if (n == 0) {
 			static const uint64_t volumes[] = {0, 1, 999999999, 1300000000000ULL,
 			                                   UINT64_MAX};
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				free(p);
 			}
 		}
-		table_release(&t);
+		pricing_table_release(&t);
 	}
 	free(probs);
 	fclose(f);
