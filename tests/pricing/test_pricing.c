@@ -20,35 +20,7 @@
 #include "util/num.h"
 #include "pricing/pricing.h"
 
-#define GB     1000000000ULL
-#define TB     1000000000000ULL
-#define TiB    1099511627776ULL
-#define MiB    1048576ULL
-#define USD(x) ((int64_t)((x)*1000000.0 + 0.5)) /* readable constants only */
-
-static struct pricing_tables *tables;
-
-static int setup(void **state)
-{
-	const char *src = getenv("SRCDIR");
-	char dir[4096];
-	struct err e;
-
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s/providers", src ? src : ".");
-	if (pricing_load_dir(dir, &tables, &e)) {
-		fprintf(stderr, "%s\n", e.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	pricing_tables_free(tables);
-	return 0;
-}
+#include "fixture.h"
 
 struct q {
 	const char *provider, *plan, *region, *month, *need, *config, *hours;
