@@ -7,10 +7,6 @@
 
 printf '[service web]\nmatch = port=tcp/7000\n' >"$T/costs.conf"
 export COSTS_CONFIG="$T/costs.conf"
-costsn() {
-	RC=0
-	srv "$COSTS" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
 
 # No table, no database yet: exit 1, the hint, and no database created.
 costsn sample

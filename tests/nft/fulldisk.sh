@@ -7,7 +7,6 @@
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
-PEERS="$SRCDIR/tests/nft/peers.py"
 
 mkdir "$T/small"
 mount -t tmpfs -o size=512k tmpfs "$T/small" 2>/dev/null || skip "cannot mount a tmpfs"
@@ -18,22 +17,6 @@ export COSTS_CONFIG="$T/costs.conf"
 echo boot-A >"$T/boot_id"
 B=(--boot-id-file "$T/boot_id")
 
-costsn() {
-	RC=0
-	srv "$COSTS" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-stored() {
-	srv "$COSTS" report --source nft --service web --format csv |
-		awk -F, 'NR > 1 { s += $5 } END { printf "%.0f\n", s }'
-}
-traffic() { # N BYTES
-	cli /usr/bin/python3 "$PEERS" client-bulk 192.0.2.1 7000 "$1" "$2" || fail "client"
-}
-captured() {
-	sleep 0.3
-	/usr/bin/python3 "$SRCDIR/tests/nft/pcapsum.py" "$T/cap.pcap" "$SMAC" |
-		awk '$1 == "egress" && $3 == 6 && $4 == 7000 { b += $5 } END { print b + 0 }'
-}
 handle() { srv nft -a list table inet costs | awk 'NR == 1 { print $NF }'; }
 # fill: a sample first, as cron takes them (it leaves the write-ahead log in
 # place), then the filesystem filled to the last page.

@@ -12,7 +12,6 @@
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
-PEERS="$SRCDIR/tests/nft/peers.py"
 command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
 
 cat >"$T/costs.conf" <<CONF
@@ -23,20 +22,6 @@ export COSTS_CONFIG="$T/costs.conf"
 echo boot-A >"$T/boot_id"
 B=(--boot-id-file "$T/boot_id")
 
-# costsn ARGS...: costs in the server namespace, output in $T/out, $T/err, status in RC.
-costsn() {
-	RC=0
-	srv "$COSTS" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-# stored DIR FIELD: the stored nft total of web (FIELD 5 egress bytes, 6 ingress
-# bytes, 7 egress packets, 8 ingress packets).
-stored() {
-	srv "$COSTS" report --source nft --service web --format csv |
-		awk -F, -v f="$1" 'NR > 1 { s += $f } END { print s + 0 }'
-}
-traffic() { # N BYTES
-	cli /usr/bin/python3 "$PEERS" client-bulk 192.0.2.1 7000 "$1" "$2" || fail "client"
-}
 
 start_bg web ready "${SRV[@]}" /usr/bin/python3 "$PEERS" bulk 192.0.2.1 7000 || exit 1
 start_bg tcpdump "listening on" "${SRV[@]}" tcpdump -n --immediate-mode -i "$IF" -s 128 -U -w "$T/cap.pcap" || exit 1

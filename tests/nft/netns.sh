@@ -110,3 +110,33 @@ wait_port() {
 	echo "nothing listens on port $1" >&2
 	return 1
 }
+
+# The peers (tests/nft/peers.py) and the helpers the counter tests share.
+PEERS="$SRCDIR/tests/nft/peers.py"
+
+# costsn ARGS...: runs costs in the server namespace; stdout in $T/out,
+# stderr in $T/err, status in $RC.
+costsn() {
+	RC=0
+	srv "$COSTS" "$@" >"$T/out" 2>"$T/err" || RC=$?
+}
+
+# stored [FIELD]: the stored nft totals of service web (FIELD of export
+# daily's columns: 5 egress bytes (default), 6 ingress bytes, 7 and 8 packets).
+stored() {
+	srv "$COSTS" report --source nft --service web --format csv |
+		awk -F, -v f="${1:-5}" 'NR > 1 { s += $f } END { printf "%.0f\n", s }'
+}
+
+# traffic N BYTES: N bulk TCP connections from the client, each BYTES to port 7000.
+traffic() {
+	cli /usr/bin/python3 "$PEERS" client-bulk 192.0.2.1 7000 "$1" "$2" || fail "client"
+}
+
+# captured: the layer-3 egress bytes of TCP port 7000 in $T/cap.pcap (a
+# tcpdump the test started on the server's interface).
+captured() {
+	sleep 0.3
+	/usr/bin/python3 "$SRCDIR/tests/nft/pcapsum.py" "$T/cap.pcap" "$SMAC" |
+		awk '$1 == "egress" && $3 == 6 && $4 == 7000 { b += $5 } END { print b + 0 }'
+}

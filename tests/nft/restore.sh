@@ -9,30 +9,13 @@
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
-PEERS="$SRCDIR/tests/nft/peers.py"
 
 printf '[service web]\nmatch = port=tcp/7000\n' >"$T/costs.conf"
 export COSTS_CONFIG="$T/costs.conf"
 echo boot-A >"$T/boot_id"
 B=(--boot-id-file "$T/boot_id")
 
-costsn() {
-	RC=0
-	srv "$COSTS" "$@" >"$T/out" 2>"$T/err" || RC=$?
-}
-stored() { # the stored nft egress bytes of web
-	srv "$COSTS" report --source nft --service web --format csv |
-		awk -F, 'NR > 1 { s += $5 } END { printf "%.0f\n", s }'
-}
-traffic() { # N BYTES
-	cli /usr/bin/python3 "$PEERS" client-bulk 192.0.2.1 7000 "$1" "$2" || fail "client"
-}
 # captured: the web egress bytes tcpdump saw so far.
-captured() {
-	sleep 0.3
-	/usr/bin/python3 "$SRCDIR/tests/nft/pcapsum.py" "$T/cap.pcap" "$SMAC" |
-		awk '$1 == "egress" && $3 == 6 && $4 == 7000 { b += $5 } END { print b + 0 }'
-}
 # check_true WHAT: what was stored since the last check equals what was
 # captured since; prints both.
 LAST_C=0

@@ -9,7 +9,6 @@
 # packets after close), which goes to `other`.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/nft/netns.sh"
-PEERS="$SRCDIR/tests/nft/peers.py"
 chmod 755 "$T"
 
 CGNAME=costs-t$$
