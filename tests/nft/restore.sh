@@ -15,7 +15,6 @@ export COSTS_CONFIG="$T/costs.conf"
 echo boot-A >"$T/boot_id"
 B=(--boot-id-file "$T/boot_id")
 
-# captured: the web egress bytes tcpdump saw so far.
 # check_true WHAT: what was stored since the last check equals what was
 # captured since; prints both.
 LAST_C=0
