@@ -254,28 +254,74 @@ static int pragma_int(struct store *s, const char *sql, int *out, struct err *e)
 }
 
 /* Refuses files that are not ours, then migrates ours forward. */
-static int check_and_migrate(struct store *s, struct err *e)
+/*
+ * What every open checks of the file itself: it exists (or create says it
+ * may be made: returns 1) and is a regular file.
+ */
+static int check_file(const char *path, bool create, struct err *e)
+{
+	struct stat sb;
+
+	if (!path || !*path)
+		return err_set(e, "empty database path");
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
+		if (!create)
+			return err_set(e,
+			               "no database at '%s' (nothing has been recorded yet: run "
+			               "'costs import', 'costs capture' or 'costs sample')",
+			               path);
+		return 1;
+	}
+	if (!S_ISREG(sb.st_mode))
+		return err_set(e, "cannot open database '%s': not a regular file", path);
+	return 0;
+}
+
+/*
+ * Whether a database of schema `version` is ours and not newer than this
+ * build: the application_id is read only when the version is known (a
+ * version-0 file is new or foreign, which the caller tells apart).
+ */
+static int check_identity(struct store *s, int version, struct err *e)
 {
 	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
-	int version, appid, tables;
+	int appid;
 
-	if (pragma_int(s, "PRAGMA user_version", &version, e))
-		return -1;
 	if (version > latest)
 		return err_set(e,
 		               "database '%s' has schema version %d, newer than this costs "
 		               "understands (%d): upgrade costs",
 		               s->path, version, latest);
-	if (version == latest) {
-		if (pragma_int(s, "PRAGMA application_id", &appid, e))
-			return -1;
-		if (appid != STORE_APPLICATION_ID)
-			return err_set(e,
-			               "'%s' is an SQLite database of another program, not "
-			               "a costs database",
-			               s->path);
-		return 0;
-	}
+	if (pragma_int(s, "PRAGMA application_id", &appid, e))
+		return -1;
+	if (appid != STORE_APPLICATION_ID)
+		return err_set(e, "'%s' is %s, not a costs database", s->path,
+		               version == 0 && appid == 0
+		                   ? "empty or an SQLite database of another program"
+		                   : "an SQLite database of another program");
+	return 0;
+}
+
+/* Prepares the statements every store function uses. */
+static int prepare_all(struct store *s, struct err *e)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK)
+			return db_err(s, e, "cannot prepare statement");
+	return 0;
+}
+
+static int check_and_migrate(struct store *s, struct err *e)
+{
+	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	int version, tables;
+
+	if (pragma_int(s, "PRAGMA user_version", &version, e))
+		return -1;
+	if (version >= latest)
+		return check_identity(s, version, e);
 	if (store_begin(s, e))
 		return -1;
 	/* Read again under the write lock: another process may have migrated. */
@@ -293,16 +339,8 @@ static int check_and_migrate(struct store *s, struct err *e)
 		}
 		if (exec_sql(s, "PRAGMA application_id = 1668248436", e))
 			goto fail;
-	} else {
-		if (pragma_int(s, "PRAGMA application_id", &appid, e))
-			goto fail;
-		if (appid != STORE_APPLICATION_ID) {
-			err_set(e,
-			        "'%s' is an SQLite database of another program, not a costs "
-			        "database",
-			        s->path);
-			goto fail;
-		}
+	} else if (check_identity(s, version, e)) {
+		goto fail;
 	}
 	for (int v = version; v < latest; v++) {
 		char bump[64];
@@ -339,19 +377,12 @@ static int ensure_indexes(struct store *s, struct err *e)
 int store_open(const char *path, bool create, int busy_ms, struct store **out, struct err *e)
 {
 	struct store *s;
-	struct stat sb;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int missing = check_file(path, create, e);
 
-	if (!path || !*path)
-		return err_set(e, "empty database path");
-	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
-		if (!create)
-			return err_set(e,
-			               "no database at '%s' (nothing has been recorded yet: run "
-			               "'costs import', 'costs capture' or 'costs sample')",
-			               path);
+	if (missing < 0)
+		return -1;
+	if (missing) {
 		if (mkdirs(path, e))
 			return -1;
 		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -361,8 +392,6 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 			(void)fchmod(fd, 0640);
 			close(fd);
 		}
-	} else if (!S_ISREG(sb.st_mode)) {
-		return err_set(e, "cannot open database '%s': not a regular file", path);
 	}
 
 	s = calloc(1, sizeof(*s));
@@ -394,16 +423,10 @@ int store_open(const char *path, bool create, int busy_ms, struct store **out, s
 	if (exec_retry(s, "PRAGMA journal_mode = WAL", e) ||
 	    exec_sql(s, "PRAGMA synchronous = NORMAL", e) ||
 	    exec_sql(s, "PRAGMA foreign_keys = ON", e) || check_and_migrate(s, e) ||
-	    ensure_indexes(s, e)) {
+	    ensure_indexes(s, e) || prepare_all(s, e)) {
 		store_close(s);
 		return -1;
 	}
-	for (int i = 0; i < ST_COUNT; i++)
-		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK) {
-			db_err(s, e, "cannot prepare statement");
-			store_close(s);
-			return -1;
-		}
 	*out = s;
 	return 0;
 }
@@ -1165,21 +1188,10 @@ int store_open_readonly(const char *path, int busy_ms, struct store **out, struc
 {
 	const int latest = (int)(sizeof(migrations) / sizeof(migrations[0]));
 	struct store *s;
-	struct stat sb;
-	int version, appid;
+	int version;
 
-	if (!path || !*path)
-		return err_set(e, "empty database path");
-	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			return err_set(e, "cannot open database '%s': %s", path, strerror(errno));
-		return err_set(e,
-		               "no database at '%s' (nothing has been recorded yet: run "
-		               "'costs import', 'costs capture' or 'costs sample')",
-		               path);
-	}
-	if (!S_ISREG(sb.st_mode))
-		return err_set(e, "cannot open database '%s': not a regular file", path);
+	if (check_file(path, false, e))
+		return -1;
 	if (access(path, R_OK) != 0)
 		return err_set(e, "cannot read database '%s': %s", path, strerror(errno));
 	s = calloc(1, sizeof(*s));
@@ -1191,25 +1203,8 @@ int store_open_readonly(const char *path, int busy_ms, struct store **out, struc
 	if (open_ro_handle(s, e))
 		goto fail;
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, busy_ms);
-	s->busy_ms = busy_ms;
-	if (pragma_int(s, "PRAGMA user_version", &version, e) ||
-	    pragma_int(s, "PRAGMA application_id", &appid, e))
+	if (pragma_int(s, "PRAGMA user_version", &version, e) || check_identity(s, version, e))
 		goto fail;
-	if (version > latest) {
-		err_set(e,
-		        "database '%s' has schema version %d, newer than this costs understands "
-		        "(%d): upgrade costs",
-		        path, version, latest);
-		goto fail;
-	}
-	if (appid != STORE_APPLICATION_ID) {
-		err_set(e, "'%s' is %s, not a costs database", path,
-		        version == 0 && appid == 0
-		            ? "empty or an SQLite database of another program"
-		            : "an SQLite database of another program");
-		goto fail;
-	}
 	if (version < latest && access(path, W_OK) == 0) {
 		/* An older schema is upgraded by whoever may write it. */
 		store_close(s);
@@ -1222,11 +1217,8 @@ int store_open_readonly(const char *path, int busy_ms, struct store **out, struc
 		        path, version, latest);
 		goto fail;
 	}
-	for (int i = 0; i < ST_COUNT; i++)
-		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK) {
-			db_err(s, e, "cannot prepare statement");
-			goto fail;
-		}
+	if (prepare_all(s, e))
+		goto fail;
 	*out = s;
 	return 0;
 fail:
