@@ -116,17 +116,30 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 {
 	extern const struct cmd cmd_compare;
 
-	int k = 1;
+	static const char *const kinds[] = {"daily", "monthly", "compare", "project"};
+	int k = argc;
 
 	/*
-	 * The kind is the first argument that is neither an option nor an
-	 * option's value (export's options all take one but --yesterday).
+	 * The kind: the first argument when it names one (as in every example),
+	 * else the one argument anywhere that names a kind.  Which options take
+	 * a value is not guessed here; when two arguments name kinds (a kind
+	 * given as an option's value too), the user is asked to put it first.
 	 */
-	while (k < argc && argv[k][0] == '-')
-		k += strchr(argv[k], '=') || strcmp(argv[k], "--yesterday") == 0 ||
-		             strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0
-		         ? 1
-		         : 2;
+	for (int i = 1; i < argc; i++)
+		for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (strcmp(argv[i], kinds[j]) == 0) {
+				if (i == 1) {
+					k = 1;
+					goto found;
+				}
+				if (k != argc)
+					return cli_usage(
+					    &cmd_export,
+					    "give what to export (%s) right after 'export'",
+					    argv[k]);
+				k = i;
+			}
+found:
 	if (k < argc && strcmp(argv[k], "compare") == 0)
 		return export_delegate(cli, &cmd_compare, k, argc, argv);
 	if (k < argc && strcmp(argv[k], "project") == 0)

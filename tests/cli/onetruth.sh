@@ -126,4 +126,16 @@ check_grep ": 2 rows of other sources" "$T/out" "hidden rows of one service"
 run_costs report --month 2026-05 --source all
 check_eq "nothing hidden with --source all" "0" "$(grep -c 'other sources' "$T/out")"
 
+# export finds its kind after options without guessing which take values;
+# a kind that is also an option's value must come first.
+run_costs export --source all --from 2026-05-01 daily
+check_rc 0 "export: options before the kind"
+check_grep "^day,host" "$T/out" "export: daily after options"
+run_costs export --service daily monthly
+check_rc 2 "export: two kinds named"
+check_grep "right after 'export'" "$T/err" "export: kind first asked"
+run_costs export --out "$T/cmp.csv" compare --egress 1TB --provider hetzner
+check_rc 0 "export compare after --out"
+check_grep "^provider,plan" "$T/cmp.csv" "export compare written to --out"
+
 finish
