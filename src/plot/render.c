@@ -369,6 +369,46 @@ static const char *log_tail(const char *log)
 }
 
 /*
+ * gnuplot's environment: ours, but HOME is the private directory (gnuplot
+ * loads $HOME/.gnuplot before the script, which could change fonts, the
+ * terminal or run commands) and gnuplot's own variables (GNUTERM,
+ * GNUPLOT_LIB, ...) are left out, so the same data gives the same image for
+ * every user.  Freed with free(); NULL when out of memory.
+ */
+static char **gnuplot_env(const char *dir)
+{
+	size_t n = 0, k = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + 2, sizeof(*env));
+	char *home = malloc(strlen(dir) + 6);
+	if (!env || !home) {
+		free(env);
+		free(home);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "HOME=", 5) != 0 &&
+		    strncmp(environ[i], "GNUTERM=", 8) != 0 &&
+		    strncmp(environ[i], "GNUPLOT_", 8) != 0)
+			env[k++] = environ[i];
+	sprintf(home, "HOME=%s", dir);
+	env[k++] = home;
+	env[k] = NULL;
+	return env;
+}
+
+static void gnuplot_env_free(char **env)
+{
+	if (!env)
+		return;
+	for (size_t i = 0; env[i]; i++)
+		if (strncmp(env[i], "HOME=", 5) == 0)
+			free(env[i]);
+	free(env);
+}
+
+/*
  * Runs gnuplot on the script (an absolute path in the private directory
  * dir), in that directory.  Returns 0 when it exited 0, PLOT_NO_GNUPLOT when
  * it is not on PATH, or -1.
@@ -387,6 +427,12 @@ static int run_gnuplot(const char *script, const char *dir, char **log, struct e
 	/* posix_spawnp takes char *const argv[]: writable copies of the constants. */
 	char arg0[] = "gnuplot";
 	char *const argv[] = {arg0, (char *)script, NULL};
+	char **env = gnuplot_env(dir);
+	if (!env) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return err_set(e, "out of memory");
+	}
 	if ((rc = posix_spawn_file_actions_init(&fa)) == 0) {
 		if ((rc = posix_spawn_file_actions_addchdir_np(&fa, dir)) ||
 		    (rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) ||
@@ -394,9 +440,10 @@ static int run_gnuplot(const char *script, const char *dir, char **log, struct e
 		    (rc = posix_spawn_file_actions_adddup2(&fa, pfd[1], 2)))
 			;
 		else
-			rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+			rc = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, env);
 		posix_spawn_file_actions_destroy(&fa);
 	}
+	gnuplot_env_free(env);
 	close(pfd[1]);
 	if (rc != 0) {
 		close(pfd[0]);

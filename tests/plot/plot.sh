@@ -267,4 +267,13 @@ done
 check_eq "no name reaches a script" 0 "$(cat "$T/evil.gp" "$T/evil-m.gp" | grep -c pwned)"
 check_eq "the data file has one line per day plus the header" 3 "$(grep -vc '^#' "$T/evil.dat")"
 
+# A user's ~/.gnuplot (loaded by gnuplot before any script) has no effect:
+# gnuplot runs with HOME in the plot's private directory.
+mkdir -p "$T/home"
+printf 'system "touch %s/injected"\nset terminal dumb\n' "$T" >"$T/home/.gnuplot"
+HOME="$T/home" GNUTERM=dumb run_costs plot daily --out "$T/home.svg"
+check_rc 0 "plot with a ~/.gnuplot"
+check_eq "~/.gnuplot not run" "no" "$([ -e "$T/injected" ] && echo yes || echo no)"
+check_grep "<svg" "$T/home.svg" "~/.gnuplot did not change the terminal"
+
 finish
