@@ -154,7 +154,32 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-int main(int argc, char **argv)
+/*
+ * costs is not written to be setuid or setgid: it reads files named by the
+ * caller, runs gnuplot from the caller's PATH and quotes files in messages.
+ * A copy installed that way would do all of it with the owner's rights, so
+ * it refuses before reading anything.
+ */
+static bool refuse_setid(void)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+
+	if (getresuid(&ruid, &euid, &suid) == 0 && getresgid(&rgid, &egid, &sgid) == 0 &&
+	    ruid == euid && euid == suid && rgid == egid && egid == sgid)
+		return false;
+	fputs("costs: refusing to run setuid or setgid (the real and effective user or "
+	      "group ids differ); run costs as the user it should act as, e.g. with sudo\n",
+	      stderr);
+	return true;
+}
+
+/*
+ * The global options, wherever they stand (they are moved before the
+ * command first).  Returns -1 to go on with the command at argv[optind], or
+ * an exit status.
+ */
+static int global_options(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},        {"config", required_argument, NULL, 'c'},
@@ -162,34 +187,8 @@ int main(int argc, char **argv)
 	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},         {NULL, 0, NULL, 0},
 	};
-	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX], repbuf[PATH_MAX];
-	struct cli cli = {0};
-	const char *env;
-	int opt, status;
+	int opt;
 
-	/*
-	 * costs is not written to be setuid or setgid: it reads files named by
-	 * the caller, runs gnuplot from the caller's PATH and quotes files in
-	 * messages.  A copy installed that way would do all of it with the
-	 * owner's rights, so it refuses before reading anything.
-	 */
-	uid_t ruid, euid, suid;
-	gid_t rgid, egid, sgid;
-	if (getresuid(&ruid, &euid, &suid) != 0 || getresgid(&rgid, &egid, &sgid) != 0 ||
-	    ruid != euid || euid != suid || rgid != egid || egid != sgid) {
-		fputs("costs: refusing to run setuid or setgid (the real and effective user or "
-		      "group ids differ); run costs as the user it should act as, e.g. with sudo\n",
-		      stderr);
-		return 1;
-	}
-	opterr = 0;
-	cli.db_path = getenv("COSTS_DB");
-	cli.db_explicit = cli.db_path && *cli.db_path;
-	if ((env = getenv("COSTS_CONFIG")) && *env) {
-		cli.config_path = env;
-		cli.config_explicit = true;
-	}
-	cli.providers_dir = getenv("COSTS_PROVIDERS");
 	/* The command is the first argument that is neither an option nor a value. */
 	for (int i = 1; i < argc; i++) {
 		if (argv[i][0] != '-') {
@@ -202,24 +201,25 @@ int main(int argc, char **argv)
 		    strcmp(argv[i], "--providers") == 0)
 			i++;
 	}
+	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+qvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			cli.db_path = optarg;
-			cli.db_explicit = true;
+			cli->db_path = optarg;
+			cli->db_explicit = true;
 			break;
 		case 'c':
-			cli.config_path = optarg;
-			cli.config_explicit = true;
+			cli->config_path = optarg;
+			cli->config_explicit = true;
 			break;
 		case 'p':
-			cli.providers_dir = optarg;
+			cli->providers_dir = optarg;
 			break;
 		case 'q':
-			cli.verbosity = -1;
+			cli->verbosity = -1;
 			break;
 		case 'v':
-			cli.verbosity = 1;
+			cli->verbosity = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -238,22 +238,50 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!cli.db_path || !*cli.db_path)
-		cli.db_path = geteuid() == 0 ? CLI_SYSTEM_DB
-		                             : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
-		                                        ".local/share", "costs.db");
-	if (!cli.config_path)
-		cli.config_path = geteuid() == 0
-		                      ? "/etc/costs/costs.conf"
-		                      : xdg_path(cfgbuf, sizeof(cfgbuf), "XDG_CONFIG_HOME",
-		                                 ".config", "costs.conf");
-	if (!cli.providers_dir || !*cli.providers_dir)
-		cli.providers_dir =
+	return -1;
+}
+
+/* Paths not given by an option or the environment: the defaults of DESIGN §2. */
+static void default_paths(struct cli *cli)
+{
+	static char dbbuf[PATH_MAX], cfgbuf[PATH_MAX], provbuf[PATH_MAX], repbuf[PATH_MAX];
+
+	if (!cli->db_path || !*cli->db_path)
+		cli->db_path = geteuid() == 0 ? CLI_SYSTEM_DB
+		                              : xdg_path(dbbuf, sizeof(dbbuf), "XDG_DATA_HOME",
+		                                         ".local/share", "costs.db");
+	if (!cli->config_path)
+		cli->config_path = geteuid() == 0
+		                       ? "/etc/costs/costs.conf"
+		                       : xdg_path(cfgbuf, sizeof(cfgbuf), "XDG_CONFIG_HOME",
+		                                  ".config", "costs.conf");
+	if (!cli->providers_dir || !*cli->providers_dir)
+		cli->providers_dir =
 		    default_share_dir(provbuf, sizeof(provbuf), "providers", COSTS_PROVIDERS_DIR);
-	cli.reports_dir = getenv("COSTS_REPORTS");
-	if (!cli.reports_dir || !*cli.reports_dir)
-		cli.reports_dir =
+	cli->reports_dir = getenv("COSTS_REPORTS");
+	if (!cli->reports_dir || !*cli->reports_dir)
+		cli->reports_dir =
 		    default_share_dir(repbuf, sizeof(repbuf), "reports", COSTS_REPORTS_DIR);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	const char *env;
+	int status;
+
+	if (refuse_setid())
+		return 1;
+	cli.db_path = getenv("COSTS_DB");
+	cli.db_explicit = cli.db_path && *cli.db_path;
+	if ((env = getenv("COSTS_CONFIG")) && *env) {
+		cli.config_path = env;
+		cli.config_explicit = true;
+	}
+	cli.providers_dir = getenv("COSTS_PROVIDERS");
+	if ((status = global_options(&cli, argc, argv)) >= 0)
+		return status;
+	default_paths(&cli);
 
 	for (const struct cmd *const *c = cli_commands; *c; c++) {
 		if (strcmp((*c)->name, argv[optind]) != 0)
