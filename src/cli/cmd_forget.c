@@ -58,6 +58,29 @@ static int match_id(void *ctx, const struct store_capture *c, uint64_t bytes, ui
 	return 0;
 }
 
+/* The latest capture of the file at path, into f (its id set); 0 or 1 (said). */
+static int find_file(struct store *st, const char *path, struct find_id *f)
+{
+	struct capture_fileid fid;
+	struct err e;
+	bool any;
+	int fr = capture_fileid(path, &fid, &e);
+
+	if (fr < 0)
+		return cli_error("%s (nothing changed)", e.msg);
+	if (fr > 0)
+		return cli_error("'%s' is not a regular file: only captures of files are recorded "
+		                 "(nothing changed)",
+		                 path);
+	if (store_capture_find(st, fid.size, fid.head, &f->c, &any, &e))
+		return cli_error("%s (nothing changed)", e.msg);
+	if (!any)
+		return cli_error("no capture of '%s' is recorded in '%s' (nothing changed)", path,
+		                 store_path(st));
+	f->id = f->c.id;
+	return 0;
+}
+
 static int exec_forget(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -105,32 +128,8 @@ static int exec_forget(struct cli *cli, int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	if (!by_id) {
-		const char *path = argv[optind];
-		struct capture_fileid fid;
-		bool any;
-		int fr = capture_fileid(path, &fid, &e);
-		if (fr < 0) {
-			cli_error("%s (nothing changed)", e.msg);
-			goto out;
-		}
-		if (fr > 0) {
-			cli_error("'%s' is not a regular file: only captures of files are recorded "
-			          "(nothing changed)",
-			          path);
-			goto out;
-		}
-		if (store_capture_find(st, fid.size, fid.head, &f.c, &any, &e)) {
-			cli_error("%s (nothing changed)", e.msg);
-			goto out;
-		}
-		if (!any) {
-			cli_error("no capture of '%s' is recorded in '%s' (nothing changed)", path,
-			          store_path(st));
-			goto out;
-		}
-		f.id = f.c.id;
-	}
+	if (!by_id && find_file(st, argv[optind], &f))
+		goto out;
 	if (store_capture_each(st, match_id, &f, &e)) {
 		cli_error("%s (nothing changed)", e.msg);
 		goto out;
