@@ -112,45 +112,15 @@ static int export_project(struct cli *cli, int kind, int argc, char **argv)
 	return rc;
 }
 
-static int exec_export(struct cli *cli, int argc, char **argv)
+/* export daily|monthly: the totals of a period, one source per host and day. */
+static int export_totals(struct cli *cli, int argc, char **argv)
 {
-	extern const struct cmd cmd_compare;
-
-	static const char *const kinds[] = {"daily", "monthly", "compare", "project"};
-	int k = argc;
-
-	/*
-	 * The kind: the first argument when it names one (as in every example),
-	 * else the one argument anywhere that names a kind.  Which options take
-	 * a value is not guessed here; when two arguments name kinds (a kind
-	 * given as an option's value too), the user is asked to put it first.
-	 */
-	for (int i = 1; i < argc; i++)
-		for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
-			if (strcmp(argv[i], kinds[j]) == 0) {
-				if (i == 1) {
-					k = 1;
-					goto found;
-				}
-				if (k != argc)
-					return cli_usage(
-					    &cmd_export,
-					    "give what to export (%s) right after 'export'",
-					    argv[k]);
-				k = i;
-			}
-found:
-	if (k < argc && strcmp(argv[k], "compare") == 0)
-		return export_delegate(cli, &cmd_compare, k, argc, argv);
-	if (k < argc && strcmp(argv[k], "project") == 0)
-		return export_project(cli, k, argc, argv);
 	static const struct option opts[] = {
 	    CLI_PERIOD_LONGOPTS,
 	    {"out", required_argument, NULL, CLI_OPT_OUT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	extern const struct cmd cmd_export;
 	struct cli_period p;
 	const char *out = NULL, *kind;
 	struct store_query q;
@@ -213,6 +183,41 @@ found:
 	if (outfile_commit(&of, &e))
 		return cli_error("%s", e.msg);
 	return 0;
+}
+
+static int exec_export(struct cli *cli, int argc, char **argv)
+{
+	extern const struct cmd cmd_compare;
+
+	static const char *const kinds[] = {"daily", "monthly", "compare", "project"};
+	int k = argc;
+
+	/*
+	 * The kind: the first argument when it names one (as in every example),
+	 * else the one argument anywhere that names a kind.  Which options take
+	 * a value is not guessed here; when two arguments name kinds (a kind
+	 * given as an option's value too), the user is asked to put it first.
+	 */
+	for (int i = 1; i < argc; i++)
+		for (size_t j = 0; j < sizeof(kinds) / sizeof(kinds[0]); j++)
+			if (strcmp(argv[i], kinds[j]) == 0) {
+				if (i == 1) {
+					k = 1;
+					goto found;
+				}
+				if (k != argc)
+					return cli_usage(
+					    &cmd_export,
+					    "give what to export (%s) right after 'export'",
+					    argv[k]);
+				k = i;
+			}
+found:
+	if (k < argc && strcmp(argv[k], "compare") == 0)
+		return export_delegate(cli, &cmd_compare, k, argc, argv);
+	if (k < argc && strcmp(argv[k], "project") == 0)
+		return export_project(cli, k, argc, argv);
+	return export_totals(cli, argc, argv);
 }
 
 const struct cmd cmd_export = {
