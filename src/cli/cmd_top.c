@@ -180,9 +180,10 @@ static void print_table(struct view *v, const struct nftc_top *t, int64_t wall_u
 		         r->name);
 		if (!*note)
 			note = dir_note(r, &r->d[STORE_INGRESS]);
-		printf("%-26s %14s %14s  %s%s", name,
+		printf("%-26s %14s %14s%s%s%s", name,
 		       fmt_rate(&r->d[STORE_EGRESS], t->interval_us, eg, sizeof(eg)),
-		       fmt_rate(&r->d[STORE_INGRESS], t->interval_us, in, sizeof(in)), note, eol);
+		       fmt_rate(&r->d[STORE_INGRESS], t->interval_us, in, sizeof(in)),
+		       *note ? "  " : "", note, eol);
 		used++;
 	}
 	if (t->table == NFTC_TOP_REMOVED || t->table == NFTC_TOP_ABSENT)
