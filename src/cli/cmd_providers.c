@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <jansson.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <errno.h>
@@ -13,10 +14,16 @@
 #include "cli/cli.h"
 #include "util/csvio.h"
 #include "util/date.h"
+#include "util/num.h"
 #include "pricing/pricing.h"
 #include "report/table.h"
 
 extern const struct cmd cmd_providers;
+
+enum { OPT_STALE = CLI_OPT_FIRST_FREE };
+
+/* Exit status of check --stale when a row is stale or undated (as 3 for a budget passed). */
+#define EXIT_STALE EXIT_BUDGET
 
 static int load(struct cli *cli, struct pricing_tables **t)
 {
@@ -198,6 +205,73 @@ static int do_show(struct cli *cli, const char *name, enum cli_format fmt)
 	return rc ? cli_error("cannot write the table") : 0;
 }
 
+/* What `check --stale DAYS` asks for, and what it found so far. */
+struct stale {
+	bool on;
+	int32_t days, today;
+	enum cli_format fmt;
+	size_t rows, undated;
+	bool header_done;
+};
+
+static void print_stale(struct stale *st, const struct pricing_stale *r)
+{
+	char day[11];
+
+	if (st->fmt == CLI_FORMAT_CSV) {
+		const char *cells[9];
+		char line[24], age[16];
+		if (!st->header_done) {
+			static const char *const hdr[] = {"provider", "file",        "line",
+			                                  "kind",     "plan",        "item",
+			                                  "region",   "source_date", "age_days"};
+			csvio_write_row(stdout, hdr, 9);
+			st->header_done = true;
+		}
+		snprintf(line, sizeof(line), "%zu", r->line);
+		snprintf(age, sizeof(age), "%" PRId32, r->age);
+		cells[0] = r->provider, cells[1] = r->path, cells[2] = line;
+		cells[3] = r->kind, cells[4] = r->plan, cells[5] = r->item, cells[6] = r->region;
+		cells[7] =
+		    r->source_day == PRICING_UNDATED ? "" : date_format_day(r->source_day, day);
+		cells[8] = r->source_day == PRICING_UNDATED ? "" : age;
+		csvio_write_row(stdout, cells, 9);
+		return;
+	}
+	printf("%s:%zu: %s %s%s%s%s%s%s%s: ", r->path, r->line, r->provider, r->kind,
+	       *r->plan ? " " : "", r->plan, *r->item ? " " : "", r->item,
+	       *r->region ? " region " : "", r->region);
+	if (r->source_day == PRICING_UNDATED)
+		printf("no source date\n");
+	else
+		printf("source dated %s is %" PRId32 " days old (more than %" PRId32 ")\n",
+		       date_format_day(r->source_day, day), r->age, st->days);
+}
+
+/* Lists the stale and undated rows of one table that checked clean. */
+static int stale_one(const char *path, struct stale *st)
+{
+	struct pricing_tables *t;
+	struct pricing_stale *rows = NULL;
+	size_t n = 0;
+	struct err e;
+
+	if (pricing_load_files(&path, 1, &t, &e))
+		return cli_error("%s", e.msg);
+	if (pricing_stale(t, st->today, st->days, &rows, &n, &e)) {
+		pricing_tables_free(t);
+		return cli_error("%s", e.msg);
+	}
+	for (size_t i = 0; i < n; i++) {
+		print_stale(st, &rows[i]);
+		st->rows++;
+		st->undated += rows[i].source_day == PRICING_UNDATED;
+	}
+	free(rows);
+	pricing_tables_free(t);
+	return 0;
+}
+
 static int check_one(const char *path, size_t *total)
 {
 	struct pricing_problem *probs = NULL;
@@ -227,14 +301,18 @@ static int filter_csv(const struct dirent *d)
 	return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".csv") == 0;
 }
 
-static int do_check(struct cli *cli, int argc, char **argv)
+static int do_check(struct cli *cli, int argc, char **argv, struct stale *st)
 {
 	size_t total = 0, files = 0;
 	int bad = 0;
 
 	if (argc > 0) {
-		for (int i = 0; i < argc; i++, files++)
-			bad |= check_one(argv[i], &total);
+		for (int i = 0; i < argc; i++, files++) {
+			int b = check_one(argv[i], &total);
+			bad |= b;
+			if (!b && st->on)
+				bad |= stale_one(argv[i], st);
+		}
 	} else {
 		struct dirent **list;
 		int n = scandir(cli->providers_dir, &list, filter_csv, alphasort);
@@ -247,7 +325,10 @@ static int do_check(struct cli *cli, int argc, char **argv)
 				bad = 1;
 				break;
 			}
-			bad |= check_one(path, &total);
+			int b = check_one(path, &total);
+			bad |= b;
+			if (!b && st->on)
+				bad |= stale_one(path, st);
 			free(path);
 		}
 		for (int i = 0; i < n; i++)
@@ -259,19 +340,32 @@ static int do_check(struct cli *cli, int argc, char **argv)
 	if (total)
 		cli_error("%zu problem%s in %zu file%s", total, total == 1 ? "" : "s", files,
 		          files == 1 ? "" : "s");
-	else if (cli->verbosity >= 0)
+	else if (cli->verbosity >= 0 && !st->on)
 		printf("%zu file%s ok\n", files, files == 1 ? "" : "s");
-	return bad ? 1 : 0;
+	if (bad)
+		return 1;
+	if (st->rows) {
+		cli_error("%zu row%s with a source older than %" PRId32 " days or undated "
+		          "(%zu undated)",
+		          st->rows, st->rows == 1 ? "" : "s", st->days, st->undated);
+		return EXIT_STALE;
+	}
+	if (st->on && cli->verbosity >= 0 && st->fmt != CLI_FORMAT_CSV)
+		printf("%zu file%s ok, no source older than %" PRId32 " days\n", files,
+		       files == 1 ? "" : "s", st->days);
+	return 0;
 }
 
 static int exec_providers(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"stale", required_argument, NULL, OPT_STALE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum cli_format fmt = CLI_FORMAT_TABLE;
+	struct stale st = {0};
 	const char *sub;
 	int opt, rc;
 
@@ -286,11 +380,22 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 				return rc;
 			continue;
 		}
+		if (opt == OPT_STALE) {
+			uint64_t d;
+			if (num_parse_u64(optarg, 0, 36500, &d, NULL))
+				return cli_usage(&cmd_providers,
+				                 "bad --stale '%s' (days, 0 to 36500)", optarg);
+			st.on = true;
+			st.days = (int32_t)d;
+			continue;
+		}
 		return cli_bad_option(&cmd_providers, opt, argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return cli_usage(&cmd_providers, "missing subcommand (list, show or check)");
 	sub = argv[optind++];
+	if (st.on && strcmp(sub, "check") != 0)
+		return cli_usage(&cmd_providers, "--stale goes with check only");
 	if (strcmp(sub, "list") == 0) {
 		if (optind < argc)
 			return cli_usage(&cmd_providers, "unexpected argument '%s'", argv[optind]);
@@ -301,20 +406,37 @@ static int exec_providers(struct cli *cli, int argc, char **argv)
 			return cli_usage(&cmd_providers, "show takes one provider name");
 		return do_show(cli, argv[optind], fmt);
 	}
-	if (strcmp(sub, "check") == 0)
-		return do_check(cli, argc - optind, argv + optind);
+	if (strcmp(sub, "check") == 0) {
+		if (st.on) {
+			if (fmt == CLI_FORMAT_JSON)
+				return cli_usage(&cmd_providers,
+				                 "check --stale prints a table or csv, not json");
+			/* Today is the config's today: its time zone decides the date. */
+			if (!cli_config(cli))
+				return 1;
+			st.today = date_today();
+			st.fmt = fmt;
+		}
+		return do_check(cli, argc - optind, argv + optind, &st);
+	}
 	return cli_usage(&cmd_providers, "unknown subcommand '%s' (list, show or check)", sub);
 }
 
 const struct cmd cmd_providers = {
     .name = "providers",
-    .synopsis = "list | show NAME | check [FILE...] [--format table|csv|json]",
+    .synopsis = "list | show NAME | check [FILE...] [--stale DAYS] [--format table|csv|json]",
     .summary = "list, show and validate the provider price tables",
     .help = "  list                the tables found, their currency and plans\n"
             "  show NAME           every row of one table with its source date and notes\n"
             "  check [FILE...]     validate tables (default: every *.csv of the providers\n"
             "                      directory); prints each problem as file:line:column:\n"
             "                      message and exits 1 when there is any\n"
-            "  --format FMT        table (default), csv or json (list and show)\n",
+            "  --stale DAYS        with check: also list the rows whose source_date is more\n"
+            "                      than DAYS days before today (the config's time zone),\n"
+            "                      and rows with a source but no date; exits 3 when there\n"
+            "                      is any (1 when a table has problems)\n"
+            "  --format FMT        table (default), csv or json (list and show); check\n"
+            "                      --stale: table or csv (provider,file,line,kind,plan,item,\n"
+            "                      region,source_date,age_days)\n",
     .exec = exec_providers,
 };

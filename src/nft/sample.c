@@ -484,7 +484,7 @@ static int gen_series(struct run *r, const struct gen *g, struct nftc_delta *d,
  * Whether name is one of the counters costs makes for a service or a total:
  * anything else in the table is someone else's and left alone.
  */
-static bool nft_series_name(const char *name, const char **svc, enum store_dir *dir, bool *total)
+bool nftc_series_name(const char *name, const char **svc, enum store_dir *dir, bool *total)
 {
 	*total = false;
 	if (strcmp(name, NFTC_TOTAL_EGRESS) == 0) {
@@ -518,7 +518,7 @@ static int sample_gen(struct run *r, const struct nftc_reading *nft, const struc
 		enum store_dir dir;
 		bool total;
 
-		if (!nft_series_name(c->name, &svc, &dir, &total))
+		if (!nftc_series_name(c->name, &svc, &dir, &total))
 			continue; /* not one of ours */
 		if (!(d = new_delta(r)))
 			return err_set(r->e, "out of memory");
@@ -562,7 +562,7 @@ static int sample_nft(struct run *r, const struct nftc_reading *nft)
 		enum store_dir dir;
 		bool total;
 
-		if (!nft_series_name(c->name, &svc, &dir, &total))
+		if (!nftc_series_name(c->name, &svc, &dir, &total))
 			continue; /* not one of ours */
 		if (!(d = new_delta(r)))
 			return err_set(r->e, "out of memory");

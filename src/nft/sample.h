@@ -45,6 +45,14 @@ enum nftc_event nftc_counter_delta(const struct store_counter *prev, bool found,
                                    const char *boot_id, uint64_t handle, uint64_t value,
                                    bool first_counts, bool wrap32, uint64_t *delta);
 
+/*
+ * Whether name is one of the counters costs makes for a service
+ * ("egress_web") or a per-direction total ("total_egress"): sets *svc
+ * (pointing into name, or "total"), *dir and *total.  Any other counter in
+ * the table is someone else's: false.
+ */
+bool nftc_series_name(const char *name, const char **svc, enum store_dir *dir, bool *total);
+
 /* One day's share of a value. */
 struct nftc_part {
 	int32_t day;

@@ -101,6 +101,27 @@ typedef int (*pricing_row_fn)(void *ctx, size_t line, const char *const *values)
 int pricing_provider_rows(const struct pricing_tables *t, size_t i, pricing_row_fn fn, void *ctx);
 
 /* A sizing request: the smallest machines with ram and cpu, count of them. */
+/* A row whose source is older than asked, or that has a source and no date. */
+struct pricing_stale {
+	const char *provider, *path; /* owned by the tables */
+	size_t line;
+	char kind[16], plan[64], item[64], region[64];
+	int32_t source_day; /* PRICING_UNDATED when the row has no source_date */
+	int32_t age;        /* days from source_day to today */
+};
+
+#define PRICING_UNDATED INT32_MIN
+
+/*
+ * Collects, in file order, the rows of t that state a fact (a price or a
+ * source), are in force today or later (no `to`, or `to` not before today)
+ * and whose source_date is more than days before today (day numbers), and
+ * those without a source_date.  *out is allocated (NULL when
+ * none); the caller frees it.  Returns 0, or -1 with e set.
+ */
+int pricing_stale(const struct pricing_tables *t, int32_t today, int32_t days,
+                  struct pricing_stale **out, size_t *n, struct err *e);
+
 struct pricing_need {
 	bool set;
 	uint64_t ram;      /* bytes */

@@ -63,4 +63,23 @@ run_costs sample --pause-before-commit soon
 check_rc 2 "bad --pause-before-commit"
 run_costs sample extra
 check_rc 2 "sample with an argument"
+# costs top: bad options are usage errors, checked before the kernel.
+for bad in 0 0.05 3601 -1 soon 1s; do
+	run_costs top --interval "$bad"
+	check_rc 2 "top --interval $bad"
+	check_grep "bad --interval '$bad' (seconds, 0.1 to 3600)" "$T/err" "bad --interval $bad named"
+done
+run_costs top --format json
+check_rc 2 "top --format json"
+run_costs top extra
+check_rc 2 "top with an argument"
+run_costs top --help
+check_rc 0 "top --help"
+check_grep "egress_SERVICE" "$T/out" "top help documents the --once keys"
+if nobody_can_run; then
+	RC=0
+	COSTS_CONFIG=/dev/null setpriv --reuid=65534 --regid=65534 --clear-groups "$COSTS" top --once >"$T/out" 2>"$T/err" || RC=$?
+	check_rc 1 "top without CAP_NET_ADMIN"
+	check_grep "CAP_NET_ADMIN" "$T/err" "top says which permission it needs"
+fi
 finish
