@@ -152,11 +152,15 @@ sleep 1.5
 kill -CONT $pid 2>/dev/null
 sleep 0.1
 kill -KILL $pid 2>/dev/null
-wait $pid 2>/dev/null
-if [ "$mid" = yes ]; then
+krc=0
+wait $pid 2>/dev/null || krc=$?
+# On a loaded machine the capture may finish in the instant it runs before
+# the kill: only a capture that the kill ended (status 137) must have stored
+# nothing; one that finished is checked below.
+if [ "$mid" = yes ] && [ "$krc" = 137 ]; then
 	check_eq "a file killed half-way stored nothing" 0 "$(sum_bytes)"
 else
-	echo "note: the capture was not caught half-way; kill check not made"
+	echo "note: the capture was not killed half-way (caught half-way: $mid, status $krc); kill check not made"
 fi
 if [ "$(sum_bytes)" = 0 ]; then
 	run_costs capture -r "$T/many.pcap"
