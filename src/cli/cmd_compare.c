@@ -25,13 +25,14 @@ enum {
 	OPT_INVOICE,
 	OPT_INVOICE_EGRESS,
 	OPT_ALLOW_EMPTY,
+	OPT_OVERLAP,
 };
 
 struct args {
 	struct cli_quote q;
 	enum cli_format fmt;
 	const char *host;
-	bool month_set, egress_set, allow_empty, breakeven, invoice_set;
+	bool month_set, egress_set, allow_empty, breakeven, invoice_set, overlap;
 	enum pricing_line invoice_line;
 	int64_t invoice;
 	uint64_t egress;
@@ -129,6 +130,13 @@ static int write_quote(const struct args *a, const struct pricing_quote *q, cons
 	}
 	if (!rc && a->invoice_set)
 		rc = print_invoice(a, &q->rows[0]);
+	if (!rc && a->q.sel.from) {
+		struct err e;
+		long now = pricing_quote_find(q, a->q.sel.from, a->q.from_plan, &e);
+		if (now < 0 ||
+		    report_compare_migration(stdout, &a->q.money, q, (size_t)now, a->overlap, &e))
+			rc = cli_error("%s", e.msg);
+	}
 	return rc;
 }
 
@@ -199,6 +207,9 @@ static int own_option(struct args *a, int opt, const char *arg)
 	case OPT_ALLOW_EMPTY:
 		a->allow_empty = true;
 		return 0;
+	case OPT_OVERLAP:
+		a->overlap = true;
+		return 0;
 	case CLI_OPT_FORMAT:
 		return cli_parse_format(&cmd_compare, arg, &a->fmt);
 	}
@@ -210,6 +221,11 @@ static int check_args(const struct args *a)
 {
 	if (!a->month_set && !a->egress_set)
 		return cli_usage(&cmd_compare, "give --month YYYY-MM (measured) or --egress SIZE");
+	if (a->overlap && !a->q.sel.from)
+		return cli_usage(&cmd_compare, "--overlap needs --from PROVIDER[:PLAN]");
+	if (a->q.sel.from && a->q.sel.first_month)
+		return cli_usage(&cmd_compare, "--from counts setup fees as one-off costs itself: "
+		                               "leave out --first-month");
 	if ((a->breakeven || a->invoice_set) && a->fmt != CLI_FORMAT_TABLE)
 		return cli_usage(&cmd_compare, "--breakeven and --invoice print text: use them "
 		                               "with --format table");
@@ -229,6 +245,8 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	    {"invoice", required_argument, NULL, OPT_INVOICE},
 	    {"invoice-egress", required_argument, NULL, OPT_INVOICE_EGRESS},
 	    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+	    {"from", required_argument, NULL, CLI_OPT_FROM_PROVIDER},
+	    {"overlap", no_argument, NULL, OPT_OVERLAP},
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -262,7 +280,8 @@ const struct cmd cmd_compare = {
     .name = "compare",
     .synopsis = "(--month YYYY-MM | --egress SIZE) [--host NAME] [--allow-empty] [--provider NAME] "
                 "[--plan NAME] "
-                "[--region NAME] [--need SPEC] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
+                "[--region NAME] [--need SPEC] [--allow-shared] [--from PROVIDER[:PLAN] "
+                "[--overlap]] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
                 "[--currency CUR] [--first-month] [--breakeven] [--invoice AMOUNT] "
                 "[--invoice-egress AMOUNT] [--format table|csv|json]",
     .summary = "a month's bill on every provider and plan, cheapest first",
@@ -278,6 +297,12 @@ const struct cmd cmd_compare = {
             "  --invoice AMOUNT    with --provider and --plan: compare with a real invoice\n"
             "                      and show the egress it implies\n"
             "  --invoice-egress AMOUNT  the same with only the invoice's bandwidth line\n"
+            "  --from PROV[:PLAN]  what you run now: the need is derived from this\n"
+            "                      provider's [provider] section, and (table) every\n"
+            "                      other row shows its monthly difference, one-off\n"
+            "                      costs (setup fees) and months to pay them back\n"
+            "  --overlap           with --from: count a month of running both as a\n"
+            "                      one-off cost\n"
             "  --format FMT        table (default), csv or json\n",
     .exec = exec_compare,
 };

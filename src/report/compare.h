@@ -36,4 +36,14 @@ int report_compare_json(FILE *f, const struct pricing_quote *q);
 int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
                              struct err *e);
 
+/*
+ * Writes the migration view: against row `now` of q (what runs now), every
+ * other row's monthly difference, one-off costs (setup fees, and with
+ * overlap a month of running both) and the months to pay them back
+ * (pricing_migration with m, the money q was priced with).  Returns 0, or
+ * -1 with e set on a pricing or write error.
+ */
+int report_compare_migration(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             size_t now, bool overlap, struct err *e);
+
 #endif
