@@ -14,6 +14,7 @@
 #include "plot/plot.h"
 #include "pricing/pricing.h"
 #include "projection/projection.h"
+#include "report/compare.h"
 
 extern const struct cmd cmd_plot;
 
@@ -267,7 +268,7 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 	struct plot_compare_row *rows = NULL;
 	struct pricing_quote q = {0};
 	size_t nrows = 0;
-	char mon[8];
+	char mon[8], note[160] = "", (*inst)[96] = NULL;
 	struct err e;
 	int rc;
 
@@ -284,19 +285,26 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		goto out;
 	}
 	cli_select_notes(cli, q.plans, q.n);
-	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows)))) {
+	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows))) ||
+	    !(inst = calloc(q.n ? q.n : 1, sizeof(*inst)))) {
 		cli_error("out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < q.n && q.rows[i].converted; i++) {
 		const struct pricing_bill *b = &q.rows[i].bill;
-		rows[nrows++] = (struct plot_compare_row){.provider = q.rows[i].plan->provider,
-		                                          .plan = q.rows[i].plan->plan,
-		                                          .base = b->base + b->seats,
-		                                          .compute = b->compute,
-		                                          .egress = b->egress,
-		                                          .other = b->other + b->vat,
-		                                          .total = b->total};
+		const struct pricing_plan *p = q.rows[i].plan;
+		report_compare_instances(p, inst[nrows], sizeof(inst[nrows]));
+		rows[nrows] = (struct plot_compare_row){.provider = p->provider,
+		                                        .plan = p->plan,
+		                                        .base = b->base + b->seats,
+		                                        .compute = b->compute,
+		                                        .egress = b->egress,
+		                                        .other = b->other + b->vat,
+		                                        .total = b->total,
+		                                        .instances = inst[nrows],
+		                                        .fit = report_compare_fit(p),
+		                                        .uncertain = p->uncertain};
+		nrows++;
 	}
 	/* Bars in two currencies cannot share an axis. */
 	if (nrows < q.n) {
@@ -316,16 +324,19 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		          q.currency);
 		goto out;
 	}
+	report_compare_note(&q, note, sizeof(note));
 	struct plot_compare c = {.month = date_format_month(a->q.sel.month, mon),
 	                         .currency = q.currency,
 	                         .egress_bytes = a->egress,
 	                         .rows = rows,
-	                         .n = nrows};
+	                         .n = nrows,
+	                         .note = note[0] ? note : NULL};
 	rc = plot_compare(&a->po, &c, log, &e);
 	if (rc == -1)
 		rc = cli_error("%s", e.msg);
 out:
 	free(rows);
+	free(inst);
 	pricing_quote_release(&q);
 	pricing_tables_free(tables);
 	return rc;

@@ -24,8 +24,7 @@ static const char *u64s(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* The instances column: "2x standard", the config's list, or "-". */
-static const char *instances(const struct pricing_plan *p, char *buf, size_t len)
+const char *report_compare_instances(const struct pricing_plan *p, char *buf, size_t len)
 {
 	if (p->instance && p->instance_list)
 		snprintf(buf, len, "%s", p->instance);
@@ -41,14 +40,22 @@ static const char *cpu_name(enum pricing_cpu c)
 	return c == PRICING_CPU_DEDICATED ? "dedicated" : c == PRICING_CPU_SHARED ? "shared" : "";
 }
 
-/*
- * How a row's compute was found: "config" (its [provider] section says what
- * runs there), "need" (the cheapest fit for the need, `instance`), or
- * "unknown" (nothing known: compute is not part of the comparison).
- */
-static const char *basis(const struct pricing_plan *p)
+const char *report_compare_fit(const struct pricing_plan *p)
 {
 	return !p->compute_known ? "unknown" : p->matched ? "need" : "config";
+}
+
+char *report_compare_note(const struct pricing_quote *q, char *buf, size_t len)
+{
+	char need[96];
+
+	buf[0] = '\0';
+	if (q->compute_note)
+		snprintf(buf, len, "compute unknown: cheapest first by egress and fees only");
+	else if (q->need.set)
+		snprintf(buf, len, "need %s%s%s", pricing_need_format(&q->need, need, sizeof(need)),
+		         q->need_from ? ", as on " : " (--need)", q->need_from ? q->need_from : "");
+	return buf;
 }
 
 static int table_row(struct report_table *t, const struct pricing_quote_row *row)
@@ -66,8 +73,8 @@ static int table_row(struct report_table *t, const struct pricing_quote_row *row
 	const char *cells[] = {p->provider,
 	                       plan,
 	                       p->region,
-	                       instances(p, inst, sizeof(inst)),
-	                       basis(p),
+	                       report_compare_instances(p, inst, sizeof(inst)),
+	                       report_compare_fit(p),
 	                       cpu_name(p->cpu),
 	                       inc,
 	                       bil,
@@ -162,7 +169,7 @@ int report_compare_csv(FILE *f, const struct pricing_quote *q)
 		                       p->instance ? p->instance : "",
 		                       cnt,
 		                       p->uncertain ? "yes" : "no",
-		                       basis(p),
+		                       report_compare_fit(p),
 		                       cpu_name(p->cpu),
 		                       p->matched ? need : ""};
 		rc = csvio_write_row(f, cells, sizeof(cells) / sizeof(cells[0]));
@@ -198,7 +205,7 @@ static json_t *row_json(const struct pricing_quote *q, const struct pricing_quot
 	if (o && p->replaces[0])
 		json_object_set_new(o, "replaces", json_string(p->replaces));
 	if (o) {
-		json_object_set_new(o, "fit", json_string(basis(p)));
+		json_object_set_new(o, "fit", json_string(report_compare_fit(p)));
 		if (p->cpu != PRICING_CPU_UNKNOWN)
 			json_object_set_new(o, "cpu", json_string(cpu_name(p->cpu)));
 	}

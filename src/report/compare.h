@@ -10,6 +10,22 @@
 
 #include "pricing/quote.h"
 
+/* What row p prices: "2x standard", the config's list, or "-". */
+const char *report_compare_instances(const struct pricing_plan *p, char *buf, size_t len);
+
+/*
+ * How p's compute was found: "config" (its [provider] section says what runs
+ * there), "need" (the cheapest fit for the need) or "unknown".
+ */
+const char *report_compare_fit(const struct pricing_plan *p);
+
+/*
+ * The line that heads q's rows: the need matched and where it came from,
+ * or that compute is unknown and the order is by egress and fees only;
+ * "" when neither applies.  Returns buf.
+ */
+char *report_compare_note(const struct pricing_quote *q, char *buf, size_t len);
+
 /*
  * Writes the rows of q as a table with amounts in cents, then the notes
  * that apply: a row using an uncertain figure, compute not priced, rows in
