@@ -130,13 +130,6 @@ static int write_quote(const struct args *a, const struct pricing_quote *q, cons
 	}
 	if (!rc && a->invoice_set)
 		rc = print_invoice(a, &q->rows[0]);
-	if (!rc && a->q.sel.from) {
-		struct err e;
-		long now = pricing_quote_find(q, a->q.sel.from, a->q.from_plan, &e);
-		if (now < 0 ||
-		    report_compare_migration(stdout, &a->q.money, q, (size_t)now, a->overlap, &e))
-			rc = cli_error("%s", e.msg);
-	}
 	return rc;
 }
 
@@ -147,6 +140,7 @@ static int run(struct cli *cli, struct args *a)
 	struct pricing_measured m = {0};
 	const char *source = "given";
 	struct err e;
+	long now = -1;
 	int rc;
 
 	if (!(a->q.sel.config = cli_config(cli)))
@@ -164,11 +158,18 @@ static int run(struct cli *cli, struct args *a)
 	} else if (a->invoice_set && q.n != 1) {
 		rc = cli_usage(&cmd_compare, "--invoice needs one plan; this selection has %zu",
 		               q.n);
+	} else if (a->q.sel.from &&
+	           (now = pricing_quote_find(&q, a->q.sel.from, a->q.from_plan, &e)) < 0) {
+		rc = cli_error("%s", e.msg);
 	} else {
 		cli_select_notes(cli, q.plans, q.n);
 		rc = write_quote(a, &q, source);
 		if (rc == 1)
 			rc = cli_error("cannot write the comparison");
+		/* The migration view, against the row of what runs now. */
+		if (!rc && now >= 0 && a->fmt == CLI_FORMAT_TABLE &&
+		    report_compare_migration(stdout, &a->q.money, &q, (size_t)now, a->overlap, &e))
+			rc = cli_error("%s", e.msg);
 	}
 	pricing_quote_release(&q);
 	pricing_tables_free(tables);

@@ -972,6 +972,8 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 		        sel->region ? sel->region : "", sel->region ? "'" : "");
 		goto fail;
 	}
+	if (*n == 0 && sel->allow_unfit && (sel->need.set || sel->derived.set))
+		return 0;
 	if (*n == 0) {
 		err_set(e, "no plan %s",
 		        sel->need.set ? "has an instance that fits the need"

@@ -161,6 +161,8 @@ struct pricing_select {
 	uint64_t seconds;            /* seconds each instance runs; 0: the config's
 	                                `hours`, else the whole month */
 	bool allow_shared;           /* a need for dedicated CPUs may take shared ones */
+	bool allow_unfit;            /* a need no plan meets selects nothing (0
+	                                plans) instead of an error */
 	const char *from;            /* pricing_quote derives the need from this
 	                                provider's section (NULL: the first that
 	                                describes compute) */

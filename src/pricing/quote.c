@@ -142,6 +142,7 @@ static int select_many(const struct pricing_tables *t, const struct pricing_sele
 
 		one.provider = pv[i];
 		one.plan = NULL;
+		one.allow_unfit = true; /* another provider may meet the need */
 		if (pricing_select(t, &one, &got, &k, e)) {
 			if (sel->plan && !sel->provider)
 				continue; /* nothing in force here: other providers may have it */
@@ -166,6 +167,8 @@ static int select_many(const struct pricing_tables *t, const struct pricing_sele
 			return err_set(
 			    e, "no selected provider has a plan '%s' in force in this month",
 			    pl[j]);
+	if (!*n && (sel->need.set || sel->derived.set))
+		return err_set(e, "no plan has an instance that fits the need");
 	return 0;
 }
 
