@@ -482,11 +482,12 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_plot = {
     .name = "plot",
-    .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
-                " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
-                "[--as-of DAY] [--egress SIZE] [--need SPEC] [--seats N] [--hours H] "
-                "[--first-month] [--rate CUR=X] [--currency CUR] [--vat PCT] [--title TEXT] "
-                "[--template FILE] [--size WxH]",
+    .synopsis =
+        "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
+        " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
+        "[--as-of DAY] [--egress SIZE] [--need SPEC] [--allow-shared] [--seats N] [--hours H] "
+        "[--first-month] [--rate CUR=X] [--currency CUR] [--vat PCT] [--title TEXT] "
+        "[--template FILE] [--size WxH]",
     .summary = "draw egress by day or month, bills by plan, or the month's projection",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
             "                      dashed line at its daily pace (the monthly allowance\n"
@@ -494,10 +495,13 @@ const struct cmd cmd_plot = {
             "  monthly             egress per month stacked by service; with --allowance a\n"
             "                      dashed line at the monthly allowance\n"
             "  compare             the rows 'costs compare' prints for the same options\n"
-            "                      (--provider, --plan, --region, --need, --seats, --hours,\n"
-            "                      --first-month, --rate, --currency, --vat; lists as in\n"
-            "                      compare) for --month's measured egress or --egress SIZE,\n"
-            "                      line items stacked, cheapest first; bars share one\n"
+            "                      (--provider, --plan, --region, --need, --allow-shared,\n"
+            "                      --seats, --hours, --first-month, --rate, --currency,\n"
+            "                      --vat; lists as in compare) for --month's measured\n"
+            "                      egress or --egress SIZE, line items stacked, in its\n"
+            "                      order, each bar named with the instances priced and\n"
+            "                      their fit, the need (or that compute is unknown) in\n"
+            "                      the subtitle; bars share one\n"
             "                      currency (--currency, default USD): plans billed in\n"
             "                      another are left out unless --rate CUR=X converts them\n"
             "  project             the month's cumulative egress (--month or --as-of, as\n"
@@ -510,7 +514,8 @@ const struct cmd cmd_plot = {
             "  --plan NAME         the plan (as --provider)\n"
             "  --region NAME       the provider's region\n"
             "  --egress SIZE       compare: price this volume instead of the measured month\n"
-            "  --need, --seats, --hours, --first-month, --rate CUR=X (repeatable),\n"
+            "  --need, --allow-shared, --seats, --hours, --first-month, --rate CUR=X\n"
+            "  (repeatable),\n"
             "  --currency CUR, --vat PCT   compare: as 'costs compare --help' says\n"
             "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
             "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"
