@@ -650,6 +650,37 @@ static void a_need_nothing_fits(void **state)
 	assert_string_equal(e.msg, "no plan has an instance that fits the need");
 }
 
+/* Disk counts where the tables carry it; hours carry over from the source. */
+static void disk_and_hours_carry_over(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct config *cfg;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	/* 60 GB of disk: cx23 and cax11 (40 GB) no longer fit, cx33 (80 GB)
+	 * does; fly gives no disk with a Machine, so it is not refused */
+	assert_int_equal(pricing_need_parse("1cpu/2GB/60GB", &s.need, &e), 0);
+	quote_with(NULL, &s, &m, &q, &cfg);
+	assert_false(has_row(&q, "hetzner", "cx23"));
+	assert_false(has_row(&q, "hetzner", "cax11"));
+	expect("cx33", row_of(&q, "hetzner", "cx33")->bill.compute, USD(6.49));
+	assert_string_equal(row_of(&q, "fly", "payg")->plan->instance, "shared-cpu-1x-2gb");
+	pricing_quote_release(&q);
+	/* 100 hours on render: fly's two shared-cpu-1x-2gb run 360,000 s each,
+	 * 2 x 0.00000413 x 360,000 = 2.9736 -> 2.97 */
+	s = sel_of("2026-05", NULL, NULL, NULL);
+	quote_with("[provider render]\nplan = professional\ninstances = standard:2\nhours = 100\n",
+	           &s, &m, &q, &cfg);
+	assert_int_equal(q.need.seconds, 360000);
+	expect("fly compute", row_of(&q, "fly", "payg")->bill.compute, USD(2.97));
+	pricing_quote_release(&q);
+	config_free(cfg);
+}
+
 static void payback_by_hand(void **state)
 {
 	uint64_t months;
@@ -742,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(render_service_is_matched_on_fly_and_hetzner),
 	    cmocka_unit_test(dedicated_is_never_traded_for_shared),
 	    cmocka_unit_test(a_need_nothing_fits),
+	    cmocka_unit_test(disk_and_hours_carry_over),
 	    cmocka_unit_test(payback_by_hand),
 	    cmocka_unit_test(migration_from_render_to_ex44),
 	    cmocka_unit_test(invoice_range_of_the_total_and_of_the_egress_line),
