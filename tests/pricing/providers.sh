@@ -86,6 +86,9 @@ check_grep "bad.csv:2:9: cpu and disk belong on an instance row or a plan that i
 check_grep "bad.csv:3:9: bad cpu 'fast' (shared or dedicated)" "$T/both" "bad cpu"
 check_grep "bad.csv:4:10: bad disk 'lots'" "$T/both" "bad disk"
 if grep -q 'bad.csv:5:' "$T/both"; then fail "a good instance row reported"; else pass; fi
+run_costs providers show fly
+check_grep '^instance  *shared-cpu-1x-2gb .* 1 vCPU 2GB shared ' "$T/out" "show: a shared preset"
+check_grep '^instance  *performance-1x-2gb .* 1 vCPU 2GB dedicated ' "$T/out" "show: a dedicated preset"
 # Every shipped instance and machine plan says whether its CPU is shared.
 for f in "$SRCDIR"/providers/*.csv; do
 	n=$(/usr/bin/python3 -c 'import csv,sys
