@@ -5,9 +5,14 @@
 # this template.  Copy it, edit it, and point COSTS_REPORTS (or --template)
 # at your copy.  Variables:
 #   DATA          the data file: "provider" "plan" "base" "compute" "egress"
-#                 "other" "total", money as decimals, cheapest first
+#                 "other" "total" "instances" "fit" "mark", money as
+#                 decimals, in compare's order; instances is what is priced
+#                 ("2x cx23"), fit how it was found (need: the cheapest that
+#                 meets the need; config: as configured; unknown: compute
+#                 not known), mark "*" for an uncertain figure
 #   OUTPUT        the image to write; FORMAT 'png' or 'svg'; WIDTH, HEIGHT
-#   TITLE, SUBTITLE
+#   TITLE, SUBTITLE (with the need matched, or that compute is unknown and
+#                 the order is by egress and fees only)
 #   CURRENCY      e.g. 'USD' (letters and digits only)
 #   MONTH         'YYYY-MM' or '' for a given volume; EGRESS_BYTES; ROWS
 # Provider and plan names are read from the data with strcol(); they never
@@ -52,7 +57,7 @@ set style data histograms
 set style histogram rowstacked
 set style fill solid 0.9 border rgb '#ffffff'
 set boxwidth 0.7 relative
-set bmargin 5
+set bmargin 7
 if (ROWS > 8) { set xtics rotate by -30 }
 
 # Line items: fixed colours so the same item looks the same in every plot.
@@ -61,5 +66,9 @@ set linetype 2 lc rgb '#56B4E9'
 set linetype 3 lc rgb '#D55E00'
 set linetype 4 lc rgb '#999999'
 
-plot for [i=3:6] DATA using (column(i)):xtic(strcol(1)."\n".strcol(2)) title columnheader(i), \
+# The tick names what is priced, as compare's table does: provider, plan
+# (with * when uncertain), then the instances and how they were found.
+label(p, pl, m, inst, fit) = p."\n".pl.(m eq '*' ? ' *' : '')."\n". \
+	(fit eq 'unknown' ? 'compute unknown' : inst.' ('.fit.')')
+plot for [i=3:6] DATA using (column(i)):xtic(label(strcol(1), strcol(2), strcol(10), strcol(8), strcol(9))) title columnheader(i), \
      DATA using 0:7:(sprintf('%.2f', column(7))) with labels offset 0,0.8 font ',12' notitle

@@ -25,13 +25,14 @@ enum {
 	OPT_INVOICE,
 	OPT_INVOICE_EGRESS,
 	OPT_ALLOW_EMPTY,
+	OPT_OVERLAP,
 };
 
 struct args {
 	struct cli_quote q;
 	enum cli_format fmt;
 	const char *host;
-	bool month_set, egress_set, allow_empty, breakeven, invoice_set;
+	bool month_set, egress_set, allow_empty, breakeven, invoice_set, overlap;
 	enum pricing_line invoice_line;
 	int64_t invoice;
 	uint64_t egress;
@@ -139,6 +140,7 @@ static int run(struct cli *cli, struct args *a)
 	struct pricing_measured m = {0};
 	const char *source = "given";
 	struct err e;
+	long now = -1;
 	int rc;
 
 	if (!(a->q.sel.config = cli_config(cli)))
@@ -156,11 +158,18 @@ static int run(struct cli *cli, struct args *a)
 	} else if (a->invoice_set && q.n != 1) {
 		rc = cli_usage(&cmd_compare, "--invoice needs one plan; this selection has %zu",
 		               q.n);
+	} else if (a->q.sel.from &&
+	           (now = pricing_quote_find(&q, a->q.sel.from, a->q.from_plan, &e)) < 0) {
+		rc = cli_error("%s", e.msg);
 	} else {
 		cli_select_notes(cli, q.plans, q.n);
 		rc = write_quote(a, &q, source);
 		if (rc == 1)
 			rc = cli_error("cannot write the comparison");
+		/* The migration view, against the row of what runs now. */
+		if (!rc && now >= 0 && a->fmt == CLI_FORMAT_TABLE &&
+		    report_compare_migration(stdout, &a->q.money, &q, (size_t)now, a->overlap, &e))
+			rc = cli_error("%s", e.msg);
 	}
 	pricing_quote_release(&q);
 	pricing_tables_free(tables);
@@ -199,6 +208,9 @@ static int own_option(struct args *a, int opt, const char *arg)
 	case OPT_ALLOW_EMPTY:
 		a->allow_empty = true;
 		return 0;
+	case OPT_OVERLAP:
+		a->overlap = true;
+		return 0;
 	case CLI_OPT_FORMAT:
 		return cli_parse_format(&cmd_compare, arg, &a->fmt);
 	}
@@ -210,6 +222,11 @@ static int check_args(const struct args *a)
 {
 	if (!a->month_set && !a->egress_set)
 		return cli_usage(&cmd_compare, "give --month YYYY-MM (measured) or --egress SIZE");
+	if (a->overlap && !a->q.sel.from)
+		return cli_usage(&cmd_compare, "--overlap needs --from PROVIDER[:PLAN]");
+	if (a->q.sel.from && a->q.sel.first_month)
+		return cli_usage(&cmd_compare, "--from counts setup fees as one-off costs itself: "
+		                               "leave out --first-month");
 	if ((a->breakeven || a->invoice_set) && a->fmt != CLI_FORMAT_TABLE)
 		return cli_usage(&cmd_compare, "--breakeven and --invoice print text: use them "
 		                               "with --format table");
@@ -229,6 +246,8 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	    {"invoice", required_argument, NULL, OPT_INVOICE},
 	    {"invoice-egress", required_argument, NULL, OPT_INVOICE_EGRESS},
 	    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+	    {"from", required_argument, NULL, CLI_OPT_FROM_PROVIDER},
+	    {"overlap", no_argument, NULL, OPT_OVERLAP},
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -262,7 +281,8 @@ const struct cmd cmd_compare = {
     .name = "compare",
     .synopsis = "(--month YYYY-MM | --egress SIZE) [--host NAME] [--allow-empty] [--provider NAME] "
                 "[--plan NAME] "
-                "[--region NAME] [--need SPEC] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
+                "[--region NAME] [--need SPEC] [--allow-shared] [--from PROVIDER[:PLAN] "
+                "[--overlap]] [--seats N] [--hours H] [--rate CUR=X] [--vat PCT] "
                 "[--currency CUR] [--first-month] [--breakeven] [--invoice AMOUNT] "
                 "[--invoice-egress AMOUNT] [--format table|csv|json]",
     .summary = "a month's bill on every provider and plan, cheapest first",
@@ -278,6 +298,12 @@ const struct cmd cmd_compare = {
             "  --invoice AMOUNT    with --provider and --plan: compare with a real invoice\n"
             "                      and show the egress it implies\n"
             "  --invoice-egress AMOUNT  the same with only the invoice's bandwidth line\n"
+            "  --from PROV[:PLAN]  what you run now: the need is derived from this\n"
+            "                      provider's [provider] section, and (table) every\n"
+            "                      other row shows its monthly difference, one-off\n"
+            "                      costs (setup fees) and months to pay them back\n"
+            "  --overlap           with --from: count a month of running both as a\n"
+            "                      one-off cost\n"
             "  --format FMT        table (default), csv or json\n",
     .exec = exec_compare,
 };

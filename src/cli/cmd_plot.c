@@ -14,6 +14,7 @@
 #include "plot/plot.h"
 #include "pricing/pricing.h"
 #include "projection/projection.h"
+#include "report/compare.h"
 
 extern const struct cmd cmd_plot;
 
@@ -267,7 +268,7 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 	struct plot_compare_row *rows = NULL;
 	struct pricing_quote q = {0};
 	size_t nrows = 0;
-	char mon[8];
+	char mon[8], note[160] = "", (*inst)[96] = NULL;
 	struct err e;
 	int rc;
 
@@ -284,19 +285,26 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		goto out;
 	}
 	cli_select_notes(cli, q.plans, q.n);
-	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows)))) {
+	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows))) ||
+	    !(inst = calloc(q.n ? q.n : 1, sizeof(*inst)))) {
 		cli_error("out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < q.n && q.rows[i].converted; i++) {
 		const struct pricing_bill *b = &q.rows[i].bill;
-		rows[nrows++] = (struct plot_compare_row){.provider = q.rows[i].plan->provider,
-		                                          .plan = q.rows[i].plan->plan,
-		                                          .base = b->base + b->seats,
-		                                          .compute = b->compute,
-		                                          .egress = b->egress,
-		                                          .other = b->other + b->vat,
-		                                          .total = b->total};
+		const struct pricing_plan *p = q.rows[i].plan;
+		report_compare_instances(p, inst[nrows], sizeof(inst[nrows]));
+		rows[nrows] = (struct plot_compare_row){.provider = p->provider,
+		                                        .plan = p->plan,
+		                                        .base = b->base + b->seats,
+		                                        .compute = b->compute,
+		                                        .egress = b->egress,
+		                                        .other = b->other + b->vat,
+		                                        .total = b->total,
+		                                        .instances = inst[nrows],
+		                                        .fit = report_compare_fit(p),
+		                                        .uncertain = p->uncertain};
+		nrows++;
 	}
 	/* Bars in two currencies cannot share an axis. */
 	if (nrows < q.n) {
@@ -316,16 +324,19 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		          q.currency);
 		goto out;
 	}
+	report_compare_note(&q, note, sizeof(note));
 	struct plot_compare c = {.month = date_format_month(a->q.sel.month, mon),
 	                         .currency = q.currency,
 	                         .egress_bytes = a->egress,
 	                         .rows = rows,
-	                         .n = nrows};
+	                         .n = nrows,
+	                         .note = note[0] ? note : NULL};
 	rc = plot_compare(&a->po, &c, log, &e);
 	if (rc == -1)
 		rc = cli_error("%s", e.msg);
 out:
 	free(rows);
+	free(inst);
 	pricing_quote_release(&q);
 	pricing_tables_free(tables);
 	return rc;
@@ -471,11 +482,12 @@ static int exec_plot(struct cli *cli, int argc, char **argv)
 
 const struct cmd cmd_plot = {
     .name = "plot",
-    .synopsis = "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
-                " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
-                "[--as-of DAY] [--egress SIZE] [--need SPEC] [--seats N] [--hours H] "
-                "[--first-month] [--rate CUR=X] [--currency CUR] [--vat PCT] [--title TEXT] "
-                "[--template FILE] [--size WxH]",
+    .synopsis =
+        "daily|monthly|compare|project --out FILE.png|FILE.svg " CLI_PERIOD_SYNOPSIS_NO_BY
+        " [--allowance SIZE] [--provider NAME] [--plan NAME] [--region NAME] "
+        "[--as-of DAY] [--egress SIZE] [--need SPEC] [--allow-shared] [--seats N] [--hours H] "
+        "[--first-month] [--rate CUR=X] [--currency CUR] [--vat PCT] [--title TEXT] "
+        "[--template FILE] [--size WxH]",
     .summary = "draw egress by day or month, bills by plan, or the month's projection",
     .help = "  daily               egress per day stacked by service; with --allowance a\n"
             "                      dashed line at its daily pace (the monthly allowance\n"
@@ -483,10 +495,13 @@ const struct cmd cmd_plot = {
             "  monthly             egress per month stacked by service; with --allowance a\n"
             "                      dashed line at the monthly allowance\n"
             "  compare             the rows 'costs compare' prints for the same options\n"
-            "                      (--provider, --plan, --region, --need, --seats, --hours,\n"
-            "                      --first-month, --rate, --currency, --vat; lists as in\n"
-            "                      compare) for --month's measured egress or --egress SIZE,\n"
-            "                      line items stacked, cheapest first; bars share one\n"
+            "                      (--provider, --plan, --region, --need, --allow-shared,\n"
+            "                      --seats, --hours, --first-month, --rate, --currency,\n"
+            "                      --vat; lists as in compare) for --month's measured\n"
+            "                      egress or --egress SIZE, line items stacked, in its\n"
+            "                      order, each bar named with the instances priced and\n"
+            "                      their fit, the need (or that compute is unknown) in\n"
+            "                      the subtitle; bars share one\n"
             "                      currency (--currency, default USD): plans billed in\n"
             "                      another are left out unless --rate CUR=X converts them\n"
             "  project             the month's cumulative egress (--month or --as-of, as\n"
@@ -499,7 +514,8 @@ const struct cmd cmd_plot = {
             "  --plan NAME         the plan (as --provider)\n"
             "  --region NAME       the provider's region\n"
             "  --egress SIZE       compare: price this volume instead of the measured month\n"
-            "  --need, --seats, --hours, --first-month, --rate CUR=X (repeatable),\n"
+            "  --need, --allow-shared, --seats, --hours, --first-month, --rate CUR=X\n"
+            "  (repeatable),\n"
             "  --currency CUR, --vat PCT   compare: as 'costs compare --help' says\n"
             "  --out FILE          FILE.png or FILE.svg; FILE.dat (data) and FILE.gp (the\n"
             "                      gnuplot script, rerun with 'gnuplot FILE.gp') go beside it\n"

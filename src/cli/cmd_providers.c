@@ -80,7 +80,7 @@ struct show {
 	struct report_table *tab;
 	json_t *arr;
 	json_t *seen;   /* sources already printed, as a set */
-	size_t col[16]; /* by S_*; col[S_NCOLS] is the source column */
+	size_t col[24]; /* by S_*; col[S_NCOLS] is the source column */
 };
 
 enum {
@@ -99,17 +99,19 @@ enum {
 	S_RAM,
 	S_SOURCE_DATE,
 	S_NOTES,
+	S_CPU,
+	S_DISK,
 	S_NCOLS
 };
 
 static const char *const show_names[S_NCOLS] = {
-    "kind", "plan",  "item",     "region", "from", "to",          "currency", "price",
-    "per",  "block", "included", "vcpu",   "ram",  "source_date", "notes"};
+    "kind",  "plan",     "item", "region", "from",        "to",    "currency", "price", "per",
+    "block", "included", "vcpu", "ram",    "source_date", "notes", "cpu",      "disk"};
 
 static int show_row(void *ctx, size_t line, const char *const *v)
 {
 	struct show *s = ctx;
-	char price[64], specs[64];
+	char price[64], specs[128];
 
 	if (s->fmt == CLI_FORMAT_CSV)
 		return csvio_write_row(stdout, v, pricing_ncolumns);
@@ -124,7 +126,8 @@ static int show_row(void *ctx, size_t line, const char *const *v)
 #define F(x) v[s->col[x]]
 	snprintf(price, sizeof(price), "%s%s%s", F(S_PRICE), *F(S_PRICE) ? " " : "",
 	         *F(S_PRICE) ? F(S_CURRENCY) : "");
-	snprintf(specs, sizeof(specs), "%s%s%s", F(S_VCPU), *F(S_VCPU) ? " vCPU " : "", F(S_RAM));
+	snprintf(specs, sizeof(specs), "%s%s%s%s%s%s%s", F(S_VCPU), *F(S_VCPU) ? " vCPU " : "",
+	         F(S_RAM), *F(S_CPU) ? " " : "", F(S_CPU), *F(S_DISK) ? " disk " : "", F(S_DISK));
 	{
 		const char *cells[] = {F(S_KIND),     F(S_PLAN),  F(S_ITEM), F(S_REGION),
 		                       F(S_FROM),     F(S_TO),    price,     F(S_PER),

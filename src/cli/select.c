@@ -10,7 +10,7 @@
 
 void cli_quote_init(struct cli_quote *q)
 {
-	memset(&q->sel, 0, sizeof(q->sel));
+	memset(q, 0, sizeof(*q));
 	pricing_money_init(&q->money);
 }
 
@@ -66,6 +66,20 @@ int cli_quote_option(const struct cmd *cmd, struct cli_quote *q, int opt, const 
 		if (pricing_money_vat(&q->money, arg, &e))
 			return cli_usage(cmd, "%s", e.msg);
 		return 0;
+	case CLI_OPT_ALLOW_SHARED:
+		q->sel.allow_shared = true;
+		return 0;
+	case CLI_OPT_FROM_PROVIDER: {
+		const char *colon = strchr(arg, ':');
+		size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+		if (!n || n >= sizeof(q->from) || (colon && !colon[1]))
+			return cli_usage(cmd, "bad --from '%s' (PROVIDER or PROVIDER:PLAN)", arg);
+		memcpy(q->from, arg, n);
+		q->from[n] = '\0';
+		q->sel.from = q->from;
+		q->from_plan = colon ? colon + 1 : NULL;
+		return 0;
+	}
 	}
 	return cli_select_option(cmd, &q->sel, opt, arg);
 }

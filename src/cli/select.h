@@ -28,6 +28,8 @@ enum {
 	CLI_OPT_RATE,
 	CLI_OPT_CURRENCY,
 	CLI_OPT_VAT,
+	CLI_OPT_ALLOW_SHARED,
+	CLI_OPT_FROM_PROVIDER, /* compare's --from PROVIDER[:PLAN] (plot's --from is a day) */
 };
 
 #define CLI_QUOTE_LONGOPTS                                                                         \
@@ -36,6 +38,7 @@ enum {
 	    {"first-month", no_argument, NULL, CLI_OPT_FIRST_MONTH},                               \
 	    {"rate", required_argument, NULL, CLI_OPT_RATE},                                       \
 	    {"currency", required_argument, NULL, CLI_OPT_CURRENCY},                               \
+	    {"allow-shared", no_argument, NULL, CLI_OPT_ALLOW_SHARED},                             \
 	{                                                                                          \
 		"vat", required_argument, NULL, CLI_OPT_VAT                                        \
 	}
@@ -48,8 +51,13 @@ enum {
 	"                      month is priced as its successor, with a note\n"                    \
 	"  --region NAME       price in this region (default: the config's, else the\n"            \
 	"                      table's first)\n"                                                   \
-	"  --need SPEC         ram=4GB,cpu=2,count=2: the cheapest fitting instance per\n"         \
-	"                      plan (overrides the config's [provider] sections)\n"                \
+	"  --need SPEC         what runs, priced on every provider as the cheapest\n"              \
+	"                      instances or servers that meet it: 2x1cpu/2GB,dedicated\n"          \
+	"                      (COUNTxCPUcpu/RAM[/DISK], then dedicated, shared or\n"              \
+	"                      disk=SIZE) or ram=4GB,cpu=2,count=2; overrides the need\n"          \
+	"                      derived from the config (the first [provider] section\n"            \
+	"                      with instances, need, or a server plan)\n"                          \
+	"  --allow-shared      a need for dedicated CPUs may be met by shared ones\n"              \
 	"  --seats N           seats for per-seat plans (default: config, else 1)\n"               \
 	"  --hours H           hours each instance runs this month (default: all),\n"              \
 	"                      billed by the provider's rule (per second, started\n"               \
@@ -63,6 +71,8 @@ enum {
 /* A selection and the money it is reported in. */
 struct cli_quote {
 	struct pricing_select sel;
+	const char *from_plan; /* --from PROVIDER:PLAN's plan, or NULL */
+	char from[64];         /* --from's provider (sel.from points here) */
 	struct pricing_money money;
 };
 

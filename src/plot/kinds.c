@@ -438,10 +438,13 @@ int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e)
 {
 	fprintf(f,
 	        "# costs plot compare: the bill per provider and plan, line items in %s\n"
-	        "# columns: provider, plan, base, compute, egress, other, total\n",
+	        "# columns: provider, plan, base, compute, egress, other, total, instances, "
+	        "fit, mark\n",
 	        c->currency ? c->currency : "the rows' currency");
 	/* The currency came from a price table: keep it off the comment's next line. */
-	fputs("\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n", f);
+	fputs("\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\" "
+	      "\"instances\" \"fit\" \"mark\"\n",
+	      f);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct plot_compare_row *r = &c->rows[i];
 		plot_put_name(f, r->provider ? r->provider : "");
@@ -452,7 +455,11 @@ int plot_write_compare(FILE *f, const struct plot_compare *c, struct err *e)
 		put_money(f, r->egress);
 		put_money(f, r->other);
 		put_money(f, r->total);
-		fputc('\n', f);
+		fputc(' ', f);
+		plot_put_name(f, r->instances && *r->instances ? r->instances : "-");
+		fputc(' ', f);
+		plot_put_name(f, r->fit && *r->fit ? r->fit : "-");
+		fputs(r->uncertain ? " \"*\"\n" : " \"-\"\n", f);
 	}
 	if (ferror(f))
 		return err_set(e, "cannot write the plot data: %s", strerror(errno ? errno : EIO));
@@ -496,9 +503,11 @@ int plot_compare(const struct plot_opts *o, const struct plot_compare *c, char *
 	}
 	var_str(&vs, "TITLE", o->title ? o->title : "Monthly bill by provider and plan");
 	if (month[0])
-		var_fmt(&vs, "SUBTITLE", "%s, egress %s", month, human(c->egress_bytes, a));
+		var_fmt(&vs, "SUBTITLE", "%s, egress %s%s%s", month, human(c->egress_bytes, a),
+		        c->note ? "; " : "", c->note ? c->note : "");
 	else
-		var_fmt(&vs, "SUBTITLE", "egress %s a month", human(c->egress_bytes, a));
+		var_fmt(&vs, "SUBTITLE", "egress %s a month%s%s", human(c->egress_bytes, a),
+		        c->note ? "; " : "", c->note ? c->note : "");
 	var_str(&vs, "CURRENCY", safe_currency(c->currency));
 	var_str(&vs, "MONTH", month);
 	var_num(&vs, "EGRESS_BYTES", (double)c->egress_bytes);

@@ -204,6 +204,9 @@ struct plot_compare_row {
 	const char *provider;
 	const char *plan;
 	int64_t base, compute, egress, other, total;
+	const char *instances; /* what is priced ("2x cx23"), NULL: "-" */
+	const char *fit;       /* "need", "config" or "unknown" (compare's fit), NULL: "-" */
+	bool uncertain;        /* marked "*" as in the table */
 };
 
 struct plot_compare {
@@ -212,12 +215,16 @@ struct plot_compare {
 	uint64_t egress_bytes;
 	const struct plot_compare_row *rows;
 	size_t n;
+	const char *note; /* appended to the subtitle: the need matched, or that
+	                     compute is unknown and the order egress and fees */
 };
 
 /*
  * Data layout of compare, one row per provider and plan in the given order:
  *   "provider" "plan" "base" "compute" "egress" "other" "total"
- * money as decimals in the currency's units (at least two decimals).
+ *   "instances" "fit" "mark"
+ * money as decimals in the currency's units (at least two decimals); mark
+ * is "*" for a row using an uncertain figure, else "-".
  * The script also gets CURRENCY (letters and digits only, else 'money'),
  * MONTH, EGRESS_BYTES and ROWS.
  */

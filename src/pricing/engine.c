@@ -18,29 +18,76 @@ typedef num_u128 u128;
 
 #define MICRO_MAX ((u128)INT64_MAX)
 
+/* Parses "2x1cpu/2GB[/40GB]" into n; false when tok is not of that form. */
+static bool need_shorthand(char *tok, struct pricing_need *n)
+{
+	char *x = strchr(tok, 'x'), *cpu = strstr(tok, "cpu/"), *slash2;
+	uint64_t c = 1;
+
+	if (!cpu)
+		return false;
+	if (x && x < cpu) {
+		*x = '\0';
+		if (num_parse_u64(tok, 1, 10000, &c, NULL))
+			return false;
+		tok = x + 1;
+	}
+	*cpu = '\0';
+	if (num_parse_fixed(tok, 3, &n->cpu_milli, NULL) || n->cpu_milli < 0)
+		return false;
+	tok = cpu + 4;
+	if ((slash2 = strchr(tok, '/'))) {
+		*slash2++ = '\0';
+		if (num_parse_size(slash2, &n->disk, NULL))
+			return false;
+	}
+	if (num_parse_size(tok, &n->ram, NULL))
+		return false;
+	n->count = (unsigned)c;
+	return true;
+}
+
 int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e)
 {
 	char *copy, *tok, *save = NULL;
 	int rc = 0;
+	bool first = true;
 
 	memset(out, 0, sizeof(*out));
 	out->count = 1;
 	if (!s || !*s)
-		return err_set(e, "empty need (try ram=4GB,cpu=2,count=2)");
+		return err_set(e, "empty need (try 2x1cpu/2GB,dedicated or ram=4GB,cpu=2,count=2)");
 	if (!(copy = strdup(s)))
 		return err_set(e, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
+	for (tok = strtok_r(copy, ",", &save); tok && !rc;
+	     tok = strtok_r(NULL, ",", &save), first = false) {
+		char *eq, *end;
 		while (*tok == ' ')
 			tok++;
-		if (!eq) {
-			rc = err_set(e, "bad need term '%s' (ram=SIZE, cpu=N or count=N)", tok);
+		for (end = tok + strlen(tok); end > tok && end[-1] == ' ';)
+			*--end = '\0';
+		if (strcmp(tok, "dedicated") == 0 || strcmp(tok, "shared") == 0) {
+			out->dedicated = tok[0] == 'd';
+			continue;
+		}
+		if (!(eq = strchr(tok, '='))) {
+			char orig[64];
+			snprintf(orig, sizeof(orig), "%s", tok);
+			if (first && need_shorthand(tok, out))
+				continue;
+			rc = err_set(e,
+			             "bad need term '%s' (COUNTxCPUcpu/RAM[/DISK] first, then "
+			             "ram=SIZE, cpu=N, count=N, disk=SIZE, dedicated or shared)",
+			             orig);
 			break;
 		}
 		*eq++ = '\0';
 		if (strcmp(tok, "ram") == 0) {
 			if (num_parse_size(eq, &out->ram, NULL))
 				rc = err_set(e, "bad ram '%s' in need (a size like 4GB)", eq);
+		} else if (strcmp(tok, "disk") == 0) {
+			if (num_parse_size(eq, &out->disk, NULL))
+				rc = err_set(e, "bad disk '%s' in need (a size like 40GB)", eq);
 		} else if (strcmp(tok, "cpu") == 0) {
 			if (num_parse_fixed(eq, 3, &out->cpu_milli, NULL) || out->cpu_milli < 0)
 				rc =
@@ -52,13 +99,41 @@ int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e)
 			else
 				out->count = (unsigned)c;
 		} else {
-			rc = err_set(e, "unknown need term '%s' (ram, cpu or count)", tok);
+			rc = err_set(e,
+			             "unknown need term '%s' (ram, cpu, count, disk, dedicated or "
+			             "shared)",
+			             tok);
 		}
 	}
 	free(copy);
 	if (!rc)
 		out->set = true;
 	return rc;
+}
+
+char *pricing_need_format(const struct pricing_need *n, char *buf, size_t len)
+{
+	char cpu[32], ram[32], disk[40] = "";
+
+	num_format_fixed(n->cpu_milli, 3, 0, cpu, sizeof(cpu));
+	num_format_bytes(n->ram, ram, sizeof(ram));
+	if (n->disk) {
+		char d[32];
+		snprintf(disk, sizeof(disk), "/%s disk", num_format_bytes(n->disk, d, sizeof(d)));
+	}
+	snprintf(buf, len, "%ux %s vCPU/%s%s %s", n->count, cpu, ram, disk,
+	         n->dedicated ? "dedicated" : "shared");
+	return buf;
+}
+
+bool pricing_need_fits(const struct pricing_need *n, int64_t cpu_milli, uint64_t ram, uint64_t disk,
+                       enum pricing_cpu cpu, bool allow_shared)
+{
+	if (ram < n->ram || cpu_milli < n->cpu_milli)
+		return false;
+	if (n->disk && disk && disk < n->disk)
+		return false;
+	return !n->dedicated || allow_shared || cpu == PRICING_CPU_DEDICATED;
 }
 
 int pricing_hours_parse(const char *s, uint64_t *seconds, struct err *e)
@@ -328,23 +403,23 @@ static const char *first_region(const struct table *t)
 	return "";
 }
 
-static bool fits(const struct table_row *r, const struct pricing_need *n)
+static bool fits(const struct table_row *r, const struct pricing_need *n, bool allow_shared)
 {
-	return r->ram >= n->ram && r->vcpu_milli >= n->cpu_milli;
+	return pricing_need_fits(n, r->vcpu_milli, r->ram, r->disk, r->cpu_kind, allow_shared);
 }
 
 /* The cheapest instance type fitting need, for plan in region. */
 static const struct table_row *cheapest_fit(const struct table *t, const char *plan,
                                             const char *region, int32_t first, int32_t last,
                                             int days, uint64_t secs, const struct pricing_need *n,
-                                            int64_t *cost)
+                                            bool allow_shared, int64_t *cost)
 {
 	const struct table_row *best = NULL;
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct table_row *r = &t->rows[i], *use;
 		int64_t c;
-		if (r->kind != KIND_INSTANCE || !fits(r, n))
+		if (r->kind != KIND_INSTANCE || !fits(r, n, allow_shared))
 			continue;
 		/* Resolve the row that applies (plan/region specific first). */
 		use = pick_specific(t, KIND_INSTANCE, plan, r->raw[COL_ITEM], region, first, last);
@@ -413,6 +488,7 @@ static int price_instances(const struct table *t, const struct config *c, const 
 			break;
 		}
 		p->uncertain |= r->uncertain;
+		p->cpu = p->count && p->cpu != r->cpu_kind ? PRICING_CPU_UNKNOWN : r->cpu_kind;
 		p->instance_list = p->count > 0;
 		p->instance = p->count ? u->instances : r->raw[COL_ITEM];
 		p->count += (unsigned)n;
@@ -436,18 +512,155 @@ static int push(struct pricing_plan **out, size_t *n, size_t *cap, const struct 
 	return 0;
 }
 
+static const char *successor_of(const struct table *t, const char *plan, int32_t first,
+                                int32_t last, int32_t *since);
+
+/* The plan row of a machine plan named `plan` in t (any date), or NULL. */
+static const struct table_row *machine_plan(const struct table *t, const char *plan, int32_t first,
+                                            int32_t last)
+{
+	const struct table_row *any = NULL;
+
+	for (size_t i = 0; plan && i < t->nrows; i++) {
+		const struct table_row *r = &t->rows[i];
+		if (r->kind != KIND_PLAN || !r->ram || !r->vcpu_milli ||
+		    strcmp(r->raw[COL_PLAN], plan) != 0)
+			continue;
+		if (in_force(r, first, last))
+			return r;
+		any = r;
+	}
+	return any;
+}
+
+/* True when u, t's [provider] section, says what runs there. */
+static bool usage_describes(const struct table *t, const struct usage *u)
+{
+	return u->need.set || u->instances || machine_plan(t, u->plan, INT32_MIN, INT32_MAX);
+}
+
+/* The need that u's `instances` list amounts to (see pricing_need_derive). */
+static int need_of_instances(const struct table *t, const struct config *c, const struct usage *u,
+                             int32_t first, int32_t last, struct pricing_need *n, struct err *e)
+{
+	char *copy = strdup(u->instances), *tok, *save = NULL;
+	const char *region = u->region ? u->region : first_region(t);
+	const char *plan = "";
+	int32_t since;
+	bool all_dedicated = true;
+	int rc = 0;
+
+	if (!copy)
+		return err_set(e, "out of memory");
+	if (u->plan)
+		plan = successor_of(t, u->plan, first, last, &since);
+	memset(n, 0, sizeof(*n));
+	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		char *colon, *end;
+		const struct table_row *r;
+		uint64_t k = 1;
+
+		while (*tok == ' ')
+			tok++;
+		for (end = tok + strlen(tok); end > tok && end[-1] == ' ';)
+			*--end = '\0';
+		if ((colon = strchr(tok, ':'))) {
+			*colon++ = '\0';
+			if (num_parse_u64(colon, 1, 10000, &k, NULL)) {
+				err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon,
+				        tok);
+				rc = usage_error(c, u->instances_line, e);
+				break;
+			}
+		}
+		r = pick_specific(t, KIND_INSTANCE, plan, tok, region, first, last);
+		if (!r) {
+			rc = 1; /* pricing_select reports it, with the known types */
+			break;
+		}
+		if (r->vcpu_milli > n->cpu_milli)
+			n->cpu_milli = r->vcpu_milli;
+		if (r->ram > n->ram)
+			n->ram = r->ram;
+		if (r->disk > n->disk)
+			n->disk = r->disk;
+		all_dedicated &= r->cpu_kind == PRICING_CPU_DEDICATED;
+		n->count += (unsigned)k;
+	}
+	free(copy);
+	n->dedicated = all_dedicated && n->count;
+	n->set = rc == 0;
+	return rc < 0 ? -1 : 0;
+}
+
+int pricing_need_derive(const struct pricing_tables *ts, const struct pricing_select *sel,
+                        const char *from, struct pricing_need *out, const char **from_provider,
+                        struct err *e)
+{
+	int32_t first = date_month_first(sel->month);
+	int32_t last = first + date_days_in_month(first) - 1;
+
+	memset(out, 0, sizeof(*out));
+	*from_provider = NULL;
+	if (from) {
+		bool known = false;
+		for (size_t i = 0; i < ts->n && !known; i++)
+			known = strcmp(ts->t[i].name, from) == 0;
+		if (!known)
+			return err_set(e, "unknown provider '%s' in --from", from);
+	}
+	/* The config's sections in order, each with its table. */
+	for (size_t c = 0; sel->config && c < sel->config->nproviders; c++) {
+		const struct table *t = NULL;
+		const struct table_row *pr;
+		struct usage u;
+
+		for (size_t i = 0; i < ts->n && !t; i++)
+			if (strcmp(ts->t[i].name, sel->config->providers[c].name) == 0)
+				t = &ts->t[i];
+		if (!t || (from && strcmp(t->name, from) != 0))
+			continue;
+		if (usage_read(sel->config, t, &u, e))
+			return -1;
+		if (u.need.set) {
+			*out = u.need;
+		} else if (u.instances) {
+			if (need_of_instances(t, sel->config, &u, first, last, out, e))
+				return -1;
+		} else if ((pr = machine_plan(t, u.plan, first, last))) {
+			out->set = true;
+			out->cpu_milli = pr->vcpu_milli;
+			out->ram = pr->ram;
+			out->disk = pr->disk;
+			out->dedicated = pr->cpu_kind == PRICING_CPU_DEDICATED;
+			out->count = u.have_count ? u.count : 1;
+		} else {
+			continue;
+		}
+		out->seconds = u.seconds;
+		*from_provider = t->name;
+		return 0;
+	}
+	return 0;
+}
+
 /* Prices one plan row; returns 1 when the plan does not fit the need. */
 static int price_plan(const struct table *t, const struct pricing_select *sel,
                       const struct usage *u, const struct table_row *pr, const char *region,
                       int32_t first, int32_t last, struct pricing_plan *p, struct err *e)
 {
 	const char *plan = pr->raw[COL_PLAN];
-	const struct pricing_need *need = sel->need.set ? &sel->need
-	                                  : u->need.set ? &u->need
-	                                                : NULL;
+	const struct pricing_need *need = sel->need.set           ? &sel->need
+	                                  : u->need.set           ? &u->need
+	                                  : usage_describes(t, u) ? NULL
+	                                  : sel->derived.set      ? &sel->derived
+	                                                          : NULL;
 	const struct table_row *r;
 	int days = date_days_in_month(first);
-	uint64_t secs = sel->seconds ? sel->seconds : u->seconds;
+	uint64_t secs = sel->seconds ? sel->seconds
+	                : u->seconds ? u->seconds
+	                : need       ? need->seconds
+	                             : 0;
 
 	memset(p, 0, sizeof(*p));
 	p->provider = t->name;
@@ -460,6 +673,7 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	p->seats = sel->seats ? sel->seats : u->seats ? u->seats : 1;
 	p->server_plan = pr->ram && pr->vcpu_milli;
 
+	p->compute_known = need || usage_describes(t, u) || (p->server_plan && u->have_count);
 	if ((r = pick(t, KIND_SEAT, plan, "", "", first, last))) {
 		if (!price_times(r->price, p->seats, &p->seat_fees))
 			return err_set(e, "%s: seat fees overflow", t->name);
@@ -468,10 +682,12 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 	if (p->server_plan) {
 		/* The plan is a machine: its price is compute, one per server. */
 		p->count = need ? need->count : u->have_count ? u->count : 1;
-		if (need && !fits(pr, need))
+		if (need && !fits(pr, need, sel->allow_shared))
 			return 1;
 		p->instance = plan;
 		p->compute_priced = true;
+		p->matched = need != NULL;
+		p->cpu = pr->cpu_kind;
 		if (month_cost(pr, days, secs, &p->compute) ||
 		    !mul_count(p->compute, p->count, &p->compute))
 			return err_set(e, "%s: compute cost overflows", t->name);
@@ -480,9 +696,12 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			return err_set(e, "%s: base fee overflows", t->name);
 		if (need) {
 			int64_t cost = 0;
-			r = cheapest_fit(t, plan, region, first, last, days, secs, need, &cost);
+			r = cheapest_fit(t, plan, region, first, last, days, secs, need,
+			                 sel->allow_shared, &cost);
 			if (!r)
 				return 1;
+			p->matched = true;
+			p->cpu = r->cpu_kind;
 			p->instance = r->raw[COL_ITEM];
 			p->count = need->count;
 			p->uncertain |= r->uncertain;
@@ -525,10 +744,16 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 		/* Only the row that applies to this plan and region counts once. */
 		if (pick_specific(t, KIND_FEE, plan, f->raw[COL_ITEM], region, first, last) != f)
 			continue;
-		if (f->per == PER_ONCE)
-			qty = sel->first_month ? (p->server_plan ? p->count : 1) : 0;
-		else
+		if (f->per == PER_ONCE) {
+			qty = p->server_plan ? p->count : 1;
+			if (!price_times(f->price, qty, &cost) ||
+			    !num_add_i64(p->setup, cost, &p->setup))
+				return err_set(e, "%s: fees overflow", t->name);
+			if (!sel->first_month)
+				continue;
+		} else {
 			qty = usage_fee_qty(u, f->raw[COL_ITEM]);
+		}
 		if (!qty)
 			continue;
 		if (!price_times(f->price, qty, &cost) || !num_add_i64(p->other, cost, &p->other))
@@ -747,6 +972,8 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 		        sel->region ? sel->region : "", sel->region ? "'" : "");
 		goto fail;
 	}
+	if (*n == 0 && sel->allow_unfit && (sel->need.set || sel->derived.set))
+		return 0;
 	if (*n == 0) {
 		err_set(e, "no plan %s",
 		        sel->need.set ? "has an instance that fits the need"

@@ -100,7 +100,6 @@ int pricing_check_file(const char *path, struct pricing_problem **probs, size_t 
 typedef int (*pricing_row_fn)(void *ctx, size_t line, const char *const *values);
 int pricing_provider_rows(const struct pricing_tables *t, size_t i, pricing_row_fn fn, void *ctx);
 
-/* A sizing request: the smallest machines with ram and cpu, count of them. */
 /* A row whose source is older than asked, or that has a source and no date. */
 struct pricing_stale {
 	const char *provider, *path; /* owned by the tables */
@@ -122,18 +121,47 @@ struct pricing_stale {
 int pricing_stale(const struct pricing_tables *t, int32_t today, int32_t days,
                   struct pricing_stale **out, size_t *n, struct err *e);
 
+/* Whether a machine's CPU is its own or shared with neighbours. */
+enum pricing_cpu {
+	PRICING_CPU_UNKNOWN, /* the table does not say: never counts as dedicated */
+	PRICING_CPU_SHARED,
+	PRICING_CPU_DEDICATED,
+};
+
+/*
+ * A sizing request: count machines, each with at least cpu, ram and disk
+ * (disk only where the tables carry it), and a dedicated CPU when
+ * `dedicated`.  `seconds` is how long each runs (0: the whole month).
+ */
 struct pricing_need {
 	bool set;
 	uint64_t ram;      /* bytes */
 	int64_t cpu_milli; /* vCPU x 1000 */
-	unsigned count;    /* at least 1 */
+	uint64_t disk;     /* bytes; 0: any */
+	bool dedicated;
+	unsigned count; /* at least 1 */
+	uint64_t seconds;
 };
 
 /*
- * Parses "ram=4GB,cpu=2,count=2" (any subset, any order; cpu may be
- * fractional: 0.5).  Returns 0 or -1 with a message.
+ * Parses a need: "2x1cpu/2GB,dedicated" (COUNTx CPUcpu/RAM[/DISK], then
+ * optional terms) or the terms alone, "ram=4GB,cpu=2,count=2" (ram=SIZE,
+ * cpu=N, count=N, disk=SIZE, dedicated, shared; any subset, any order;
+ * cpu may be fractional: 0.5).  Returns 0 or -1 with a message.
  */
 int pricing_need_parse(const char *s, struct pricing_need *out, struct err *e);
+
+/* Writes a need as "2x 1 vCPU/2GB shared" into buf.  Returns buf. */
+char *pricing_need_format(const struct pricing_need *n, char *buf, size_t len);
+
+/*
+ * True when a machine of cpu_milli vCPU, ram and disk bytes (0: not given)
+ * with CPU kind cpu meets need n: at least its CPU and memory, at least its
+ * disk when both give one, and a dedicated CPU when n asks for one unless
+ * allow_shared.
+ */
+bool pricing_need_fits(const struct pricing_need *n, int64_t cpu_milli, uint64_t ram, uint64_t disk,
+                       enum pricing_cpu cpu, bool allow_shared);
 
 /*
  * Parses running time in hours ("100", "0.5"; at most 744) into seconds.
@@ -153,7 +181,33 @@ struct pricing_select {
 	bool first_month;            /* include one-off (setup) fees */
 	uint64_t seconds;            /* seconds each instance runs; 0: the config's
 	                                `hours`, else the whole month */
+	bool allow_shared;           /* a need for dedicated CPUs may take shared ones */
+	bool allow_unfit;            /* a need no plan meets selects nothing (0
+	                                plans) instead of an error */
+	const char *from;            /* pricing_quote derives the need from this
+	                                provider's section (NULL: the first that
+	                                describes compute) */
+	/*
+	 * Equivalent capacity: a need derived from what runs on one provider
+	 * (pricing_need_derive), priced on every provider whose [provider]
+	 * section does not describe its own compute.  sel->need overrides it.
+	 */
+	struct pricing_need derived;
+	const char *derived_from; /* the provider it was derived from */
 };
+
+/*
+ * Derives the need from the config: the first [provider NAME] section (in
+ * the config's order; only `from`'s when not NULL) that describes
+ * compute: `need =`, `instances =` (the largest type's CPU, memory and disk,
+ * dedicated when any is, the count summed) or a plan that is a machine
+ * (with `count`).  `hours` carries over.  *from gets the provider's name
+ * (owned by t), NULL with out->set false when no section describes compute.
+ * Returns 0, or -1 with e set on a bad section.
+ */
+int pricing_need_derive(const struct pricing_tables *t, const struct pricing_select *sel,
+                        const char *from, struct pricing_need *out, const char **from_provider,
+                        struct err *e);
 
 /*
  * A plan selected for a month with its fixed charges worked out.  Strings
@@ -170,12 +224,19 @@ struct pricing_plan {
 	bool instance_list;
 	unsigned count; /* instances (servers for server plans) */
 	unsigned seats;
-	bool server_plan;    /* the plan is itself a machine (Hetzner) */
-	bool compute_priced; /* false: no usage given, compute is zero */
-	bool uncertain;      /* a row used is marked uncertain */
-	char replaces[48];   /* the retired plan asked for, priced as this
-	                        successor (a `successor` row), or "" */
-	int32_t replaced_on; /* the day the successor took over */
+	bool server_plan;     /* the plan is itself a machine (Hetzner) */
+	bool compute_priced;  /* false: no usage given, compute is zero */
+	bool compute_known;   /* the config or a need says what runs here */
+	bool matched;         /* compute is the cheapest fit for a need (the instance
+	                         chosen is `instance`), not the config's own */
+	enum pricing_cpu cpu; /* CPU kind of the instance priced (a list: dedicated
+	                         only when all are) */
+	int64_t setup;        /* one-off (setup) fees of a first month, whether or
+	                         not `other` holds them (first_month) */
+	bool uncertain;       /* a row used is marked uncertain */
+	char replaces[48];    /* the retired plan asked for, priced as this
+	                         successor (a `successor` row), or "" */
+	int32_t replaced_on;  /* the day the successor took over */
 	int64_t base, seat_fees, compute, other;
 	/* egress rule */
 	bool unlimited;

@@ -33,6 +33,8 @@ enum table_col {
 	COL_SOURCE_DATE,
 	COL_NOTES,
 	COL_ORDERS,
+	COL_CPU,
+	COL_DISK,
 	TABLE_NCOLS,
 };
 
@@ -66,6 +68,8 @@ struct table_row {
 	bool per_server; /* included=SIZE/server: not pooled over servers */
 	int64_t vcpu_milli;
 	uint64_t ram;
+	uint64_t disk;             /* bytes; 0: not given */
+	enum pricing_cpu cpu_kind; /* shared, dedicated or not given */
 	bool uncertain;
 	bool new_orders; /* orders=new: only servers ordered on or after `from` */
 };

@@ -142,6 +142,7 @@ static int select_many(const struct pricing_tables *t, const struct pricing_sele
 
 		one.provider = pv[i];
 		one.plan = NULL;
+		one.allow_unfit = true; /* another provider may meet the need */
 		if (pricing_select(t, &one, &got, &k, e)) {
 			if (sel->plan && !sel->provider)
 				continue; /* nothing in force here: other providers may have it */
@@ -166,6 +167,8 @@ static int select_many(const struct pricing_tables *t, const struct pricing_sele
 			return err_set(
 			    e, "no selected provider has a plan '%s' in force in this month",
 			    pl[j]);
+	if (!*n && (sel->need.set || sel->derived.set))
+		return err_set(e, "no plan has an instance that fits the need");
 	return 0;
 }
 
@@ -209,6 +212,17 @@ out:
 	return rc;
 }
 
+/* True when name is in the comma-separated list (NULL: every name). */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return !list;
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
 	const struct pricing_quote_row *x = a, *y = b;
@@ -219,6 +233,8 @@ static int cmp_rows(const void *a, const void *b)
 		return x->converted ? -1 : 1;
 	if ((c = strcmp(x->bill.currency, y->bill.currency)))
 		return c;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	if (x->bill.total != y->bill.total)
 		return x->bill.total < y->bill.total ? -1 : 1;
 	if ((c = strcmp(x->plan->provider, y->plan->provider)))
@@ -234,9 +250,28 @@ int pricing_quote(const struct pricing_tables *t, const struct pricing_select *s
 	memcpy(q->currency, m->currency, 4);
 	q->egress = egress;
 	q->month = date_month_first(sel->month);
-	q->compute_note = !sel->need.set;
-	if (pricing_select_lists(t, sel, &q->plans, &q->n, e))
+	struct pricing_select s = *sel;
+
+	if (!s.need.set && !s.derived.set &&
+	    pricing_need_derive(t, sel, sel->from, &s.derived, &s.derived_from, e))
 		return -1;
+	q->need = s.need.set ? s.need : s.derived;
+	q->need_from = s.need.set ? NULL : s.derived_from;
+	q->compute_note = true;
+	if (pricing_select_lists(t, &s, &q->plans, &q->n, e))
+		return -1;
+	for (size_t i = 0, o = 0; q->need.set && !sel->region && i < pricing_provider_count(t);
+	     i++) {
+		const char *name = pricing_provider_name(t, i);
+		bool has = false;
+		if (!in_list(sel->provider, name))
+			continue;
+		for (size_t j = 0; j < q->n && !has; j++)
+			has = strcmp(q->plans[j].provider, name) == 0;
+		if (!has && o + strlen(name) + 3 < sizeof(q->unfit))
+			o += (size_t)snprintf(q->unfit + o, sizeof(q->unfit) - o, "%s%s",
+			                      o ? ", " : "", name);
+	}
 	if (!(q->rows = calloc(q->n, sizeof(*q->rows)))) {
 		pricing_quote_release(q);
 		return err_set(e, "out of memory");
@@ -249,9 +284,14 @@ int pricing_quote(const struct pricing_tables *t, const struct pricing_select *s
 			pricing_quote_release(q);
 			return -1;
 		}
-		if (p->compute_priced && !p->server_plan)
+		if (p->compute_known)
 			q->compute_note = false;
 		q->uncertain |= p->uncertain;
+	}
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pricing_bill *b = &q->rows[i].bill;
+		/* With nothing known of compute, the order is egress and fees. */
+		q->rows[i].key = q->compute_note ? b->total - b->compute : b->total;
 	}
 	if (q->n > 1)
 		qsort(q->rows, q->n, sizeof(*q->rows), cmp_rows);
@@ -444,4 +484,82 @@ int pricing_invoice_range(const struct pricing_money *m, const struct pricing_pl
 	out->hi = out->lo;
 	out->lo = out->lo - 1;
 	return amount_at(m, p, out->lo, line, &out->at_lo, NULL, e);
+}
+
+bool pricing_payback(int64_t one_off, int64_t saving, uint64_t *months)
+{
+	*months = 0;
+	if (one_off <= 0)
+		return true;
+	if (saving <= 0)
+		return false;
+	*months = (uint64_t)(one_off / saving) + (one_off % saving != 0);
+	return true;
+}
+
+int pricing_migration(const struct pricing_money *m, const struct pricing_quote_row *now,
+                      const struct pricing_quote_row *cand, bool overlap,
+                      struct pricing_migration *out, struct err *e)
+{
+	struct pricing_bill b = {0};
+
+	memset(out, 0, sizeof(*out));
+	out->now = now->bill.total;
+	out->then = cand->bill.total;
+	out->comparable = strcmp(now->bill.currency, cand->bill.currency) == 0;
+	if (!out->comparable)
+		return 0;
+	/* The setup fees as a bill of their own: rounded, converted, taxed. */
+	memcpy(b.currency, cand->plan->currency, sizeof(b.currency));
+	b.other = cand->plan->setup;
+	b.total = b.other;
+	if (pricing_bill_round(cand->plan, &b, e))
+		return -1;
+	if (strcmp(b.currency, m->currency) != 0)
+		for (size_t i = 0; i < m->nrates; i++)
+			if (strcmp(m->rates[i].cur, b.currency) == 0 &&
+			    pricing_convert(&b, m->currency, m->rates[i].rate, e))
+				return -1;
+	if (m->vat_set && pricing_add_vat(&b, m->vat, e))
+		return -1;
+	out->setup = b.total;
+	out->overlap = overlap ? out->then : 0;
+	if (!num_add_i64(out->setup, out->overlap, &out->one_off) ||
+	    !num_add_i64(out->then, -out->now, &out->monthly))
+		return err_set(e, "migration costs overflow");
+	out->pays_back = pricing_payback(out->one_off, -out->monthly, &out->months);
+	return 0;
+}
+
+long pricing_quote_find(const struct pricing_quote *q, const char *provider, const char *plan,
+                        struct err *e)
+{
+	long found = -1;
+	size_t n = 0, o = 0;
+	char plans[256] = "";
+
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pricing_plan *p = q->rows[i].plan;
+		if (strcmp(p->provider, provider) != 0)
+			continue;
+		if (o + strlen(p->plan) + 3 < sizeof(plans))
+			o += (size_t)snprintf(plans + o, sizeof(plans) - o, "%s%s", o ? ", " : "",
+			                      p->plan);
+		if (plan && strcmp(p->plan, plan) != 0 &&
+		    !(p->replaces[0] && strcmp(p->replaces, plan) == 0))
+			continue;
+		found = (long)i;
+		n++;
+	}
+	if (n == 1)
+		return found;
+	if (!o)
+		return err_set(e, "--from %s: no row of %s in this comparison", provider, provider);
+	if (!n)
+		return err_set(e, "--from %s:%s: no such plan in this comparison (%s has: %s)",
+		               provider, plan, provider, plans);
+	return err_set(e,
+	               "--from %s: %s has several plans here (%s): say which, as %s:PLAN, "
+	               "or set plan = in [provider %s]",
+	               provider, provider, plans, provider, provider);
 }

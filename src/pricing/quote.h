@@ -84,6 +84,8 @@ struct pricing_quote_row {
 	const struct pricing_plan *plan;
 	struct pricing_bill bill;
 	bool converted; /* the bill is in the report currency */
+	int64_t key;    /* what the order uses: the total, or without compute
+	                   when nothing is known of it (compute_note) */
 };
 
 /*
@@ -98,16 +100,23 @@ struct pricing_quote {
 	struct pricing_plan *plans;
 	struct pricing_quote_row *rows;
 	size_t n;
-	bool compute_note; /* no row prices compute: only fixed fees and egress */
-	bool mixed;        /* rows in more than one currency */
-	bool uncertain;    /* some row uses a figure marked uncertain */
+	bool compute_note;        /* nothing is known about compute: no row's compute is
+	                             the config's or a need's, and the rows are ordered
+	                             by egress and fees only (total less compute) */
+	struct pricing_need need; /* the need matched (sel->need, else derived) */
+	const char *need_from;    /* the provider it was derived from, or NULL */
+	char unfit[256];          /* providers where nothing meets the need */
+	bool mixed;               /* rows in more than one currency */
+	bool uncertain;           /* some row uses a figure marked uncertain */
 };
 
 /*
  * Selects with pricing_select_lists and bills every plan for egress with
- * pricing_money_bill, sorted as above.  Returns 0, or -1 with e set (q is
- * then empty).  The caller releases q with pricing_quote_release; its rows
- * point into t, which must outlive it.
+ * pricing_money_bill, sorted as above.  Unless sel->need is set, the need
+ * is first derived from the config (pricing_need_derive, from sel->from)
+ * and priced on the providers that do not describe their own compute.  Returns 0, or -1 with e set
+ * (q is then empty).  The caller releases q with pricing_quote_release; its rows point into t,
+ * which must outlive it.
  */
 int pricing_quote(const struct pricing_tables *t, const struct pricing_select *sel,
                   const struct pricing_money *m, uint64_t egress, struct pricing_quote *q,
@@ -115,6 +124,46 @@ int pricing_quote(const struct pricing_tables *t, const struct pricing_select *s
 
 /* Frees what a quote holds; a zeroed quote is a no-op. */
 void pricing_quote_release(struct pricing_quote *q);
+
+/*
+ * The months a one-off cost takes to pay back from a monthly saving: the
+ * smallest whole number of months whose savings cover it,
+ * ceil(one_off / saving); 0 when there is nothing to pay back.  Returns
+ * false when it never pays back (no saving, and something to pay back).
+ */
+bool pricing_payback(int64_t one_off, int64_t saving, uint64_t *months);
+
+/* Moving from what runs now to a candidate, in the report currency. */
+struct pricing_migration {
+	bool comparable;   /* both bills ended in one currency */
+	int64_t now, then; /* monthly totals: what you pay now, the candidate */
+	int64_t monthly;   /* then - now: negative is a saving */
+	int64_t setup;     /* the candidate's one-off (setup) fees */
+	int64_t overlap;   /* a month of the candidate while both run (overlap) */
+	int64_t one_off;   /* setup + overlap */
+	bool pays_back;    /* see pricing_payback */
+	uint64_t months;
+};
+
+/*
+ * The migration from quote row `now` to row `cand` (both of one quote, billed
+ * without --first-month): the monthly difference, the candidate's setup fees
+ * (converted and taxed as its bill is, rounded to cents), with `overlap` a
+ * month of the candidate's bill paid while the current one still runs, and
+ * the months the one-off costs take to pay back.  Returns 0, or -1 on
+ * overflow.
+ */
+int pricing_migration(const struct pricing_money *m, const struct pricing_quote_row *now,
+                      const struct pricing_quote_row *cand, bool overlap,
+                      struct pricing_migration *out, struct err *e);
+
+/*
+ * The row of q that is what runs now: provider's row of plan (NULL: its
+ * only row).  Returns its index, or -1 with e set (naming the plans) when
+ * there is none or several.
+ */
+long pricing_quote_find(const struct pricing_quote *q, const char *provider, const char *plan,
+                        struct err *e);
 
 #define PRICING_MAX_CROSSINGS 16
 

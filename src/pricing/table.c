@@ -19,8 +19,9 @@
 #include "util/num.h"
 
 const char *const pricing_columns[TABLE_NCOLS] = {
-    "kind",  "plan",     "item",     "region", "from", "to",     "currency",    "price", "per",
-    "block", "rounding", "included", "vcpu",   "ram",  "source", "source_date", "notes", "orders",
+    "kind",   "plan",        "item",  "region",   "from",     "to",   "currency",
+    "price",  "per",         "block", "rounding", "included", "vcpu", "ram",
+    "source", "source_date", "notes", "orders",   "cpu",      "disk",
 };
 
 const size_t pricing_ncolumns = TABLE_NCOLS;
@@ -256,6 +257,16 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (*v[COL_RAM] && num_parse_size(v[COL_RAM], &r.ram, NULL))
 		problem(l, line, colno(l, COL_RAM), "bad ram '%s' (a size like 512MB or 4GB)",
 		        v[COL_RAM]);
+	if (*v[COL_DISK] && (num_parse_size(v[COL_DISK], &r.disk, NULL) || !r.disk))
+		problem(l, line, colno(l, COL_DISK), "bad disk '%s' (a size like 40GB)",
+		        v[COL_DISK]);
+	if (strcmp(v[COL_CPU], "shared") == 0)
+		r.cpu_kind = PRICING_CPU_SHARED;
+	else if (strcmp(v[COL_CPU], "dedicated") == 0)
+		r.cpu_kind = PRICING_CPU_DEDICATED;
+	else if (*v[COL_CPU])
+		problem(l, line, colno(l, COL_CPU), "bad cpu '%s' (shared or dedicated)",
+		        v[COL_CPU]);
 	if (*v[COL_INCLUDED]) {
 		if (strcmp(v[COL_INCLUDED], "unlimited") == 0)
 			r.unlimited = true;
@@ -335,6 +346,11 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	if (r.kind == KIND_INSTANCE && (!*v[COL_VCPU] || !*v[COL_RAM]))
 		problem(l, line, colno(l, *v[COL_RAM] ? COL_VCPU : COL_RAM),
 		        "an instance needs vcpu and ram");
+	if ((*v[COL_CPU] || *v[COL_DISK]) && r.kind != KIND_INSTANCE &&
+	    !(r.kind == KIND_PLAN && *v[COL_VCPU] && *v[COL_RAM]))
+		problem(l, line, colno(l, *v[COL_CPU] ? COL_CPU : COL_DISK),
+		        "cpu and disk belong on an instance row or a plan that is a machine "
+		        "(vcpu and ram)");
 	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT || r.kind == KIND_EGRESS) && *v[COL_ITEM])
 		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
 	if (r.kind == KIND_SEAT && *v[COL_REGION])

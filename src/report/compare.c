@@ -24,8 +24,7 @@ static const char *u64s(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/* The instances column: "2x standard", the config's list, or "-". */
-static const char *instances(const struct pricing_plan *p, char *buf, size_t len)
+const char *report_compare_instances(const struct pricing_plan *p, char *buf, size_t len)
 {
 	if (p->instance && p->instance_list)
 		snprintf(buf, len, "%s", p->instance);
@@ -33,6 +32,29 @@ static const char *instances(const struct pricing_plan *p, char *buf, size_t len
 		snprintf(buf, len, "%ux %s", p->count, p->instance);
 	else
 		snprintf(buf, len, "-");
+	return buf;
+}
+
+static const char *cpu_name(enum pricing_cpu c)
+{
+	return c == PRICING_CPU_DEDICATED ? "dedicated" : c == PRICING_CPU_SHARED ? "shared" : "";
+}
+
+const char *report_compare_fit(const struct pricing_plan *p)
+{
+	return !p->compute_known ? "unknown" : p->matched ? "need" : "config";
+}
+
+char *report_compare_note(const struct pricing_quote *q, char *buf, size_t len)
+{
+	char need[96];
+
+	buf[0] = '\0';
+	if (q->compute_note)
+		snprintf(buf, len, "compute unknown: cheapest first by egress and fees only");
+	else if (q->need.set)
+		snprintf(buf, len, "need %s%s%s", pricing_need_format(&q->need, need, sizeof(need)),
+		         q->need_from ? ", as on " : " (--need)", q->need_from ? q->need_from : "");
 	return buf;
 }
 
@@ -51,7 +73,9 @@ static int table_row(struct report_table *t, const struct pricing_quote_row *row
 	const char *cells[] = {p->provider,
 	                       plan,
 	                       p->region,
-	                       instances(p, inst, sizeof(inst)),
+	                       report_compare_instances(p, inst, sizeof(inst)),
+	                       report_compare_fit(p),
+	                       cpu_name(p->cpu),
 	                       inc,
 	                       bil,
 	                       num_format_cents(b->base, m[0], 32),
@@ -67,14 +91,27 @@ static int table_row(struct report_table *t, const struct pricing_quote_row *row
 
 int report_compare_table(FILE *f, const struct pricing_quote *q)
 {
-	static const char *const hdr[] = {"provider", "plan", "region", "instances", "included",
-	                                  "billable", "base", "seats",  "compute",   "egress",
-	                                  "other",    "vat",  "total",  "cur"};
-	struct report_table *t = report_table_new(14, hdr, "lllllrrrrrrrrl");
+	static const char *const hdr[] = {
+	    "provider", "plan",  "region",  "instances", "fit",   "cpu", "included", "billable",
+	    "base",     "seats", "compute", "egress",    "other", "vat", "total",    "cur"};
+	struct report_table *t = report_table_new(16, hdr, "lllllllrrrrrrrrl");
+	char need[96];
 	int rc = 0;
 
 	if (!t)
 		return -1;
+	if (q->compute_note)
+		rc = fprintf(f, "cheapest first by egress and fees only: compute unknown (no "
+		                "[provider] section says what runs, no --need)\n") < 0;
+	else if (q->need.set)
+		rc = fprintf(f,
+		             "need %s%s%s, priced on every provider that does not say what "
+		             "runs there (fit: need)\n",
+		             pricing_need_format(&q->need, need, sizeof(need)),
+		             q->need_from ? ", as on " : " (--need)",
+		             q->need_from ? q->need_from : "") < 0;
+	if (!rc && q->unfit[0])
+		rc = fprintf(f, "nothing meets the need on: %s\n", q->unfit) < 0;
 	for (size_t i = 0; i < q->n && !rc; i++)
 		rc = table_row(t, &q->rows[i]);
 	if (!rc)
@@ -85,8 +122,8 @@ int report_compare_table(FILE *f, const struct pricing_quote *q)
 		                "(see 'costs providers show NAME')\n") < 0;
 	if (!rc && q->compute_note)
 		rc = fprintf(f, "compute not priced: no [provider] section or --need, so only "
-		                "fixed fees and egress are priced (plans that are servers count "
-		                "one)\n") < 0;
+		                "fixed fees and egress are priced and ordered (plans that are "
+		                "servers count one; fit: unknown)\n") < 0;
 	if (!rc && q->mixed)
 		rc = fprintf(f,
 		             "rows are in different currencies and are not comparable; give "
@@ -98,11 +135,16 @@ int report_compare_table(FILE *f, const struct pricing_quote *q)
 int report_compare_csv(FILE *f, const struct pricing_quote *q)
 {
 	static const char *const hdr[] = {
-	    "provider",       "plan",           "region", "month",    "currency", "egress_bytes",
-	    "included_bytes", "billable_bytes", "base",   "compute",  "egress",   "other",
-	    "total",          "seats",          "vat",    "instance", "count",    "uncertain"};
+	    "provider",     "plan",           "region",         "month", "currency",
+	    "egress_bytes", "included_bytes", "billable_bytes", "base",  "compute",
+	    "egress",       "other",          "total",          "seats", "vat",
+	    "instance",     "count",          "uncertain",      "fit",   "cpu",
+	    "need"};
 	int rc = csvio_write_row(f, hdr, sizeof(hdr) / sizeof(hdr[0]));
+	char need[96] = "";
 
+	if (q->need.set)
+		pricing_need_format(&q->need, need, sizeof(need));
 	for (size_t i = 0; i < q->n && !rc; i++) {
 		const struct pricing_plan *p = q->rows[i].plan;
 		const struct pricing_bill *b = &q->rows[i].bill;
@@ -126,7 +168,10 @@ int report_compare_csv(FILE *f, const struct pricing_quote *q)
 		                       money(b->vat, m[6], 32),
 		                       p->instance ? p->instance : "",
 		                       cnt,
-		                       p->uncertain ? "yes" : "no"};
+		                       p->uncertain ? "yes" : "no",
+		                       report_compare_fit(p),
+		                       cpu_name(p->cpu),
+		                       p->matched ? need : ""};
 		rc = csvio_write_row(f, cells, sizeof(cells) / sizeof(cells[0]));
 	}
 	return rc ? -1 : 0;
@@ -138,7 +183,7 @@ static json_t *json_money(int64_t v)
 	return json_string(money(v, buf, sizeof(buf)));
 }
 
-static json_t *row_json(const struct pricing_quote_row *row)
+static json_t *row_json(const struct pricing_quote *q, const struct pricing_quote_row *row)
 {
 	const struct pricing_plan *p = row->plan;
 	const struct pricing_bill *b = &row->bill;
@@ -159,6 +204,18 @@ static json_t *row_json(const struct pricing_quote_row *row)
 	}
 	if (o && p->replaces[0])
 		json_object_set_new(o, "replaces", json_string(p->replaces));
+	if (o) {
+		json_object_set_new(o, "fit", json_string(report_compare_fit(p)));
+		if (p->cpu != PRICING_CPU_UNKNOWN)
+			json_object_set_new(o, "cpu", json_string(cpu_name(p->cpu)));
+	}
+	if (o && p->matched) {
+		char need[96];
+		json_object_set_new(o, "need",
+		                    json_string(pricing_need_format(&q->need, need, sizeof(need))));
+		if (q->need_from)
+			json_object_set_new(o, "need_from", json_string(q->need_from));
+	}
 	return o;
 }
 
@@ -170,7 +227,7 @@ int report_compare_json(FILE *f, const struct pricing_quote *q)
 	if (!arr)
 		return -1;
 	for (size_t i = 0; i < q->n && !rc; i++) {
-		json_t *o = row_json(&q->rows[i]);
+		json_t *o = row_json(q, &q->rows[i]);
 		rc = !o || json_array_append_new(arr, o);
 	}
 	if (!rc)
@@ -246,4 +303,70 @@ int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struc
 				return err_set(e, "cannot write the break-even");
 		}
 	return 0;
+}
+
+int report_compare_migration(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             size_t now, bool overlap, struct err *e)
+{
+	static const char *const hdr[] = {"candidate", "monthly", "difference", "setup",
+	                                  "overlap",   "one-off", "payback",    "cur"};
+	const struct pricing_quote_row *cur = &q->rows[now];
+	struct report_table *t = report_table_new(8, hdr, "lrrrrrrl");
+	char name[96], m1[32];
+	int rc = 0;
+
+	if (!t)
+		return err_set(e, "out of memory");
+	for (size_t i = 0; i < q->n && !rc; i++) {
+		struct pricing_migration mg;
+		char mm[6][32], pb[40];
+		if (i == now)
+			continue;
+		if (pricing_migration(m, cur, &q->rows[i], overlap, &mg, e)) {
+			report_table_free(t);
+			return -1;
+		}
+		pname(q->rows[i].plan, name, sizeof(name));
+		if (!mg.comparable) {
+			const char *cells[] = {name,
+			                       num_format_cents(mg.then, mm[0], 32),
+			                       "-",
+			                       "-",
+			                       "-",
+			                       "-",
+			                       "other currency",
+			                       q->rows[i].bill.currency};
+			rc = report_table_add(t, cells);
+			continue;
+		}
+		if (!mg.pays_back)
+			snprintf(pb, sizeof(pb), "never");
+		else if (mg.months == 0)
+			snprintf(pb, sizeof(pb), "at once");
+		else
+			snprintf(pb, sizeof(pb), "%" PRIu64 " month%s", mg.months,
+			         mg.months == 1 ? "" : "s");
+		snprintf(mm[1], 32, "%s%s", mg.monthly > 0 ? "+" : "",
+		         num_format_cents(mg.monthly, mm[5], 32));
+		const char *cells[] = {name,
+		                       num_format_cents(mg.then, mm[0], 32),
+		                       mm[1],
+		                       num_format_cents(mg.setup, mm[2], 32),
+		                       num_format_cents(mg.overlap, mm[3], 32),
+		                       num_format_cents(mg.one_off, mm[4], 32),
+		                       pb,
+		                       q->currency};
+		rc = report_table_add(t, cells);
+	}
+	if (!rc)
+		rc = fprintf(f,
+		             "\nmigration from %s: %s %s a month now; one-off costs are setup "
+		             "fees%s\n",
+		             pname(cur->plan, name, sizeof(name)),
+		             num_format_cents(cur->bill.total, m1, sizeof(m1)), cur->bill.currency,
+		             overlap ? " and a month of running both (--overlap)" : "") < 0;
+	if (!rc)
+		rc = report_table_print(t, f);
+	report_table_free(t);
+	return rc ? err_set(e, "cannot write the migration view") : 0;
 }

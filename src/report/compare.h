@@ -10,6 +10,22 @@
 
 #include "pricing/quote.h"
 
+/* What row p prices: "2x standard", the config's list, or "-". */
+const char *report_compare_instances(const struct pricing_plan *p, char *buf, size_t len);
+
+/*
+ * How p's compute was found: "config" (its [provider] section says what runs
+ * there), "need" (the cheapest fit for the need) or "unknown".
+ */
+const char *report_compare_fit(const struct pricing_plan *p);
+
+/*
+ * The line that heads q's rows: the need matched and where it came from,
+ * or that compute is unknown and the order is by egress and fees only;
+ * "" when neither applies.  Returns buf.
+ */
+char *report_compare_note(const struct pricing_quote *q, char *buf, size_t len);
+
 /*
  * Writes the rows of q as a table with amounts in cents, then the notes
  * that apply: a row using an uncertain figure, compute not priced, rows in
@@ -35,5 +51,15 @@ int report_compare_json(FILE *f, const struct pricing_quote *q);
  */
 int report_compare_breakeven(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
                              struct err *e);
+
+/*
+ * Writes the migration view: against row `now` of q (what runs now), every
+ * other row's monthly difference, one-off costs (setup fees, and with
+ * overlap a month of running both) and the months to pay them back
+ * (pricing_migration with m, the money q was priced with).  Returns 0, or
+ * -1 with e set on a pricing or write error.
+ */
+int report_compare_migration(FILE *f, const struct pricing_money *m, const struct pricing_quote *q,
+                             size_t now, bool overlap, struct err *e);
 
 #endif

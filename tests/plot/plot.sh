@@ -87,8 +87,22 @@ fi
 run_costs plot compare --month 2026-05 --rate EUR=1.08 --out "$T/compare.png"
 check_rc 0 "compare PNG"
 check_eq "compare PNG size" 1280x720 "$(png_size "$T/compare.png")"
-check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00$' "$T/compare.dat" "professional bar: seats and 8 blocks"
-check_grep '^"hetzner" "ex44" 0.00 42.12 0.00 0.00 42.12$' "$T/compare.dat" "ex44 converted at 1.08"
+check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00 "-" "unknown" "-"$' "$T/compare.dat" "professional bar: seats and 8 blocks"
+check_grep '^"hetzner" "ex44" 0.00 42.12 0.00 0.00 42.12 "1x ex44" "unknown" "\*"$' "$T/compare.dat" "ex44 converted at 1.08"
+check_grep "^SUBTITLE = '2026-05, egress 1.30 TB; compute unknown: cheapest first by egress and fees only'" "$T/compare.gp" "subtitle says compute is unknown"
+# With a Render service in the config the bars are the table's rows: the
+# need matched on Fly and Hetzner, named in the ticks and the subtitle.
+printf '[provider render]\nplan = professional\ninstances = standard:2\n' >"$T/render.conf"
+run_costs --config "$T/render.conf" plot compare --month 2026-05 --rate EUR=1.08 --out "$T/cneed.png"
+check_rc 0 "compare plot with a need"
+check_grep "^SUBTITLE = '2026-05, egress 1.30 TB; need 2x 1 vCPU/2.00 GB shared, as on render'" "$T/cneed.gp" "subtitle names the need"
+run_costs --config "$T/render.conf" compare --month 2026-05 --rate EUR=1.08 --format csv
+check_eq "plot rows are compare's rows, in its order" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1,2,13,16,19 | tr ',' ' ')" \
+	"$(grep -v '^#' "$T/cneed.dat" | tail -n +2 | /usr/bin/python3 -c 'import shlex,sys
+for l in sys.stdin:
+    f=shlex.split(l); n=f[7].split("x ",1)
+    print(f[0],f[1],f[6],n[1] if len(n)>1 else "",f[8])')"
 run_costs plot compare --month 2026-05 --out "$T/compare-usd.svg"
 check_rc 0 "compare without a rate"
 check_grep "left out .* plans billed in EUR" "$T/err" "other currencies named"
@@ -98,7 +112,7 @@ run_costs plot compare --out "$T/c.png"
 check_rc 2 "compare needs a month or a volume"
 run_costs plot compare --egress 1.3TB --month 2026-05 --provider render --plan professional --out "$T/c2.png"
 check_rc 0 "compare of a given volume"
-check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00$' "$T/c2.dat" "given volume priced"
+check_grep '^"render" "professional" 19.00 0.00 120.00 0.00 139.00 ' "$T/c2.dat" "given volume priced"
 
 run_costs plot daily --month 2026-05 --provider render --plan professional --out "$T/d-plan.png"
 check_rc 0 "daily with a plan's allowance"

@@ -230,9 +230,10 @@ static void many_services_never_share_a_colour(void **state)
 }
 
 static const struct plot_compare_row compare_rows[] = {
-    {"hetzner", "AX42 \"dedicated\"", 44000000, 0, 0, 0, 44000000},
-    {"fly.io", "shared-cpu `x`", 0, 12340000, 25500000, 1000000, 38840000},
-    {"render", "pro\nteam", 19000000, 125000000, 336000000, 15000000, 495000000},
+    {"hetzner", "AX42 \"dedicated\"", 44000000, 0, 0, 0, 44000000, "2x ax42", "need", true},
+    {"fly.io", "shared-cpu `x`", 0, 12340000, 25500000, 1000000, 38840000, "2x `x`", "need", false},
+    {"render", "pro\nteam", 19000000, 125000000, 336000000, 15000000, 495000000, "2x standard",
+     "config", false},
 };
 
 static const struct plot_compare compare = {
@@ -241,6 +242,7 @@ static const struct plot_compare compare = {
     .egress_bytes = 1300000000000ull,
     .rows = compare_rows,
     .n = 3,
+    .note = "need 2x 1 vCPU/2.00 GB shared, as on render",
 };
 
 static int write_compare_fn(FILE *f, const void *arg)
@@ -254,10 +256,14 @@ static void compare_layout_has_line_items_as_decimals(void **state)
 	char *s = capture(write_compare_fn, &compare);
 	assert_string_equal(
 	    strstr(s, "\"provider\""),
-	    "\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\"\n"
-	    "\"hetzner\" \"AX42 'dedicated'\" 44.00 0.00 0.00 0.00 44.00\n"
-	    "\"fly.io\" \"shared-cpu `x`\" 0.00 12.34 25.50 1.00 38.84\n"
-	    "\"render\" \"pro team\" 19.00 125.00 336.00 15.00 495.00\n");
+	    "\"provider\" \"plan\" \"base\" \"compute\" \"egress\" \"other\" \"total\" "
+	    "\"instances\" \"fit\" \"mark\"\n"
+	    "\"hetzner\" \"AX42 'dedicated'\" 44.00 0.00 0.00 0.00 44.00 \"2x ax42\" \"need\" "
+	    "\"*\"\n"
+	    "\"fly.io\" \"shared-cpu `x`\" 0.00 12.34 25.50 1.00 38.84 \"2x `x`\" \"need\" "
+	    "\"-\"\n"
+	    "\"render\" \"pro team\" 19.00 125.00 336.00 15.00 495.00 \"2x standard\" "
+	    "\"config\" \"-\"\n");
 	free(s);
 }
 

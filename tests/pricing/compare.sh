@@ -319,4 +319,77 @@ check_rc 3 "the nightly job prices the successor (over budget, not a failure)"
 check_grep "priced as its successor 'pro'" "$T/err" "project notes the successor"
 check_grep "budget exceeded: the projected bill for render pro in 2026-11" "$T/err" "budget on the successor"
 
+# --- equivalent capacity (issue 16) ---
+# The seed's month (1.3 TB, imported above) with a Render service of two
+# standard instances (1 vCPU, 2 GB, shared): Fly and Hetzner are priced with
+# what fits, and the table says what it chose.
+printf '[provider render]\nplan = professional\ninstances = standard:2\n' >"$T/render.conf"
+run_costs --config "$T/render.conf" compare --month 2026-05 --rate EUR=1.08
+check_rc 0 "seed month with a render service"
+check_grep '^need 2x 1 vCPU/2.00 GB shared, as on render' "$T/out" "the need, derived from render"
+# fly: shared-cpu-1x-2gb, 2 x 0.00000413 x 2,678,400 s = 22.12; + 26.00 egress
+check_grep '^fly  *payg  *na-eu  *2x shared-cpu-1x-2gb  *need  *shared .* 22.12  *26.00 .* 48.12  *USD$' "$T/out" "fly: shared-cpu-1x-2gb x 2"
+# hetzner cx23: 2 x EUR 3.99 = 7.98 x 1.08 = 8.6184 -> 8.62
+check_grep '^hetzner  *cx23 \*  *eu  *2x cx23  *need  *shared .*  8.62  *USD$' "$T/out" "hetzner: 2x cx23"
+# render as configured: 2 x 25 + seat 19 + 8 blocks x 15 = 189
+check_grep '^render  *professional  *global  *2x standard  *config  *shared .* 189.00  *USD$' "$T/out" "render as configured"
+check_eq "cheapest first by the whole bill" "hetzner cax11" "$(sed -n 4p "$T/out" | awk '{print $1, $2}')"
+run_costs --config "$T/render.conf" compare --month 2026-05 --format csv
+check_eq "csv: fit, cpu and need at the end" "fly,payg,shared-cpu-1x-2gb,2,need,shared,2x 1 vCPU/2.00 GB shared" \
+	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,16,17,19-21)"
+check_eq "csv: render's row is its config" "render,professional,standard,2,config,shared," \
+	"$(grep '^render,' "$T/out" | cut -d, -f1,2,16,17,19-21)"
+run_costs --config "$T/render.conf" compare --month 2026-05 --format json
+check_eq "json: fit and need" "need 2x 1 vCPU/2.00 GB shared render" \
+	"$(/usr/bin/python3 -c 'import json,sys; r=[x for x in json.load(sys.stdin) if x["provider"]=="fly"][0]; print(r["fit"], r["need"], r["need_from"])' <"$T/out")"
+
+# Dedicated is never traded for shared: --need ...,dedicated on fly takes a
+# performance machine (0.00001196 x 2,678,400 = 32.03 each), render none.
+run_costs compare --month 2026-05 --need 2x1cpu/2GB,dedicated --provider fly,render
+check_rc 0 "a dedicated need"
+check_grep '^fly  *payg  *na-eu  *2x performance-1x-2gb  *need  *dedicated .* 64.07 ' "$T/out" "fly performance for dedicated"
+check_grep '^nothing meets the need on: render$' "$T/out" "render has no dedicated CPU"
+run_costs compare --month 2026-05 --need 2x1cpu/2GB,dedicated --allow-shared --provider fly
+check_grep '^fly  *payg  *na-eu  *2x shared-cpu-1x-2gb ' "$T/out" "--allow-shared takes shared"
+# A need nothing fits: derived, the rows that fit stay; given, an error.
+printf '[provider fly]\ninstances = performance-16x-128gb\n' >"$T/big.conf"
+run_costs --config "$T/big.conf" compare --month 2026-05
+check_rc 0 "a derived need only its own provider meets"
+check_grep '^nothing meets the need on: hetzner, render$' "$T/out" "unfit providers named"
+run_costs compare --month 2026-05 --need 1x64cpu/512GB
+check_rc 1 "a given need nothing meets"
+check_grep "no plan has an instance that fits the need" "$T/err" "says nothing fits"
+run_costs compare --month 2026-05 --need 2x1cpu
+check_rc 2 "a need without memory"
+check_grep "bad --need '2x1cpu'" "$T/err" "names the need"
+# Nothing known of compute: every row says so, and the order says what it is.
+run_costs compare --month 2026-05
+check_grep '^cheapest first by egress and fees only: compute unknown' "$T/out" "order named"
+check_eq "every row marked unknown" 0 "$(tail -n +3 "$T/out" | grep -E '^(fly|render|hetzner) ' | grep -vc ' unknown ')"
+
+# --- the migration view ---
+# From render (189.00) with a month of overlap, at EUR 1.08: ex44 is
+# 2 x 39 x 1.08 = 84.24 a month, 104.76 less; setup 2 x 99 x 1.08 = 213.84;
+# one-off 213.84 + 84.24 = 298.08, paid back in 3 months (2 save 209.52).
+run_costs --config "$T/render.conf" compare --month 2026-05 --rate EUR=1.08 --from render --overlap
+check_rc 0 "--from render --overlap"
+check_grep '^migration from render/professional: 189.00 USD a month now' "$T/out" "what runs now"
+check_grep '^hetzner/ex44  *84.24  *-104.76  *213.84  *84.24  *298.08  *3 months  *USD$' "$T/out" "ex44 payback"
+check_grep '^hetzner/cx23  *8.62  *-180.38  *0.00  *8.62  *8.62  *1 month  *USD$' "$T/out" "cx23 payback"
+run_costs --config "$T/render.conf" compare --month 2026-05 --from render:professional
+check_grep '^hetzner/ex44  *78.00  *-  .*other currency  *EUR$' "$T/out" "no rate: not comparable"
+run_costs compare --month 2026-05 --from render
+check_rc 1 "--from a provider with several plans"
+check_grep "say which, as render:PLAN" "$T/err" "asks for the plan"
+check_eq "nothing printed before the error" "" "$(cat "$T/out")"
+run_costs compare --month 2026-05 --from nope
+check_rc 1 "--from an unknown provider"
+check_grep "unknown provider 'nope' in --from" "$T/err" "names it"
+run_costs compare --month 2026-05 --overlap
+check_rc 2 "--overlap without --from"
+run_costs compare --month 2026-05 --from render:pro --first-month
+check_rc 2 "--from with --first-month"
+run_costs compare --month 2026-05 --from render:
+check_rc 2 "--from with an empty plan"
+
 finish

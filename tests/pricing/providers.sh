@@ -40,11 +40,12 @@ check_rc 0 "show"
 check_grep 'https://render.com/docs/outbound-bandwidth' "$T/out" "sources listed"
 check_grep '^egress  *professional .*2025-08-01  *2026-07-31  *15 USD' "$T/out" "dated rows shown"
 run_costs providers show render --format csv
-# The writer quotes only fields that need it, so compare without quotes.
-check_eq "show csv round-trips the table" "$(tr -d '"' <"$SRCDIR/providers/render.csv")" "$(tr -d '"' <"$T/out")"
+# The writer quotes only fields that need it, so compare without quotes;
+# comment lines (# ...) are not rows.
+check_eq "show csv round-trips the table" "$(grep -v '^#' "$SRCDIR/providers/render.csv" | tr -d '"')" "$(tr -d '"' <"$T/out")"
 run_costs providers show hetzner --format json
 check_rc 0 "show json"
-check_eq "show json parses, one object per row" "$(grep -c . "$SRCDIR/providers/hetzner.csv" | awk '{print $1 - 1}')" \
+check_eq "show json parses, one object per row" "$(grep -v '^#' "$SRCDIR/providers/hetzner.csv" | grep -c . | awk '{print $1 - 1}')" \
 	"$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <"$T/out")"
 run_costs providers list --format json
 check_eq "list json" "fly hetzner render" \
@@ -67,5 +68,33 @@ run_costs --providers "$T/prov" compare --egress 1.3TB --month 2026-05 --format 
 check_rc 0 "a user's table"
 check_eq "acme bill" "acme,small,dc1,2026-05,USD,1300000000000,100000000000,1200000000000,10.00,0.00,60.00,0.00,70.00" \
 	"$(tail -1 "$T/out" | cut -d, -f1-13)"
+
+# cpu and disk: check validates them, and only where a machine is.
+mkdir "$T/bad"
+cat >"$T/bad/bad.csv" <<'CSV'
+kind,plan,item,currency,price,per,vcpu,ram,cpu,disk,source,source_date
+plan,p,,USD,1,month,,,dedicated,,https://x.example,2026-01-01
+instance,,a,USD,1,month,1,1GB,fast,,https://x.example,2026-01-01
+instance,,b,USD,1,month,1,1GB,shared,lots,https://x.example,2026-01-01
+instance,,c,USD,1,month,1,1GB,dedicated,40GB,https://x.example,2026-01-01
+egress,,,USD,1,GB,,,,,https://x.example,2026-01-01
+CSV
+run_costs providers check "$T/bad/bad.csv"
+check_rc 1 "bad cpu and disk fields"
+cat "$T/out" "$T/err" >"$T/both"
+check_grep "bad.csv:2:9: cpu and disk belong on an instance row or a plan that is a machine" "$T/both" "cpu on a plan that is no machine"
+check_grep "bad.csv:3:9: bad cpu 'fast' (shared or dedicated)" "$T/both" "bad cpu"
+check_grep "bad.csv:4:10: bad disk 'lots'" "$T/both" "bad disk"
+if grep -q 'bad.csv:5:' "$T/both"; then fail "a good instance row reported"; else pass; fi
+run_costs providers show fly
+check_grep '^instance  *shared-cpu-1x-2gb .* 1 vCPU 2GB shared ' "$T/out" "show: a shared preset"
+check_grep '^instance  *performance-1x-2gb .* 1 vCPU 2GB dedicated ' "$T/out" "show: a dedicated preset"
+# Every shipped instance and machine plan says whether its CPU is shared.
+for f in "$SRCDIR"/providers/*.csv; do
+	n=$(/usr/bin/python3 -c 'import csv,sys
+rows=[r for r in csv.DictReader(open(sys.argv[1])) if not r["kind"].startswith("#")]
+print(sum(1 for r in rows if (r["kind"]=="instance" or (r["kind"]=="plan" and r["vcpu"])) and r["cpu"] not in ("shared","dedicated")))' "$f")
+	check_eq "cpu kind on every machine row of $(basename "$f")" 0 "$n"
+done
 
 finish

@@ -272,11 +272,30 @@ static void quote_sorts_report_currency_first_cheapest_first(void **state)
 	assert_true(q.mixed);
 	assert_true(q.compute_note);
 	pricing_quote_release(&q);
-	/* At EUR 1.08 ex44 is 42.12 USD and sorts between the two. */
+	/*
+	 * At EUR 1.08 ex44 is 42.12 USD, all of it compute (one server
+	 * assumed): with nothing known of compute the order is by egress and
+	 * fees only, so ex44 (0.00 of them) comes first, then fly (26.00).
+	 */
 	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
 	assert_int_equal(pricing_quote(tables, &s, &m, 13 * TB / 10, &q, &e), 0);
-	assert_string_equal(q.rows[1].plan->plan, "ex44");
+	assert_string_equal(q.rows[0].plan->plan, "ex44");
+	expect("ex44", q.rows[0].bill.total, 42120000);
+	assert_int_equal(q.rows[0].key, 0);
+	assert_string_equal(q.rows[1].plan->plan, "payg");
 	assert_false(q.mixed);
+	pricing_quote_release(&q);
+	/* Once compute is known (a need), the order is by the whole bill. */
+	assert_int_equal(pricing_need_parse("1cpu/2GB", &s.need, &e), 0);
+	assert_int_equal(pricing_quote(tables, &s, &m, 13 * TB / 10, &q, &e), 0);
+	assert_false(q.compute_note);
+	/* fly: 0.00000413 x 2,678,400 s = 11.06, + 26.00; ex44 42.12; render
+	 * professional: standard 25 + seat 19 + 120 = 164 */
+	assert_string_equal(q.rows[0].plan->plan, "payg");
+	expect("fly", q.rows[0].bill.total, USD(37.06));
+	assert_int_equal(q.rows[0].key, q.rows[0].bill.total);
+	assert_string_equal(q.rows[1].plan->plan, "ex44");
+	expect("render", q.rows[2].bill.total, USD(164));
 	pricing_quote_release(&q);
 }
 
@@ -399,6 +418,318 @@ static void invoice_range_of_the_total_and_of_the_egress_line(void **state)
 	free(prof);
 }
 
+/* --- equivalent capacity and the migration view ----------------------- */
+
+/* The row of q for provider/plan, or a failure. */
+static const struct pricing_quote_row *row_of(const struct pricing_quote *q, const char *provider,
+                                              const char *plan)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (strcmp(q->rows[i].plan->provider, provider) == 0 &&
+		    strcmp(q->rows[i].plan->plan, plan) == 0)
+			return &q->rows[i];
+	fail_msg("no row %s/%s", provider, plan);
+	return NULL;
+}
+
+static bool has_row(const struct pricing_quote *q, const char *provider, const char *plan)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (strcmp(q->rows[i].plan->provider, provider) == 0 &&
+		    (!plan || strcmp(q->rows[i].plan->plan, plan) == 0))
+			return true;
+	return false;
+}
+
+/* Quotes 1.3 TB in 2026-05 with a config text (freed by the caller). */
+static void quote_with(const char *text, struct pricing_select *s, const struct pricing_money *m,
+                       struct pricing_quote *q, struct config **cfg)
+{
+	struct err e;
+
+	*cfg = NULL;
+	if (text) {
+		if (config_parse(text, strlen(text), "t.conf", cfg, &e))
+			fail_msg("%s", e.msg);
+		s->config = *cfg;
+	}
+	if (pricing_quote(tables, s, m, 13 * TB / 10, q, &e))
+		fail_msg("quote: %s", e.msg);
+}
+
+static void need_syntax_and_fit(void **state)
+{
+	struct pricing_need n;
+	struct err e;
+	char buf[96];
+
+	(void)state;
+	assert_int_equal(pricing_need_parse("2x1cpu/2GB,dedicated", &n, &e), 0);
+	assert_int_equal(n.count, 2);
+	assert_int_equal(n.cpu_milli, 1000);
+	assert_int_equal(n.ram, 2 * GB);
+	assert_true(n.dedicated);
+	assert_int_equal(n.disk, 0);
+	assert_string_equal(pricing_need_format(&n, buf, sizeof(buf)),
+	                    "2x 1 vCPU/2.00 GB dedicated");
+	assert_int_equal(pricing_need_parse("0.5cpu/512MB/40GB", &n, &e), 0);
+	assert_int_equal(n.count, 1);
+	assert_int_equal(n.cpu_milli, 500);
+	assert_int_equal(n.disk, 40 * GB);
+	assert_false(n.dedicated);
+	assert_int_equal(pricing_need_parse("cpu=2,ram=4GB,disk=80GB,count=3,shared", &n, &e), 0);
+	assert_int_equal(n.count, 3);
+	assert_int_equal(n.disk, 80 * GB);
+	assert_int_equal(pricing_need_parse("2x1cpu", &n, &e), -1);
+	assert_int_equal(pricing_need_parse("dedicated,2x1cpu/2GB", &n, &e), -1);
+	assert_int_equal(pricing_need_parse("0x1cpu/2GB", &n, &e), -1);
+	assert_int_equal(pricing_need_parse("1cpu/2GB,fast", &n, &e), -1);
+
+	/* 1 vCPU / 2 GB dedicated: a shared machine never meets it unless
+	 * allowed; more CPU or memory does; unknown CPU kind is not dedicated. */
+	assert_int_equal(pricing_need_parse("1cpu/2GB/40GB,dedicated", &n, &e), 0);
+	assert_true(pricing_need_fits(&n, 2000, 8 * GB, 80 * GB, PRICING_CPU_DEDICATED, false));
+	assert_false(pricing_need_fits(&n, 2000, 8 * GB, 80 * GB, PRICING_CPU_SHARED, false));
+	assert_true(pricing_need_fits(&n, 2000, 8 * GB, 80 * GB, PRICING_CPU_SHARED, true));
+	assert_false(pricing_need_fits(&n, 2000, 8 * GB, 80 * GB, PRICING_CPU_UNKNOWN, false));
+	assert_false(pricing_need_fits(&n, 500, 8 * GB, 80 * GB, PRICING_CPU_DEDICATED, false));
+	assert_false(pricing_need_fits(&n, 1000, GB, 80 * GB, PRICING_CPU_DEDICATED, false));
+	assert_false(pricing_need_fits(&n, 1000, 2 * GB, 20 * GB, PRICING_CPU_DEDICATED, false));
+	/* a machine whose table gives no disk is not refused for it */
+	assert_true(pricing_need_fits(&n, 1000, 2 * GB, 0, PRICING_CPU_DEDICATED, false));
+	/* a shared need is met by a dedicated CPU */
+	n.dedicated = false;
+	assert_true(pricing_need_fits(&n, 1000, 2 * GB, 0, PRICING_CPU_DEDICATED, false));
+}
+
+/*
+ * The issue's case: two Render standard instances (1 vCPU, 2 GB, shared)
+ * on professional in the seed's month, 1.3 TB, matched on Fly and Hetzner.
+ */
+static void render_service_is_matched_on_fly_and_hetzner(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct config *cfg;
+	const struct pricing_quote_row *r;
+	char buf[96];
+
+	(void)state;
+	pricing_money_init(&m);
+	quote_with("[provider render]\nplan = professional\ninstances = standard:2\n", &s, &m, &q,
+	           &cfg);
+	assert_true(q.need.set);
+	assert_string_equal(q.need_from, "render");
+	assert_string_equal(pricing_need_format(&q.need, buf, sizeof(buf)),
+	                    "2x 1 vCPU/2.00 GB shared");
+	assert_false(q.compute_note);
+	assert_string_equal(q.unfit, "");
+	/* render as configured: 2 x 25 + seat 19 + 8 blocks x 15 = 189 */
+	r = row_of(&q, "render", "professional");
+	assert_true(r->plan->compute_known);
+	assert_false(r->plan->matched);
+	expect("render", r->bill.total, USD(189));
+	/* fly: the cheapest preset with 1 vCPU and 2 GB is shared-cpu-1x-2gb,
+	 * 0.00000413 x 2,678,400 s (31 days) = 11.061792 each, x 2 =
+	 * 22.123584 -> 22.12; egress 1,300 GB x 0.02 = 26.00 */
+	r = row_of(&q, "fly", "payg");
+	assert_true(r->plan->matched);
+	assert_string_equal(r->plan->instance, "shared-cpu-1x-2gb");
+	assert_int_equal(r->plan->count, 2);
+	assert_int_equal(r->plan->cpu, PRICING_CPU_SHARED);
+	expect("fly compute", r->bill.compute, USD(22.12));
+	expect("fly", r->bill.total, USD(48.12));
+	/* hetzner: every server plan that fits, two of each: cx23 2 x 3.99 */
+	r = row_of(&q, "hetzner", "cx23");
+	assert_true(r->plan->matched);
+	assert_int_equal(r->plan->count, 2);
+	expect("cx23", r->bill.total, USD(7.98));
+	expect("ccx13", row_of(&q, "hetzner", "ccx13")->bill.total, USD(24.98));
+	/* cpx11 (2 GB) fits too but ended 2025-12-31 */
+	assert_false(has_row(&q, "hetzner", "cpx11"));
+	pricing_quote_release(&q);
+	config_free(cfg);
+}
+
+static void dedicated_is_never_traded_for_shared(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct config *cfg;
+	const struct pricing_quote_row *r;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	/* what runs on fly is dedicated: two performance-1x-2gb */
+	quote_with("[provider fly]\ninstances = performance-1x-2gb:2\n", &s, &m, &q, &cfg);
+	assert_true(q.need.dedicated);
+	assert_string_equal(q.need_from, "fly");
+	/* render has no dedicated instance: nothing fits there */
+	assert_false(has_row(&q, "render", NULL));
+	assert_string_equal(q.unfit, "render");
+	/* hetzner: only dedicated servers (ccx13, ax41, ex44, ax42) */
+	assert_false(has_row(&q, "hetzner", "cx23"));
+	assert_false(has_row(&q, "hetzner", "cax11"));
+	r = row_of(&q, "hetzner", "ccx13");
+	assert_int_equal(r->plan->cpu, PRICING_CPU_DEDICATED);
+	expect("ccx13", r->bill.total, USD(24.98));
+	pricing_quote_release(&q);
+	config_free(cfg);
+
+	/* --allow-shared: render's standard and hetzner's cx23 meet it */
+	s.allow_shared = true;
+	quote_with("[provider fly]\ninstances = performance-1x-2gb:2\n", &s, &m, &q, &cfg);
+	assert_string_equal(row_of(&q, "render", "professional")->plan->instance, "standard");
+	expect("cx23", row_of(&q, "hetzner", "cx23")->bill.total, USD(7.98));
+	assert_string_equal(q.unfit, "");
+	pricing_quote_release(&q);
+	config_free(cfg);
+
+	/* --need 2x1cpu/2GB,dedicated on fly: performance-1x-2gb,
+	 * 0.00001196 x 2,678,400 = 32.033664 each, x 2 = 64.067328 -> 64.07 */
+	s = sel_of("2026-05", "fly", NULL, NULL);
+	assert_int_equal(pricing_need_parse("2x1cpu/2GB,dedicated", &s.need, &e), 0);
+	quote_with(NULL, &s, &m, &q, &cfg);
+	assert_string_equal(q.rows[0].plan->instance, "performance-1x-2gb");
+	expect("fly compute", q.rows[0].bill.compute, USD(64.07));
+	pricing_quote_release(&q);
+}
+
+static void a_need_nothing_fits(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct config *cfg;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	/* 16 dedicated vCPU / 128 GB: only fly has it; render (8 vCPU / 32 GB
+	 * at most) and hetzner (ex44: 20 threads but 64 GB) do not */
+	quote_with("[provider fly]\ninstances = performance-16x-128gb\n", &s, &m, &q, &cfg);
+	assert_string_equal(q.unfit, "hetzner, render");
+	assert_int_equal(q.n, 1);
+	/* 976.25 per 30 days x 31/30 = 1008.7917 -> 1008.79 */
+	expect("fly compute", q.rows[0].bill.compute, USD(1008.79));
+	pricing_quote_release(&q);
+	config_free(cfg);
+	/* an explicit need that fits nowhere is an error */
+	s = sel_of("2026-05", NULL, NULL, NULL);
+	assert_int_equal(pricing_need_parse("1x64cpu/512GB", &s.need, &e), 0);
+	assert_int_equal(pricing_quote(tables, &s, &m, 13 * TB / 10, &q, &e), -1);
+	assert_string_equal(e.msg, "no plan has an instance that fits the need");
+}
+
+/* Disk counts where the tables carry it; hours carry over from the source. */
+static void disk_and_hours_carry_over(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct config *cfg;
+	struct err e;
+
+	(void)state;
+	pricing_money_init(&m);
+	/* 60 GB of disk: cx23 and cax11 (40 GB) no longer fit, cx33 (80 GB)
+	 * does; fly gives no disk with a Machine, so it is not refused */
+	assert_int_equal(pricing_need_parse("1cpu/2GB/60GB", &s.need, &e), 0);
+	quote_with(NULL, &s, &m, &q, &cfg);
+	assert_false(has_row(&q, "hetzner", "cx23"));
+	assert_false(has_row(&q, "hetzner", "cax11"));
+	expect("cx33", row_of(&q, "hetzner", "cx33")->bill.compute, USD(6.49));
+	assert_string_equal(row_of(&q, "fly", "payg")->plan->instance, "shared-cpu-1x-2gb");
+	pricing_quote_release(&q);
+	/* 100 hours on render: fly's two shared-cpu-1x-2gb run 360,000 s each,
+	 * 2 x 0.00000413 x 360,000 = 2.9736 -> 2.97 */
+	s = sel_of("2026-05", NULL, NULL, NULL);
+	quote_with("[provider render]\nplan = professional\ninstances = standard:2\nhours = 100\n",
+	           &s, &m, &q, &cfg);
+	assert_int_equal(q.need.seconds, 360000);
+	expect("fly compute", row_of(&q, "fly", "payg")->bill.compute, USD(2.97));
+	pricing_quote_release(&q);
+	config_free(cfg);
+}
+
+static void payback_by_hand(void **state)
+{
+	uint64_t months;
+
+	(void)state;
+	/* 298.08 of one-off costs, 104.76 saved a month: 2 months save
+	 * 209.52, 3 save 314.28, so 3 */
+	assert_true(pricing_payback(USD(298.08), USD(104.76), &months));
+	assert_int_equal(months, 3);
+	/* exactly two months: 200 / 100 */
+	assert_true(pricing_payback(USD(200), USD(100), &months));
+	assert_int_equal(months, 2);
+	/* one cent over two months' savings takes a third */
+	assert_true(pricing_payback(USD(200.01), USD(100), &months));
+	assert_int_equal(months, 3);
+	/* nothing to pay back */
+	assert_true(pricing_payback(0, USD(100), &months));
+	assert_int_equal(months, 0);
+	assert_true(pricing_payback(0, -USD(5), &months));
+	assert_int_equal(months, 0);
+	/* no saving, or a dearer candidate: never */
+	assert_false(pricing_payback(USD(1), 0, &months));
+	assert_false(pricing_payback(USD(1), -USD(5), &months));
+}
+
+/*
+ * Render (189.00 a month, as above) to hetzner ex44 at EUR 1.08: 2 servers
+ * of EUR 39 = 84.24 USD a month, 104.76 less; setup 2 x EUR 99 (from
+ * 2026-02-02) = EUR 198 = 213.84 USD; with a month of overlap 84.24 more:
+ * one-off 298.08, paid back in 3 months.
+ */
+static void migration_from_render_to_ex44(void **state)
+{
+	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_quote q;
+	struct pricing_money m;
+	struct pricing_migration mg;
+	struct config *cfg;
+	struct err e;
+	long now;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
+	s.from = "render";
+	quote_with("[provider render]\nplan = professional\ninstances = standard:2\n", &s, &m, &q,
+	           &cfg);
+	now = pricing_quote_find(&q, "render", NULL, &e);
+	assert_true(now >= 0);
+	assert_int_equal(
+	    pricing_migration(&m, &q.rows[now], row_of(&q, "hetzner", "ex44"), true, &mg, &e), 0);
+	assert_true(mg.comparable);
+	expect("now", mg.now, USD(189));
+	expect("then", mg.then, USD(84.24));
+	expect("monthly", mg.monthly, -USD(104.76));
+	expect("setup", mg.setup, USD(213.84));
+	expect("overlap", mg.overlap, USD(84.24));
+	expect("one-off", mg.one_off, USD(298.08));
+	assert_true(mg.pays_back);
+	assert_int_equal(mg.months, 3);
+	/* without overlap: 213.84 / 104.76 = 2.04 -> 3 months */
+	assert_int_equal(
+	    pricing_migration(&m, &q.rows[now], row_of(&q, "hetzner", "ex44"), false, &mg, &e), 0);
+	expect("one-off", mg.one_off, USD(213.84));
+	assert_int_equal(mg.months, 3);
+	/* cx23 has no setup fee: 7.98 EUR = 8.62 USD (8.6184), paid back at once */
+	assert_int_equal(
+	    pricing_migration(&m, &q.rows[now], row_of(&q, "hetzner", "cx23"), false, &mg, &e), 0);
+	expect("cx23", mg.then, USD(8.62));
+	assert_int_equal(mg.months, 0);
+	assert_int_equal(pricing_quote_find(&q, "render", "pro", &e), -1);
+	pricing_quote_release(&q);
+	config_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +743,13 @@ int main(void)
 	    cmocka_unit_test(breakeven_when_both_bills_start_at_zero),
 	    cmocka_unit_test(breakeven_finds_a_band_that_opens_and_closes),
 	    cmocka_unit_test(breakeven_of_the_story),
+	    cmocka_unit_test(need_syntax_and_fit),
+	    cmocka_unit_test(render_service_is_matched_on_fly_and_hetzner),
+	    cmocka_unit_test(dedicated_is_never_traded_for_shared),
+	    cmocka_unit_test(a_need_nothing_fits),
+	    cmocka_unit_test(disk_and_hours_carry_over),
+	    cmocka_unit_test(payback_by_hand),
+	    cmocka_unit_test(migration_from_render_to_ex44),
 	    cmocka_unit_test(invoice_range_of_the_total_and_of_the_egress_line),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
