@@ -188,4 +188,8 @@ enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_CSV, CLI_FORMAT_JSON };
 /* Parses --format; returns 0 or 2 after printing a usage error. */
 int cli_parse_format(const struct cmd *cmd, const char *arg, enum cli_format *out);
 
+/* The long name of the option whose getopt value is val ("?" when none). */
+struct option;
+const char *cli_option_name(const struct option *opts, int val);
+
 #endif

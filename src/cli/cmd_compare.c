@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/compare.h"
 #include "cli/select.h"
 #include "util/date.h"
 #include "util/num.h"
@@ -28,23 +29,14 @@ enum {
 	OPT_OVERLAP,
 };
 
-struct args {
-	struct cli_quote q;
-	enum cli_format fmt;
-	const char *host;
-	bool month_set, egress_set, allow_empty, breakeven, invoice_set, overlap;
-	enum pricing_line invoice_line;
-	int64_t invoice;
-	uint64_t egress;
-};
-
 static const char *money(int64_t v, char *buf, size_t len)
 {
 	return num_format_fixed(v, 6, 2, buf, len);
 }
 
 /* Measured egress of the month from the store (see pricing_month_egress). */
-static int measured_egress(struct cli *cli, const struct args *a, struct pricing_measured *m)
+static int measured_egress(struct cli *cli, const struct cli_compare_args *a,
+                           struct pricing_measured *m)
 {
 	int32_t first = date_month_first(a->q.sel.month);
 	int32_t last = first + date_days_in_month(first) - 1;
@@ -69,7 +61,8 @@ static int measured_egress(struct cli *cli, const struct args *a, struct pricing
 	return 0;
 }
 
-static int print_invoice(const struct args *a, const struct pricing_quote_row *r)
+static int print_invoice(FILE *f, const struct cli_compare_args *a,
+                         const struct pricing_quote_row *r)
 {
 	const struct pricing_plan *p = r->plan;
 	bool egress_only = a->invoice_line == PRICING_LINE_EGRESS;
@@ -79,61 +72,65 @@ static int print_invoice(const struct args *a, const struct pricing_quote_row *r
 	struct pricing_invoice inv;
 	struct err e;
 
-	printf("\ninvoice%s %s %s, modelled %s %s: difference %s%s\n",
-	       egress_only ? " egress line" : "", money(a->invoice, m1, 32), cur,
-	       money(modelled, m2, 32), cur, a->invoice - modelled >= 0 ? "+" : "",
-	       money(a->invoice - modelled, m3, 32));
+	fprintf(f, "\ninvoice%s %s %s, modelled %s %s: difference %s%s\n",
+	        egress_only ? " egress line" : "", money(a->invoice, m1, 32), cur,
+	        money(modelled, m2, 32), cur, a->invoice - modelled >= 0 ? "+" : "",
+	        money(a->invoice - modelled, m3, 32));
 	if (!egress_only && !p->compute_priced)
-		printf("compute is not priced here, so the invoice's hosting and fees count as "
-		       "egress below; give its bandwidth line with --invoice-egress instead\n");
+		fprintf(f, "compute is not priced here, so the invoice's hosting and fees count as "
+		           "egress below; give its bandwidth line with --invoice-egress instead\n");
 	if (pricing_invoice_range(&a->q.money, p, a->invoice, a->invoice_line, PRICING_SEARCH_LIMIT,
 	                          &inv, &e))
 		return cli_error("%s", e.msg);
 	switch (inv.status) {
 	case PRICING_INVOICE_BELOW:
-		return printf("the invoice is below the %s (%s): no egress volume explains it\n",
-		              egress_only ? "egress line at zero egress" : "fixed charges",
-		              money(inv.at_lo, m1, 32)) < 0;
+		return fprintf(f,
+		               "the invoice is below the %s (%s): no egress volume explains it\n",
+		               egress_only ? "egress line at zero egress" : "fixed charges",
+		               money(inv.at_lo, m1, 32)) < 0;
 	case PRICING_INVOICE_ABOVE:
-		return printf("no egress volume up to 1 PB explains the invoice\n") < 0;
+		return fprintf(f, "no egress volume up to 1 PB explains the invoice\n") < 0;
 	case PRICING_INVOICE_EXACT:
-		return printf("under %s/%s rules the invoice implies %s to %s of egress "
-		              "(%" PRIu64 " to %" PRIu64 " bytes)\n",
-		              p->provider, p->plan, num_format_bytes(inv.lo, s1, 32),
-		              num_format_bytes(inv.hi, s2, 32), inv.lo, inv.hi) < 0;
+		return fprintf(f,
+		               "under %s/%s rules the invoice implies %s to %s of egress "
+		               "(%" PRIu64 " to %" PRIu64 " bytes)\n",
+		               p->provider, p->plan, num_format_bytes(inv.lo, s1, 32),
+		               num_format_bytes(inv.hi, s2, 32), inv.lo, inv.hi) < 0;
 	case PRICING_INVOICE_BETWEEN:
 		break;
 	}
-	return printf("under %s/%s rules no egress volume gives exactly this amount: %s "
-	              "(%" PRIu64 " bytes) bills %s, one byte more bills %s\n",
-	              p->provider, p->plan, num_format_bytes(inv.lo, s1, 32), inv.lo,
-	              money(inv.at_lo, m1, 32), money(inv.at_hi, m2, 32)) < 0;
+	return fprintf(f,
+	               "under %s/%s rules no egress volume gives exactly this amount: %s "
+	               "(%" PRIu64 " bytes) bills %s, one byte more bills %s\n",
+	               p->provider, p->plan, num_format_bytes(inv.lo, s1, 32), inv.lo,
+	               money(inv.at_lo, m1, 32), money(inv.at_hi, m2, 32)) < 0;
 }
 
 /* Writes the quote in the chosen format, with the text extras. */
-static int write_quote(const struct args *a, const struct pricing_quote *q, const char *source)
+static int write_quote(FILE *f, const struct cli_compare_args *a, const struct pricing_quote *q,
+                       const char *source)
 {
 	char sz[32], mon[8];
 	int rc;
 
 	if (a->fmt == CLI_FORMAT_CSV)
-		return report_compare_csv(stdout, q) ? 1 : 0;
+		return report_compare_csv(f, q) ? 1 : 0;
 	if (a->fmt == CLI_FORMAT_JSON)
-		return report_compare_json(stdout, q) ? 1 : 0;
-	printf("%s egress in %s (%s)\n", num_format_bytes(q->egress, sz, sizeof(sz)),
-	       date_format_month(q->month, mon), source);
-	rc = report_compare_table(stdout, q) ? 1 : 0;
+		return report_compare_json(f, q) ? 1 : 0;
+	fprintf(f, "%s egress in %s (%s)\n", num_format_bytes(q->egress, sz, sizeof(sz)),
+	        date_format_month(q->month, mon), source);
+	rc = report_compare_table(f, q) ? 1 : 0;
 	if (!rc && a->breakeven) {
 		struct err e;
-		if (report_compare_breakeven(stdout, &a->q.money, q, &e))
+		if (report_compare_breakeven(f, &a->q.money, q, &e))
 			rc = cli_error("%s", e.msg);
 	}
 	if (!rc && a->invoice_set)
-		rc = print_invoice(a, &q->rows[0]);
+		rc = print_invoice(f, a, &q->rows[0]);
 	return rc;
 }
 
-static int run(struct cli *cli, struct args *a)
+int cli_compare_run(struct cli *cli, const struct cmd *cmd, struct cli_compare_args *a, FILE *out)
 {
 	struct pricing_tables *tables = NULL;
 	struct pricing_quote q = {0};
@@ -156,19 +153,18 @@ static int run(struct cli *cli, struct args *a)
 	if (pricing_quote(tables, &a->q.sel, &a->q.money, a->egress, &q, &e)) {
 		rc = cli_error("%s", e.msg);
 	} else if (a->invoice_set && q.n != 1) {
-		rc = cli_usage(&cmd_compare, "--invoice needs one plan; this selection has %zu",
-		               q.n);
+		rc = cli_usage(cmd, "--invoice needs one plan; this selection has %zu", q.n);
 	} else if (a->q.sel.from &&
 	           (now = pricing_quote_find(&q, a->q.sel.from, a->q.from_plan, &e)) < 0) {
 		rc = cli_error("%s", e.msg);
 	} else {
 		cli_select_notes(cli, q.plans, q.n);
-		rc = write_quote(a, &q, source);
+		rc = write_quote(out, a, &q, source);
 		if (rc == 1)
 			rc = cli_error("cannot write the comparison");
 		/* The migration view, against the row of what runs now. */
 		if (!rc && now >= 0 && a->fmt == CLI_FORMAT_TABLE &&
-		    report_compare_migration(stdout, &a->q.money, &q, (size_t)now, a->overlap, &e))
+		    report_compare_migration(out, &a->q.money, &q, (size_t)now, a->overlap, &e))
 			rc = cli_error("%s", e.msg);
 	}
 	pricing_quote_release(&q);
@@ -177,14 +173,14 @@ static int run(struct cli *cli, struct args *a)
 }
 
 /* Handles compare's own options; 1 when opt is not one of them. */
-static int own_option(struct args *a, int opt, const char *arg)
+static int own_option(const struct cmd *cmd, struct cli_compare_args *a, int opt, const char *arg)
 {
 	struct err e;
 
 	switch (opt) {
 	case CLI_OPT_MONTH:
 		if (date_parse_month(arg, &a->q.sel.month, NULL, &e))
-			return cli_usage(&cmd_compare, "%s", e.msg);
+			return cli_usage(cmd, "%s", e.msg);
 		a->month_set = true;
 		return 0;
 	case CLI_OPT_HOST:
@@ -192,7 +188,7 @@ static int own_option(struct args *a, int opt, const char *arg)
 		return 0;
 	case OPT_EGRESS:
 		if (num_parse_size(arg, &a->egress, &e))
-			return cli_usage(&cmd_compare, "%s", e.msg);
+			return cli_usage(cmd, "%s", e.msg);
 		a->egress_set = true;
 		return 0;
 	case OPT_BREAKEVEN:
@@ -201,7 +197,7 @@ static int own_option(struct args *a, int opt, const char *arg)
 	case OPT_INVOICE:
 	case OPT_INVOICE_EGRESS:
 		if (num_parse_fixed(arg, 6, &a->invoice, &e) || a->invoice < 0)
-			return cli_usage(&cmd_compare, "bad invoice amount '%s'", arg);
+			return cli_usage(cmd, "bad invoice amount '%s'", arg);
 		a->invoice_set = true;
 		a->invoice_line = opt == OPT_INVOICE ? PRICING_LINE_TOTAL : PRICING_LINE_EGRESS;
 		return 0;
@@ -212,30 +208,30 @@ static int own_option(struct args *a, int opt, const char *arg)
 		a->overlap = true;
 		return 0;
 	case CLI_OPT_FORMAT:
-		return cli_parse_format(&cmd_compare, arg, &a->fmt);
+		return cli_parse_format(cmd, arg, &a->fmt);
 	}
 	return 1;
 }
 
 /* Checks what the options ask for together.  Returns 0 or 2. */
-static int check_args(const struct args *a)
+static int check_args(const struct cmd *cmd, const struct cli_compare_args *a)
 {
 	if (!a->month_set && !a->egress_set)
-		return cli_usage(&cmd_compare, "give --month YYYY-MM (measured) or --egress SIZE");
+		return cli_usage(cmd, "give --month YYYY-MM (measured) or --egress SIZE");
 	if (a->overlap && !a->q.sel.from)
-		return cli_usage(&cmd_compare, "--overlap needs --from PROVIDER[:PLAN]");
+		return cli_usage(cmd, "--overlap needs --from PROVIDER[:PLAN]");
 	if (a->q.sel.from && a->q.sel.first_month)
-		return cli_usage(&cmd_compare, "--from counts setup fees as one-off costs itself: "
-		                               "leave out --first-month");
+		return cli_usage(cmd, "--from counts setup fees as one-off costs itself: "
+		                      "leave out --first-month");
 	if ((a->breakeven || a->invoice_set) && a->fmt != CLI_FORMAT_TABLE)
-		return cli_usage(&cmd_compare, "--breakeven and --invoice print text: use them "
-		                               "with --format table");
+		return cli_usage(cmd, "--breakeven and --invoice print text: use them "
+		                      "with --format table");
 	if (a->invoice_set && (!a->q.sel.provider || !a->q.sel.plan))
-		return cli_usage(&cmd_compare, "--invoice needs --provider and --plan");
-	return cli_quote_check(&cmd_compare, &a->q);
+		return cli_usage(cmd, "--invoice needs --provider and --plan");
+	return cli_quote_check(cmd, &a->q);
 }
 
-static int exec_compare(struct cli *cli, int argc, char **argv)
+int cli_compare_parse(const struct cmd *cmd, int argc, char **argv, struct cli_compare_args *a)
 {
 	static const struct option lopts[] = {
 	    {"month", required_argument, NULL, CLI_OPT_MONTH},
@@ -249,32 +245,53 @@ static int exec_compare(struct cli *cli, int argc, char **argv)
 	    {"from", required_argument, NULL, CLI_OPT_FROM_PROVIDER},
 	    {"overlap", no_argument, NULL, OPT_OVERLAP},
 	    {"format", required_argument, NULL, CLI_OPT_FORMAT},
+	    {"out", required_argument, NULL, CLI_OPT_OUT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct args a = {.fmt = CLI_FORMAT_TABLE};
+	bool exporting = cmd != &cmd_compare;
 	int opt, rc;
 
-	cli_quote_init(&a.q);
-	a.q.sel.month = date_today();
-	while ((opt = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	a->fmt = exporting ? CLI_FORMAT_CSV : CLI_FORMAT_TABLE;
+	cli_quote_init(&a->q);
+	a->q.sel.month = date_today();
+	while ((opt = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
 		if (opt == 'h') {
-			cli_print_help(&cmd_compare);
-			return 0;
+			cli_print_help(cmd);
+			return -1;
 		}
-		rc = opt == '?' || opt == ':' ? 1 : own_option(&a, opt, optarg);
+		if (opt == CLI_OPT_OUT && exporting) {
+			a->out = optarg;
+			continue;
+		}
+		/* export writes compare's CSV: the text-only options do not apply. */
+		if (opt == CLI_OPT_OUT ||
+		    (exporting && (opt == CLI_OPT_FORMAT || opt == OPT_BREAKEVEN ||
+		                   opt == OPT_INVOICE || opt == OPT_INVOICE_EGRESS)))
+			return cli_usage(cmd, "'--%s' does not apply here",
+			                 cli_option_name(lopts, opt));
+		rc = opt == '?' || opt == ':' ? 1 : own_option(cmd, a, opt, optarg);
 		if (rc == 1 && opt != '?' && opt != ':')
-			rc = cli_quote_option(&cmd_compare, &a.q, opt, optarg);
+			rc = cli_quote_option(cmd, &a->q, opt, optarg);
 		if (rc == 1)
-			return cli_bad_option(&cmd_compare, opt, argv[optind - 1]);
+			return cli_bad_option(cmd, opt, argv[optind - 1]);
 		if (rc)
 			return rc;
 	}
 	if (optind < argc)
-		return cli_usage(&cmd_compare, "unexpected argument '%s'", argv[optind]);
-	if ((rc = check_args(&a)))
-		return rc;
-	return run(cli, &a);
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	return check_args(cmd, a);
+}
+
+static int exec_compare(struct cli *cli, int argc, char **argv)
+{
+	struct cli_compare_args a;
+	int rc = cli_compare_parse(&cmd_compare, argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	return cli_compare_run(cli, &cmd_compare, &a, stdout);
 }
 
 const struct cmd cmd_compare = {

@@ -2,73 +2,43 @@
  * costs export: the CSV contracts of DESIGN §2 on stdout or, atomically, in
  * a file.  This file holds `daily` and `monthly`; later contracts add kinds.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/compare.h"
 #include "cli/project.h"
 #include "util/outfile.h"
 #include "report/totals.h"
 
 extern const struct cmd cmd_export;
 
-/*
- * export compare|project: the command's own CSV (--format csv) with its own
- * options, written to --out atomically.  Standard output is pointed at the
- * temporary file for the call, so the CSV is produced in one place only.
- */
-static int export_delegate(struct cli *cli, const struct cmd *cmd, int kind, int argc, char **argv)
+/* argv without the kind (at index kind), in a new array to free. */
+static char **without_kind(int kind, int argc, char **argv, int *n)
 {
-	char **args = calloc((size_t)argc + 3, sizeof(*args));
-	const char *out = NULL;
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+
+	*n = 0;
+	for (int i = 0; args && i < argc; i++)
+		if (i != kind)
+			args[(*n)++] = argv[i];
+	return args;
+}
+
+/*
+ * Writes what run writes into --out atomically (stdout without it): a
+ * failed run leaves an earlier file as it was.  Exit status 3 (a budget
+ * exceeded) still writes the file.
+ */
+static int export_write(const char *out, int (*run)(void *ctx, FILE *f), void *ctx)
+{
 	struct outfile of;
 	struct err e;
-	int n = 0, rc, saved;
+	int rc;
 
-	if (!args)
-		return cli_error("out of memory");
-	args[n++] = (char *)cmd->name;
-	args[n++] = (char *)"--format";
-	args[n++] = (char *)"csv";
-	for (int i = 1; i < argc; i++) {
-		if (i == kind)
-			continue; /* the kind may follow export's own --out */
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (strncmp(argv[i], "--out=", 6) == 0)
-			out = argv[i] + 6;
-		else if (strcmp(argv[i], "--format") == 0 ||
-		         strncmp(argv[i], "--format=", 9) == 0) {
-			free(args);
-			return cli_usage(&cmd_export, "export writes CSV: --format does not apply");
-		} else
-			args[n++] = argv[i];
-	}
-	if (strcmp(argv[argc - 1], "--out") == 0) {
-		free(args);
-		return cli_usage(&cmd_export, "option '--out' needs a value");
-	}
-	if (outfile_open(&of, out, &e)) {
-		free(args);
+	if (outfile_open(&of, out, &e))
 		return cli_error("%s", e.msg);
-	}
-	fflush(stdout);
-	saved = out ? dup(STDOUT_FILENO) : -1;
-	if (out && (saved < 0 || dup2(fileno(of.f), STDOUT_FILENO) < 0)) {
-		outfile_abort(&of);
-		free(args);
-		return cli_error("cannot write '%s': %s", out, strerror(errno));
-	}
-	optind = 0;
-	rc = cmd->exec(cli, n, args);
-	fflush(stdout);
-	if (out) {
-		dup2(saved, STDOUT_FILENO);
-		close(saved);
-	}
-	free(args);
+	rc = run(ctx, of.f);
 	if (rc != 0 && rc != EXIT_BUDGET) {
 		outfile_abort(&of);
 		return rc;
@@ -78,38 +48,40 @@ static int export_delegate(struct cli *cli, const struct cmd *cmd, int kind, int
 	return rc;
 }
 
-/*
- * export project: project's options and run, its CSV writer, into --out
- * atomically (a failed run leaves an earlier file as it was).
- */
-static int export_project(struct cli *cli, int kind, int argc, char **argv)
-{
-	struct cli_project_args a;
-	struct outfile of;
-	struct err e;
-	char **args = calloc((size_t)argc, sizeof(*args));
-	int n = 0, rc;
+struct export_run {
+	struct cli *cli;
+	void *args;
+};
 
-	/* Project's options without the kind, wherever it stood. */
+static int run_compare(void *ctx, FILE *f)
+{
+	struct export_run *r = ctx;
+	return cli_compare_run(r->cli, &cmd_export, r->args, f);
+}
+
+static int run_project(void *ctx, FILE *f)
+{
+	struct export_run *r = ctx;
+	return cli_project_run(r->cli, &cmd_export, r->args, f);
+}
+
+/* export compare|project: that command's options, parser, run and CSV writer. */
+static int export_command(struct cli *cli, bool compare, int kind, int argc, char **argv)
+{
+	struct cli_compare_args ca;
+	struct cli_project_args pa;
+	struct export_run r = {.cli = cli, .args = compare ? (void *)&ca : (void *)&pa};
+	int n, rc;
+	char **args = without_kind(kind, argc, argv, &n);
+
 	if (!args)
 		return cli_error("out of memory");
-	for (int i = 0; i < argc; i++)
-		if (i != kind)
-			args[n++] = argv[i];
-	rc = cli_project_parse(&cmd_export, n, args, &a);
+	rc = compare ? cli_compare_parse(&cmd_export, n, args, &ca)
+	             : cli_project_parse(&cmd_export, n, args, &pa);
 	free(args);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	if (outfile_open(&of, a.out, &e))
-		return cli_error("%s", e.msg);
-	rc = cli_project_run(cli, &cmd_export, &a, of.f);
-	if (rc != 0 && rc != EXIT_BUDGET) {
-		outfile_abort(&of);
-		return rc;
-	}
-	if (outfile_commit(&of, &e))
-		return cli_error("%s", e.msg);
-	return rc;
+	return export_write(compare ? ca.out : pa.out, compare ? run_compare : run_project, &r);
 }
 
 /* export daily|monthly: the totals of a period, one source per host and day. */
@@ -187,8 +159,6 @@ static int export_totals(struct cli *cli, int argc, char **argv)
 
 static int exec_export(struct cli *cli, int argc, char **argv)
 {
-	extern const struct cmd cmd_compare;
-
 	static const char *const kinds[] = {"daily", "monthly", "compare", "project"};
 	int k = argc;
 
@@ -213,10 +183,8 @@ static int exec_export(struct cli *cli, int argc, char **argv)
 				k = i;
 			}
 found:
-	if (k < argc && strcmp(argv[k], "compare") == 0)
-		return export_delegate(cli, &cmd_compare, k, argc, argv);
-	if (k < argc && strcmp(argv[k], "project") == 0)
-		return export_project(cli, k, argc, argv);
+	if (k < argc && (strcmp(argv[k], "compare") == 0 || strcmp(argv[k], "project") == 0))
+		return export_command(cli, argv[k][0] == 'c', k, argc, argv);
 	return export_totals(cli, argc, argv);
 }
 

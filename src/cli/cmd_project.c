@@ -92,7 +92,8 @@ int cli_project_parse(const struct cmd *cmd, int argc, char **argv, struct cli_p
 		}
 		if (opt == CLI_OPT_FORMAT || opt == CLI_OPT_OUT ||
 		    (exporting && opt == OPT_BACKTEST))
-			return cli_usage(cmd, "'%s' does not apply here", argv[optind - 1]);
+			return cli_usage(cmd, "'--%s' does not apply here",
+			                 cli_option_name(opts, opt));
 		rc = opt == '?' || opt == ':' ? 1 : project_option(cmd, a, opt, optarg);
 		if (rc == 1)
 			return cli_bad_option(cmd, opt, argv[optind - 1]);

@@ -309,3 +309,11 @@ int cli_parse_format(const struct cmd *cmd, const char *arg, enum cli_format *ou
 		return cli_usage(cmd, "bad --format '%s' (table, csv or json)", arg);
 	return 0;
 }
+
+const char *cli_option_name(const struct option *opts, int val)
+{
+	for (; opts->name; opts++)
+		if (opts->val == val)
+			return opts->name;
+	return "?";
+}

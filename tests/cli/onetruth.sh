@@ -138,4 +138,16 @@ run_costs export --out "$T/cmp.csv" compare --egress 1TB --provider hetzner
 check_rc 0 "export compare after --out"
 check_grep "^provider,plan" "$T/cmp.csv" "export compare written to --out"
 
+# export compare writes compare's CSV through compare's own parser and
+# writer: the same bytes, and options that only print text are refused by name.
+"$COSTS" compare --egress 1.3TB --month 2026-05 --need 2x1cpu/2GB --format csv >"$T/c1.csv"
+run_costs export compare --egress 1.3TB --month 2026-05 --need 2x1cpu/2GB
+check_rc 0 "export compare with --need"
+check_eq "export compare = compare --format csv" "$(cat "$T/c1.csv")" "$(cat "$T/out")"
+run_costs export compare --egress 1TB --format csv
+check_rc 2 "export compare --format"
+check_grep "'--format' does not apply" "$T/err" "the option named, not its value"
+run_costs export compare --egress 1TB --breakeven
+check_rc 2 "export compare --breakeven"
+
 finish
