@@ -45,6 +45,23 @@ char *nftc_counter_name(const char *service, bool egress, char *buf, size_t len)
 	return buf;
 }
 
+bool nftc_config_payload(const struct config *c)
+{
+	for (size_t i = 0; c && i < c->nservices; i++)
+		for (size_t j = 0; j < c->services[i].nmatches; j++)
+			for (size_t k = 0; k < c->services[i].matches[j].nterms; k++)
+				switch (c->services[i].matches[j].terms[k].kind) {
+				case CONFIG_TERM_SNI:
+				case CONFIG_TERM_HOST:
+				case CONFIG_TERM_PATH:
+				case CONFIG_TERM_DETECT:
+					return true;
+				default:
+					break;
+				}
+	return false;
+}
+
 uint32_t nftc_service_mark(const char *service)
 {
 	uint32_t h = 2166136261u;
@@ -419,19 +436,7 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t
 
 	if (!(b.r = calloc(1, sizeof(*b.r))))
 		return err_set(e, "out of memory");
-	for (size_t i = 0; i < c->nservices; i++)
-		for (size_t j = 0; j < c->services[i].nmatches; j++)
-			for (size_t k = 0; k < c->services[i].matches[j].nterms; k++)
-				switch (c->services[i].matches[j].terms[k].kind) {
-				case CONFIG_TERM_SNI:
-				case CONFIG_TERM_HOST:
-				case CONFIG_TERM_PATH:
-				case CONFIG_TERM_DETECT:
-					b.payload = true;
-					break;
-				default:
-					break;
-				}
+	b.payload = nftc_config_payload(c);
 	b.r->payload = b.payload;
 	for (size_t i = 0; i < c->nservices; i++)
 		add_service(&b, c->services[i].name);

@@ -69,6 +69,9 @@ struct nftc_ruleset {
  */
 uint32_t nftc_service_mark(const char *service);
 
+/* Whether config c has payload rules (sni, host, path, detect), which need `costs watch`. */
+bool nftc_config_payload(const struct config *c);
+
 /*
  * Builds the ruleset for config c, its generation counter holding
  * generation (0 writes it empty, for `nft show`).  cgroup_root is where cgroup terms are

@@ -510,3 +510,27 @@ bool nftc_watch_listening(const char *path, bool *known)
 	fclose(f);
 	return found;
 }
+
+int nftc_watch_missing(struct store *st, const struct config *c, int64_t now_us, const char *proc,
+                       bool *say, struct err *e)
+{
+	static const char name[] = "watch/warned";
+	struct store_counter sc;
+	bool known, found;
+	int32_t day = nftc_local_day(now_us);
+
+	*say = false;
+	if (!nftc_config_payload(c) || nftc_watch_listening(proc, &known) || !known)
+		return 0;
+	if (store_counter_get(st, name, &sc, &found, e))
+		return -1;
+	if (found && sc.value == (uint64_t)(int64_t)day)
+		return 0;
+	memset(&sc, 0, sizeof(sc));
+	sc.value = (uint64_t)(int64_t)day;
+	sc.time_us = now_us;
+	if (store_counter_put(st, name, &sc, e))
+		return -1;
+	*say = true;
+	return 0;
+}

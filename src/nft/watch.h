@@ -79,4 +79,13 @@ const struct nftc_watch_stats *nftc_watch_stats(const struct nftc_watch *w);
 #define NFTC_NFLOG_PROC "/proc/net/netfilter/nfnetlink_log"
 bool nftc_watch_listening(const char *path, bool *known);
 
+/*
+ * Whether `costs sample` should say, now, that config c has payload rules
+ * and nothing reads the NFLOG group (proc, normally NFTC_NFLOG_PROC): at
+ * most once per local day, which it records in st (inside the sample's
+ * transaction) when it says yes.
+ */
+int nftc_watch_missing(struct store *st, const struct config *c, int64_t now_us, const char *proc,
+                       bool *say, struct err *e);
+
 #endif

@@ -5,7 +5,8 @@
 # forward hook counts what the container sends by service: a port rule on
 # the container's side of the DNAT, and an SNI rule that `costs watch`
 # decides.  Each must hold the bytes the container sent, as tcpdump saw
-# them on the bridge port.
+# them on the bridge port.  Also: `sample` says when payload rules have no
+# watch running.
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
@@ -94,7 +95,20 @@ srv "$COSTS" nft apply >"$T/out" 2>"$T/err" || RC=$?
 check_rc 0 "nft apply"
 ip netns exec "$CT" nginx -c "$T/nginx.conf" -e "$T/nginx-error.log" || fail "nginx did not start"
 start_bg bulk ready ip netns exec "$CT" /usr/bin/python3 "$PEERS" bulk 198.51.100.2 9000 || exit 1
+# Payload rules with no watch running: sample says so, once a day, even with -q.
+RC=0
+srv "$COSTS" -q sample >"$T/out" 2>"$T/err" || RC=$?
+check_rc 0 "sample without watch"
+check_grep "costs.conf has sni, host, path or detect rules but 'costs watch' is not running" \
+	"$T/err" "sample -q says watch is not running"
+RC=0
+srv "$COSTS" -q sample >"$T/out" 2>"$T/err" || RC=$?
+check_eq "said once a day" "" "$(cat "$T/err")"
 start_bg watch "watching" "${SRV[@]}" "$COSTS" -v watch || exit 1
+sqlite3 "$COSTS_DB" "DELETE FROM counters WHERE name = 'watch/warned'"
+RC=0
+srv "$COSTS" -q sample >"$T/out" 2>"$T/err" || RC=$?
+check_eq "nothing said with watch running" "" "$(cat "$T/err")"
 WATCH_PID=$LAST_PID
 start_bg tcpdump "listening on" "${SRV[@]}" tcpdump -n --immediate-mode -i "ch$$" -s 2048 -B 65536 -U -w "$T/cap.pcap" || exit 1
 TCPDUMP_PID=$LAST_PID
