@@ -107,6 +107,20 @@ static int service_index(const struct nftc_watch *w, const char *name, size_t le
 	return -1;
 }
 
+int nftc_watch_new_offline(const struct config *c, struct nftc_watch **out, struct err *e)
+{
+	struct nftc_watch *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return err_set(e, "out of memory");
+	if (compile(w, c, e)) {
+		free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
 int nftc_watch_new(const struct config *c, struct nftc_watch **out, struct err *e)
 {
 	char dev[32], ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -232,7 +246,7 @@ static bool set_mark(struct nftc_watch *w, const struct wflow *f, uint32_t mark)
 {
 	bool ok = false;
 
-	for (int pass = 0; pass < 2 && !ok; pass++) {
+	for (int pass = 0; w->ct && pass < 2 && !ok; pass++) {
 		struct nf_conntrack *ct = nfct_new();
 		/* First as the remote side opened it, then the other way round. */
 		const uint8_t *src = pass == 0 ? f->remote : f->local;

@@ -39,6 +39,13 @@ struct nftc_watch_stats {
 int nftc_watch_new(const struct config *c, struct nftc_watch **out, struct err *e);
 void nftc_watch_free(struct nftc_watch *w);
 
+/*
+ * A watch that reads nothing and marks nothing (for tests and fuzzing):
+ * records go in through nftc_watch_record, and marks fail as if the
+ * connections were gone.
+ */
+int nftc_watch_new_offline(const struct config *c, struct nftc_watch **out, struct err *e);
+
 /* A descriptor that becomes readable when packets wait (for poll). */
 int nftc_watch_fd(const struct nftc_watch *w);
 
