@@ -149,9 +149,10 @@ static int exec_watch(struct cli *cli, int argc, char **argv)
 	cli_verbose(cli,
 	            "%" PRIu64 " packets, %" PRIu64 " connections: %" PRIu64 " decided, %" PRIu64
 	            " left to their port rules, %" PRIu64 " marked (%" PRIu64
-	            " gone before), %" PRIu64 " bytes moved, %" PRIu64 " overruns",
+	            " gone before), %" PRIu64 " bytes moved, %" PRIu64 " overruns, %" PRIu64
+	            " packets untracked",
 	            s->packets, s->flows, s->decided, s->fallbacks, s->marked, s->mark_failed,
-	            s->moved_bytes, s->overruns);
+	            s->moved_bytes, s->overruns, s->untracked);
 	nftc_watch_free(w);
 	store_close(st);
 	return rc;

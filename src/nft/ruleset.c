@@ -33,7 +33,10 @@ struct build {
 	bool oom;
 	enum config_proto line_proto; /* the protocol a port term of the line names */
 	bool payload;                 /* the table feeds `costs watch` */
+	bool fwd;                     /* writing the chains of the forward hook */
 };
+
+static const char fwd_reason[] = "forwarded packets have no local socket";
 
 static const char payload_reason[] =
     "it needs the packet payload: such connections count by port until `costs watch` "
@@ -190,6 +193,10 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 		        addr, t->u.addr.prefix);
 		return 0;
 	case CONFIG_TERM_UID:
+		if (b->fwd) {
+			*reason = fwd_reason;
+			return -1;
+		}
 		if (!egress) {
 			*reason = uid_ingress_reason;
 			return -1;
@@ -201,6 +208,10 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 		struct stat sb;
 		unsigned levels = path_levels(t->u.text);
 
+		if (b->fwd) {
+			*reason = fwd_reason;
+			return -1;
+		}
 		if (!quotable(t->u.text) || levels == 0) {
 			*reason = "the cgroup path holds characters nftables cannot quote";
 			return -1;
@@ -278,7 +289,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 	if (contradicts(m, &failed_term)) {
 		fclose(rf);
 		free(buf);
-		if (egress)
+		if (egress && !b->fwd)
 			add_skip(b, svc->name, m->line, failed_term,
 			         "the line's terms contradict each other, so it never matches",
 			         false);
@@ -295,7 +306,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 		failed++;
 		if (m->terms[i].kind == CONFIG_TERM_UID)
 			uid_failed++;
-		if (egress)
+		if (egress && !b->fwd)
 			add_skip(b, svc->name, m->line, config_term_kind_name(m->terms[i].kind),
 			         reason, false);
 	}
@@ -303,7 +314,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 	 * On the ingress pass only a uid term can fail that did not fail on
 	 * egress; report it once, and only when the line does apply to egress.
 	 */
-	if (!egress && failed > 0 && failed == uid_failed) {
+	if (!egress && !b->fwd && failed > 0 && failed == uid_failed) {
 		add_skip(b, svc->name, m->line, "uid", uid_ingress_reason, true);
 	}
 	if (fclose(rf) != 0)
@@ -356,8 +367,9 @@ static void write_service_chain(struct build *b, FILE *f, FILE *base,
 	if (fclose(cf) != 0)
 		b->oom = true;
 	if (rules > 0) {
-		fprintf(f, "\tchain %s_%s {\n%s\t}\n\n", egress ? "out" : "in", svc->name, buf);
-		fprintf(base, "\t\tjump %s_%s\n", egress ? "out" : "in", svc->name);
+		const char *pre = b->fwd ? (egress ? "fout" : "fin") : (egress ? "out" : "in");
+		fprintf(f, "\tchain %s_%s {\n%s\t}\n\n", pre, svc->name, buf);
+		fprintf(base, "\t\tjump %s_%s\n", pre, svc->name);
 	}
 	free(buf);
 }
@@ -406,19 +418,22 @@ static void write_base(struct build *b, FILE *f, bool egress)
 		b->oom = true;
 		return;
 	}
-	fprintf(base, "\tchain %s {\n", egress ? "egress" : "ingress");
+	fprintf(base, "\tchain %s%s {\n", b->fwd ? "fwd_" : "", egress ? "egress" : "ingress");
 	fprintf(base, "\t\tcounter name %s\n", egress ? NFTC_TOTAL_EGRESS : NFTC_TOTAL_INGRESS);
 	write_marks(b, base, egress);
 	for (size_t i = 0; i < b->c->nservices; i++)
 		write_service_chain(b, f, base, &b->c->services[i], egress);
 	write_builtins(b, base, egress);
-	fprintf(base, "\t}\n\n");
+	fprintf(base, "\t}\n%s", b->fwd ? "" : "\n");
+	if (b->fwd)
+		goto out;
 	fprintf(base, "\tchain %s {\n", egress ? "output" : "input");
 	fprintf(base, "\t\ttype filter hook %s priority %d; policy accept;\n",
 	        egress ? "output" : "input", NFTC_PRIORITY);
 	fprintf(base, "\t\t%s \"lo\" return\n", egress ? "oif" : "iif");
 	fprintf(base, "\t\tjump %s\n", egress ? "egress" : "ingress");
 	fprintf(base, "\t}\n");
+out:
 	if (fclose(base) != 0)
 		b->oom = true;
 	if (buf)
@@ -485,14 +500,23 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t
 	 * forwarded side sends is egress.  A connection made to it through
 	 * DNAT sends in the reply direction, one it makes itself in the
 	 * original direction.  Its address and port are the forwarded side's.
+	 * The chains are the same but for uid and cgroup lines: forwarded
+	 * packets have no local socket, and the kernel refuses socket
+	 * expressions reachable from the forward hook.
 	 */
+	b.fwd = true;
+	fputc('\n', f);
+	write_base(&b, f, true);
+	fputc('\n', f);
+	write_base(&b, f, false);
+	b.fwd = false;
 	fprintf(f,
 	        "\n\tchain forward {\n"
 	        "\t\ttype filter hook forward priority %d; policy accept;\n"
-	        "\t\tct status dnat ct direction reply jump egress\n"
-	        "\t\tct status dnat jump ingress\n"
-	        "\t\tct direction original jump egress\n"
-	        "\t\tjump ingress\n"
+	        "\t\tct status dnat ct direction reply jump fwd_egress\n"
+	        "\t\tct status dnat jump fwd_ingress\n"
+	        "\t\tct direction original jump fwd_egress\n"
+	        "\t\tjump fwd_ingress\n"
 	        "\t}\n}\n",
 	        NFTC_PRIORITY);
 	if (fclose(f) != 0 || b.oom) {

@@ -31,7 +31,12 @@
 #define UNDECIDED_PACKETS 256
 /* A decided connection is forgotten after this long without a logged packet. */
 #define DECIDED_IDLE_US (10 * 1000000LL)
-#define BUCKETS         4096
+#define BUCKETS         65536
+/*
+ * At most this many connections are followed at once (about 200 MB); the
+ * packets of the others stay counted by port, as if watch were down.
+ */
+#define MAX_FLOWS (1u << 20)
 
 struct wflow {
 	struct wflow *next;
@@ -61,7 +66,8 @@ struct nftc_watch {
 	struct classify *cls;
 	char **services; /* the table's services: index = what flows refer to */
 	size_t nservices;
-	struct wflow *buckets[BUCKETS];
+	struct wflow **buckets; /* BUCKETS chains */
+	size_t nflows;
 	struct wmove *moves;
 	size_t nmoves, cap_moves;
 	int64_t now_us;
@@ -111,9 +117,12 @@ int nftc_watch_new_offline(const struct config *c, struct nftc_watch **out, stru
 {
 	struct nftc_watch *w = calloc(1, sizeof(*w));
 
-	if (!w)
+	if (!w || !(w->buckets = calloc(BUCKETS, sizeof(*w->buckets)))) {
+		free(w);
 		return err_set(e, "out of memory");
+	}
 	if (compile(w, c, e)) {
+		free(w->buckets);
 		free(w);
 		return -1;
 	}
@@ -127,9 +136,12 @@ int nftc_watch_new(const struct config *c, struct nftc_watch **out, struct err *
 	struct nftc_watch *w = calloc(1, sizeof(*w));
 	int rc;
 
-	if (!w)
+	if (!w || !(w->buckets = calloc(BUCKETS, sizeof(*w->buckets)))) {
+		free(w);
 		return err_set(e, "out of memory");
+	}
 	if (compile(w, c, e)) {
+		free(w->buckets);
 		free(w);
 		return -1;
 	}
@@ -161,7 +173,8 @@ fail:
 
 static void flows_clear(struct nftc_watch *w)
 {
-	for (size_t b = 0; b < BUCKETS; b++) {
+	w->nflows = 0;
+	for (size_t b = 0; w->buckets && b < BUCKETS; b++) {
 		struct wflow *f = w->buckets[b], *n;
 		for (; f; f = n) {
 			n = f->next;
@@ -177,6 +190,7 @@ void nftc_watch_free(struct nftc_watch *w)
 	if (!w)
 		return;
 	flows_clear(w);
+	free(w->buckets);
 	if (w->pcap)
 		pcap_close(w->pcap);
 	if (w->ct)
@@ -316,10 +330,15 @@ static struct wflow *lookup(struct nftc_watch *w, const struct decoded *d, bool 
 		if (f->family == d->family && f->proto == d->proto && f->lport == lp &&
 		    f->rport == rp && memcmp(f->local, l, n) == 0 && memcmp(f->remote, r, n) == 0)
 			return f;
+	if (w->nflows >= MAX_FLOWS) {
+		w->stats.untracked++;
+		return NULL;
+	}
 	if (!(f = calloc(1, sizeof(*f)))) {
 		w->oom = true;
 		return NULL;
 	}
+	w->nflows++;
 	f->family = d->family;
 	f->proto = d->proto;
 	memcpy(f->local, l, n);
@@ -472,6 +491,7 @@ void nftc_watch_expire(struct nftc_watch *w, int64_t now_us)
 			if (f->decided && now_us - f->last_us >= DECIDED_IDLE_US) {
 				*pp = f->next;
 				free(f);
+				w->nflows--;
 				continue;
 			}
 			pp = &f->next;

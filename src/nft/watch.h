@@ -29,6 +29,7 @@ struct nftc_watch_stats {
 	uint64_t mark_failed; /* marks not set (connection already gone) */
 	uint64_t moved_bytes; /* bytes recorded as moves */
 	uint64_t malformed;   /* records that could not be decoded */
+	uint64_t untracked;   /* packets of connections beyond the most followed at once */
 	uint64_t overruns;    /* times the kernel dropped records the socket had no room for */
 };
 

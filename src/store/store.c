@@ -1571,5 +1571,13 @@ int store_moves_apply(struct store *s, const char *host, struct err *e)
 		}
 	}
 	pending_free(m, n);
-	return exec_sql(s, "DELETE FROM nft_moves WHERE bytes = 0 AND packets = 0", e);
+	/*
+	 * What a day's total never held (the sample spread the counters'
+	 * delta over the day before, near midnight) stays where the kernel
+	 * counted it once the day is a week old.
+	 */
+	return exec_sql(s,
+	                "DELETE FROM nft_moves WHERE (bytes = 0 AND packets = 0) OR "
+	                "day < date('now', '-7 days')",
+	                e);
 }

@@ -201,9 +201,17 @@ static void forward_counts_by_service(void **state)
 	struct nftc_ruleset *r = build("[service app]\nmatch = port=8080\n");
 	(void)state;
 	contains(r, "type filter hook forward priority 200; policy accept;\n"
-	            "\t\tct status dnat ct direction reply jump egress\n"
-	            "\t\tct status dnat jump ingress\n"
-	            "\t\tct direction original jump egress\n\t\tjump ingress\n");
+	            "\t\tct status dnat ct direction reply jump fwd_egress\n"
+	            "\t\tct status dnat jump fwd_ingress\n"
+	            "\t\tct direction original jump fwd_egress\n\t\tjump fwd_ingress\n");
+	contains(r, "chain fout_app {");
+	contains(r, "chain fwd_egress {\n\t\tcounter name total_egress\n");
+	nftc_ruleset_free(r);
+	/* Socket terms cannot be used from the forward hook: left out there only. */
+	r = build("[service app]\nmatch = uid=1000\n");
+	contains(r, "chain out_app {");
+	assert_null(strstr(r->text, "chain fout_app"));
+	assert_int_equal(r->nskips, 1); /* uid on ingress, reported once */
 	nftc_ruleset_free(r);
 }
 

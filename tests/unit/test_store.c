@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -310,7 +311,8 @@ static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
 	int32_t day;
 	(void)state;
 
-	assert_int_equal(date_parse_day("2026-11-30", &day, &e), 0);
+	/* Today (UTC): pending moves older than a week are dropped. */
+	day = (int32_t)(time(NULL) / 86400);
 	assert_int_equal(store_open(f, true, 1000, &s, &e), 0);
 	assert_int_equal(
 	    store_add_daily(s, "h", day, "https", STORE_EGRESS, STORE_SOURCE_NFT, 1000, 10, &e), 0);
@@ -354,6 +356,19 @@ static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
 	                 300);
 	assert_int_equal(query_int(f, "SELECT sum(bytes) FROM daily WHERE source = 'nft'"), 1800);
 	assert_int_equal(query_int(f, "SELECT count(*) FROM nft_moves"), 0);
+
+	/* A move a week old that its day never held is dropped, totals untouched. */
+	assert_int_equal(store_open(f, false, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_move_add(s, "h", day - 8, "https", "site", STORE_EGRESS, 10, 1, &e),
+	                 0);
+	assert_int_equal(store_move_add(s, "h", day, "https", "site", STORE_EGRESS, 400, 1, &e), 0);
+	assert_int_equal(store_moves_apply(s, "h", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM nft_moves"), 1);
+	assert_int_equal(query_int(f, "SELECT bytes FROM nft_moves"), 100);
+	assert_int_equal(query_int(f, "SELECT sum(bytes) FROM daily WHERE source = 'nft'"), 1800);
 }
 
 static void a_rolled_back_savepoint_keeps_the_outer_transaction(void **state)
