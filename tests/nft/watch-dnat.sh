@@ -119,6 +119,10 @@ check_rc 0 "first sample"
 RC=0
 srv "$COSTS" report --source nft --format csv >"$T/report0" 2>"$T/err" || RC=$?
 
+# SIGHUP reloads the config; watch goes on deciding.
+kill -HUP "$WATCH_PID"
+for i in $(seq 50); do grep -q reloaded "$T/watch.log" && break; sleep 0.1; done
+check_grep "reloaded '$T/costs.conf'" "$T/watch.log" "SIGHUP reloads the config"
 for i in 1 2 3; do
 	cli curl -sk -o /dev/null "https://box.example.com:8443/big.bin" || fail "download through DNAT"
 done
