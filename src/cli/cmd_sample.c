@@ -16,6 +16,7 @@
 #include "nft/kernel.h"
 #include "cli/nft_cli.h"
 #include "nft/sample.h"
+#include "nft/watch.h"
 
 extern const struct cmd cmd_sample;
 
@@ -212,6 +213,26 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 		store_close(st); /* rolls back */
 		remove_scratch();
 		return 1;
+	}
+	if (!dry_run) {
+		struct timespec ts;
+		bool say;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		if (nftc_watch_missing(st, cli->config,
+		                       (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
+		                       NFTC_NFLOG_PROC, &say, &e)) {
+			store_close(st);
+			nftc_sample_result_release(&res);
+			return cli_error("%s", e.msg);
+		}
+		/* Once a day, even with -q: cron mails it. */
+		if (say)
+			fprintf(stderr,
+			        "costs: warning: %s has sni, host, path or detect rules but "
+			        "'costs watch' is not running, so their connections count by port "
+			        "(https, http, other); start costs-watch.service or the watch line "
+			        "of the cron file (said once a day)\n",
+			        cli->config->path ? cli->config->path : "the config");
 	}
 	if (pause) {
 		fprintf(stderr, "costs: pausing %u s before commit\n", pause);

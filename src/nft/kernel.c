@@ -282,7 +282,7 @@ int nftc_read(struct nftc_reading *r, enum nftc_status *status, struct err *e)
 int nftc_apply(const char *definition, enum nftc_status *status, struct err *e)
 {
 	static const char prefix[] = "table " NFTC_FAMILY " " NFTC_TABLE "\n"
-	                             "delete table " NFTC_FAMILY " " NFTC_TABLE "\n";
+	                             "flush table " NFTC_FAMILY " " NFTC_TABLE "\n";
 	size_t n = strlen(definition);
 	char *buf = malloc(sizeof(prefix) + n);
 	int rc;
@@ -291,8 +291,11 @@ int nftc_apply(const char *definition, enum nftc_status *status, struct err *e)
 		return err_set(e, "out of memory");
 	/*
 	 * One buffer is one netlink batch: creating the table (a no-op when it
-	 * exists), deleting it and defining it anew commit together or not at
-	 * all, so there is no moment without counters.
+	 * exists), flushing its rules and defining it anew commit together or
+	 * not at all, so there is no moment without counters.  Named counters
+	 * that exist keep their values (adding one is a no-op then), so a
+	 * packet counted between the sample before an apply and the apply is
+	 * still counted by the next sample.
 	 */
 	memcpy(buf, prefix, sizeof(prefix) - 1);
 	memcpy(buf + sizeof(prefix) - 1, definition, n + 1);

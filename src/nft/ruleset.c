@@ -32,11 +32,59 @@ struct build {
 	size_t skip_cap;
 	bool oom;
 	enum config_proto line_proto; /* the protocol a port term of the line names */
+	bool payload;                 /* the table feeds `costs watch` */
+	bool fwd;                     /* writing the chains of the forward hook */
 };
+
+static const char fwd_reason[] = "forwarded packets have no local socket";
+
+static const char payload_reason[] =
+    "it needs the packet payload: such connections count by port until `costs watch` "
+    "decides them";
 
 char *nftc_counter_name(const char *service, bool egress, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s_%s", egress ? "egress" : "ingress", service);
+	return buf;
+}
+
+bool nftc_config_payload(const struct config *c)
+{
+	for (size_t i = 0; c && i < c->nservices; i++)
+		for (size_t j = 0; j < c->services[i].nmatches; j++)
+			for (size_t k = 0; k < c->services[i].matches[j].nterms; k++)
+				switch (c->services[i].matches[j].terms[k].kind) {
+				case CONFIG_TERM_SNI:
+				case CONFIG_TERM_HOST:
+				case CONFIG_TERM_PATH:
+				case CONFIG_TERM_DETECT:
+					return true;
+				default:
+					break;
+				}
+	return false;
+}
+
+uint32_t nftc_service_mark(const char *service)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)service; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h ? h : 1;
+}
+
+/*
+ * The statement that sends a packet counted by service to `costs watch`,
+ * "" without payload rules.
+ */
+static const char *log_stmt(const struct build *b, const char *service, bool egress, char *buf,
+                            size_t len)
+{
+	if (!b->payload)
+		return "";
+	snprintf(buf, len, " log prefix \"%c:%s\" group %u snaplen %u", egress ? 'e' : 'i', service,
+	         NFTC_NFLOG_GROUP, NFTC_SNAPLEN);
 	return buf;
 }
 
@@ -55,7 +103,8 @@ static void add_skip(struct build *b, const char *service, unsigned line, const 
 		r->skips = s;
 		b->skip_cap = nc;
 	}
-	r->skips[r->nskips++] = (struct nftc_skip){service, line, term, reason, egress_only};
+	r->skips[r->nskips++] =
+	    (struct nftc_skip){service, line, term, reason, egress_only, reason == payload_reason};
 }
 
 static bool has_service(const struct nftc_ruleset *r, const char *name)
@@ -144,6 +193,10 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 		        addr, t->u.addr.prefix);
 		return 0;
 	case CONFIG_TERM_UID:
+		if (b->fwd) {
+			*reason = fwd_reason;
+			return -1;
+		}
 		if (!egress) {
 			*reason = uid_ingress_reason;
 			return -1;
@@ -155,6 +208,10 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 		struct stat sb;
 		unsigned levels = path_levels(t->u.text);
 
+		if (b->fwd) {
+			*reason = fwd_reason;
+			return -1;
+		}
 		if (!quotable(t->u.text) || levels == 0) {
 			*reason = "the cgroup path holds characters nftables cannot quote";
 			return -1;
@@ -179,7 +236,10 @@ static int write_term(struct build *b, FILE *f, const struct config_term *t, boo
 	case CONFIG_TERM_HOST:
 	case CONFIG_TERM_PATH:
 	case CONFIG_TERM_DETECT:
-		*reason = "it needs the packet payload, which nftables counters do not parse";
+		*reason = b->payload
+		              ? payload_reason
+		              : "it needs the packet payload, which nftables counters do not "
+		                "parse";
 		return -1;
 	}
 	*reason = "unknown term";
@@ -217,7 +277,7 @@ static bool contradicts(const struct config_match *m, const char **term)
 static bool write_match(struct build *b, FILE *f, const struct config_service *svc,
                         const struct config_match *m, bool egress)
 {
-	char cname[128], *buf = NULL;
+	char cname[128], lbuf[192], *buf = NULL;
 	size_t len = 0, failed = 0, uid_failed = 0;
 	const char *failed_term = NULL;
 	FILE *rf = open_memstream(&buf, &len);
@@ -229,7 +289,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 	if (contradicts(m, &failed_term)) {
 		fclose(rf);
 		free(buf);
-		if (egress)
+		if (egress && !b->fwd)
 			add_skip(b, svc->name, m->line, failed_term,
 			         "the line's terms contradict each other, so it never matches",
 			         false);
@@ -246,7 +306,7 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 		failed++;
 		if (m->terms[i].kind == CONFIG_TERM_UID)
 			uid_failed++;
-		if (egress)
+		if (egress && !b->fwd)
 			add_skip(b, svc->name, m->line, config_term_kind_name(m->terms[i].kind),
 			         reason, false);
 	}
@@ -254,14 +314,15 @@ static bool write_match(struct build *b, FILE *f, const struct config_service *s
 	 * On the ingress pass only a uid term can fail that did not fail on
 	 * egress; report it once, and only when the line does apply to egress.
 	 */
-	if (!egress && failed > 0 && failed == uid_failed) {
+	if (!egress && !b->fwd && failed > 0 && failed == uid_failed) {
 		add_skip(b, svc->name, m->line, "uid", uid_ingress_reason, true);
 	}
 	if (fclose(rf) != 0)
 		b->oom = true;
 	if (failed == 0 && buf)
-		fprintf(f, "\t\t%s counter name %s accept\n", buf + (buf[0] == ' '),
-		        nftc_counter_name(svc->name, egress, cname, sizeof(cname)));
+		fprintf(f, "\t\t%s counter name %s%s accept\n", buf + (buf[0] == ' '),
+		        nftc_counter_name(svc->name, egress, cname, sizeof(cname)),
+		        log_stmt(b, svc->name, egress, lbuf, sizeof(lbuf)));
 	free(buf);
 	return failed == 0;
 }
@@ -306,24 +367,45 @@ static void write_service_chain(struct build *b, FILE *f, FILE *base,
 	if (fclose(cf) != 0)
 		b->oom = true;
 	if (rules > 0) {
-		fprintf(f, "\tchain %s_%s {\n%s\t}\n\n", egress ? "out" : "in", svc->name, buf);
-		fprintf(base, "\t\tjump %s_%s\n", egress ? "out" : "in", svc->name);
+		const char *pre = b->fwd ? (egress ? "fout" : "fin") : (egress ? "out" : "in");
+		fprintf(f, "\tchain %s_%s {\n%s\t}\n\n", pre, svc->name, buf);
+		fprintf(base, "\t\tjump %s_%s\n", pre, svc->name);
 	}
 	free(buf);
 }
 
 /* The built-in services that ports can express, after the config's services. */
-static void write_builtins(FILE *base, bool egress)
+static void write_builtins(const struct build *b, FILE *base, bool egress)
 {
-	char cname[64];
+	char cname[64], lbuf[192];
 	const char *side = egress ? "s" : "d";
 
-	fprintf(base, "\t\tmeta l4proto { tcp, udp } th %sport 443 counter name %s accept\n", side,
-	        nftc_counter_name("https", egress, cname, sizeof(cname)));
-	fprintf(base, "\t\ttcp %sport 80 counter name %s accept\n", side,
-	        nftc_counter_name("http", egress, cname, sizeof(cname)));
+	fprintf(base, "\t\tmeta l4proto { tcp, udp } th %sport 443 counter name %s%s accept\n",
+	        side, nftc_counter_name("https", egress, cname, sizeof(cname)),
+	        log_stmt(b, "https", egress, lbuf, sizeof(lbuf)));
+	fprintf(base, "\t\ttcp %sport 80 counter name %s%s accept\n", side,
+	        nftc_counter_name("http", egress, cname, sizeof(cname)),
+	        log_stmt(b, "http", egress, lbuf, sizeof(lbuf)));
+	/* Only TCP and UDP connections can be decided and marked. */
+	if (b->payload)
+		fprintf(base, "\t\tmeta l4proto { tcp, udp } counter name %s%s accept\n",
+		        nftc_counter_name("other", egress, cname, sizeof(cname)),
+		        log_stmt(b, "other", egress, lbuf, sizeof(lbuf)));
 	fprintf(base, "\t\tcounter name %s\n",
 	        nftc_counter_name("other", egress, cname, sizeof(cname)));
+}
+
+/* Packets of decided connections count by their mark, before any rule. */
+static void write_marks(const struct build *b, FILE *base, bool egress)
+{
+	char cname[128];
+
+	if (!b->payload)
+		return;
+	for (size_t i = 0; i < b->r->nservices; i++)
+		fprintf(base, "\t\tct mark 0x%08x counter name %s accept\n",
+		        (unsigned)nftc_service_mark(b->r->services[i]),
+		        nftc_counter_name(b->r->services[i], egress, cname, sizeof(cname)));
 }
 
 static void write_base(struct build *b, FILE *f, bool egress)
@@ -336,15 +418,22 @@ static void write_base(struct build *b, FILE *f, bool egress)
 		b->oom = true;
 		return;
 	}
+	fprintf(base, "\tchain %s%s {\n", b->fwd ? "fwd_" : "", egress ? "egress" : "ingress");
+	fprintf(base, "\t\tcounter name %s\n", egress ? NFTC_TOTAL_EGRESS : NFTC_TOTAL_INGRESS);
+	write_marks(b, base, egress);
+	for (size_t i = 0; i < b->c->nservices; i++)
+		write_service_chain(b, f, base, &b->c->services[i], egress);
+	write_builtins(b, base, egress);
+	fprintf(base, "\t}\n%s", b->fwd ? "" : "\n");
+	if (b->fwd)
+		goto out;
 	fprintf(base, "\tchain %s {\n", egress ? "output" : "input");
 	fprintf(base, "\t\ttype filter hook %s priority %d; policy accept;\n",
 	        egress ? "output" : "input", NFTC_PRIORITY);
 	fprintf(base, "\t\t%s \"lo\" return\n", egress ? "oif" : "iif");
-	fprintf(base, "\t\tcounter name %s\n", egress ? NFTC_TOTAL_EGRESS : NFTC_TOTAL_INGRESS);
-	for (size_t i = 0; i < b->c->nservices; i++)
-		write_service_chain(b, f, base, &b->c->services[i], egress);
-	write_builtins(base, egress);
+	fprintf(base, "\t\tjump %s\n", egress ? "egress" : "ingress");
 	fprintf(base, "\t}\n");
+out:
 	if (fclose(base) != 0)
 		b->oom = true;
 	if (buf)
@@ -362,11 +451,29 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t
 
 	if (!(b.r = calloc(1, sizeof(*b.r))))
 		return err_set(e, "out of memory");
+	b.payload = nftc_config_payload(c);
+	b.r->payload = b.payload;
 	for (size_t i = 0; i < c->nservices; i++)
 		add_service(&b, c->services[i].name);
+	/* The classifier's built-in services, which `costs watch` may decide. */
+	if (b.payload) {
+		add_service(&b, "mcp");
+		add_service(&b, "websocket");
+	}
 	add_service(&b, "https");
 	add_service(&b, "http");
 	add_service(&b, "other");
+	for (size_t i = 0; b.payload && i < b.r->nservices; i++)
+		for (size_t j = 0; j < i; j++)
+			if (nftc_service_mark(b.r->services[i]) ==
+			    nftc_service_mark(b.r->services[j])) {
+				err_set(e,
+				        "services '%s' and '%s' have the same conntrack mark; "
+				        "rename one",
+				        b.r->services[j], b.r->services[i]);
+				nftc_ruleset_free(b.r);
+				return -1;
+			}
 	if (!(f = open_memstream(&text, &len))) {
 		nftc_ruleset_free(b.r);
 		return err_set(e, "out of memory");
@@ -388,7 +495,30 @@ int nftc_ruleset_build(const struct config *c, const char *cgroup_root, uint64_t
 	write_base(&b, f, true);
 	fputc('\n', f);
 	write_base(&b, f, false);
-	fprintf(f, "}\n");
+	/*
+	 * Forwarded traffic (containers behind NAT, a router): what the
+	 * forwarded side sends is egress.  A connection made to it through
+	 * DNAT sends in the reply direction, one it makes itself in the
+	 * original direction.  Its address and port are the forwarded side's.
+	 * The chains are the same but for uid and cgroup lines: forwarded
+	 * packets have no local socket, and the kernel refuses socket
+	 * expressions reachable from the forward hook.
+	 */
+	b.fwd = true;
+	fputc('\n', f);
+	write_base(&b, f, true);
+	fputc('\n', f);
+	write_base(&b, f, false);
+	b.fwd = false;
+	fprintf(f,
+	        "\n\tchain forward {\n"
+	        "\t\ttype filter hook forward priority %d; policy accept;\n"
+	        "\t\tct status dnat ct direction reply jump fwd_egress\n"
+	        "\t\tct status dnat jump fwd_ingress\n"
+	        "\t\tct direction original jump fwd_egress\n"
+	        "\t\tjump fwd_ingress\n"
+	        "\t}\n}\n",
+	        NFTC_PRIORITY);
 	if (fclose(f) != 0 || b.oom) {
 		free(text);
 		nftc_ruleset_free(b.r);

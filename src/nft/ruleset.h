@@ -33,6 +33,17 @@
  */
 #define NFTC_GENERATION "generation"
 
+/*
+ * Payload rules (sni, host, path, detect) are applied by `costs watch`: with
+ * any in the config, the first packets of every connection not yet decided
+ * (conntrack mark 0) go to this NFLOG group, NFTC_SNAPLEN bytes of each, with
+ * the log prefix "e:SERVICE" or "i:SERVICE" (direction and the service whose
+ * counter counted it); watch then sets the connection's mark to the mark of
+ * the service it decided, and the table counts marked packets by mark.
+ */
+#define NFTC_NFLOG_GROUP 3303
+#define NFTC_SNAPLEN     2048
+
 /* A match line (or part of one) left out of the ruleset, and why. */
 struct nftc_skip {
 	const char *service; /* borrowed from the config */
@@ -40,6 +51,7 @@ struct nftc_skip {
 	const char *term;    /* term name: "sni", "uid", ... */
 	const char *reason;  /* static text */
 	bool egress_only;    /* the line still applies to egress */
+	bool payload;        /* a payload term, applied by `costs watch` */
 };
 
 struct nftc_ruleset {
@@ -48,7 +60,17 @@ struct nftc_ruleset {
 	size_t nservices;
 	struct nftc_skip *skips;
 	size_t nskips;
+	bool payload; /* marks and NFLOG for `costs watch` (the config has payload rules) */
 };
+
+/*
+ * The conntrack mark of a service: a hash of its name, never 0, the same
+ * in every config, so marks set before a reload keep their meaning.
+ */
+uint32_t nftc_service_mark(const char *service);
+
+/* Whether config c has payload rules (sni, host, path, detect), which need `costs watch`. */
+bool nftc_config_payload(const struct config *c);
 
 /*
  * Builds the ruleset for config c, its generation counter holding

@@ -674,6 +674,9 @@ int nftc_sample_store(struct store *st, const struct nftc_reading *nft,
 	for (size_t i = 0; i < r.ncov; i++)
 		if (store_add_coverage(st, o->host, r.cov[i].day, r.cov[i].source, &r.cov[i].c, e))
 			goto out;
+	/* What `costs watch` decided since, now that the counters hold it. */
+	if (store_moves_apply(st, o->host, e))
+		goto out;
 	rc = 0;
 out:
 	free(r.cov);

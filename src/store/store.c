@@ -129,6 +129,17 @@ static const char *const migrations[] = {
     " resets INTEGER NOT NULL DEFAULT 0, samples INTEGER NOT NULL DEFAULT 0,"
     " gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY (capture, host, day, source)) WITHOUT ROWID;",
+    /*
+     * 3: moves between services of the nft source that `costs watch`
+     * recorded and the next sample has not applied yet.
+     */
+    "CREATE TABLE nft_moves ("
+    " host TEXT NOT NULL, day TEXT NOT NULL CHECK (length(day) = 10),"
+    " from_service TEXT NOT NULL, to_service TEXT NOT NULL,"
+    " direction TEXT NOT NULL CHECK (direction IN ('egress', 'ingress')),"
+    " bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
+    " packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
+    " PRIMARY KEY (host, day, from_service, to_service, direction));",
 };
 
 struct store {
@@ -1397,4 +1408,179 @@ int store_capture_each(struct store *s,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot list captured files");
+}
+
+int store_move_add(struct store *s, const char *host, int32_t day, const char *from, const char *to,
+                   enum store_dir dir, uint64_t bytes, uint64_t packets, struct err *e)
+{
+	static const char sql[] = "INSERT INTO nft_moves VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	                          "ON CONFLICT DO UPDATE SET bytes = bytes + excluded.bytes, "
+	                          "packets = packets + excluded.packets";
+	sqlite3_stmt *st;
+	char d[11];
+
+	if (strcmp(from, to) == 0 || (bytes == 0 && packets == 0))
+		return 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot record a move between services");
+	date_format_day(day, d);
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_text(st, 5, dir == STORE_EGRESS ? "egress" : "ingress", -1,
+	                      SQLITE_STATIC) ||
+	    bind_u64(st, 6, bytes) || bind_u64(st, 7, packets)) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	if (step_done(s, st, e, "cannot record a move between services")) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+struct pending_move {
+	int64_t rowid;
+	int32_t day;
+	char *from, *to;
+	enum store_dir dir;
+	uint64_t bytes, packets; /* what can move now */
+};
+
+static void pending_free(struct pending_move *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].from);
+		free(m[i].to);
+	}
+	free(m);
+}
+
+static uint64_t col_u64(sqlite3_stmt *st, int i)
+{
+	sqlite3_int64 v = sqlite3_column_int64(st, i);
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+/* The pending moves of host, each limited to what its fallback total holds. */
+static int pending_read(struct store *s, const char *host, struct pending_move **out, size_t *n,
+                        struct err *e)
+{
+	static const char sql[] =
+	    "SELECT m.rowid, m.day, m.from_service, m.to_service, m.direction, "
+	    "min(m.bytes, coalesce(d.bytes, 0)), min(m.packets, coalesce(d.packets, 0)) "
+	    "FROM nft_moves m LEFT JOIN daily d ON d.host = m.host AND d.day = m.day AND "
+	    "d.service = m.from_service AND d.direction = m.direction AND d.source = 'nft' "
+	    "WHERE m.host = ?1";
+	struct pending_move *m = NULL;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot read the moves between services");
+	sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *day = (const char *)sqlite3_column_text(st, 1);
+		const char *from = (const char *)sqlite3_column_text(st, 2);
+		const char *to = (const char *)sqlite3_column_text(st, 3);
+		const char *dir = (const char *)sqlite3_column_text(st, 4);
+		struct pending_move *p;
+
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 8;
+			struct pending_move *q = realloc(m, nc * sizeof(*q));
+			if (!q)
+				goto oom;
+			m = q;
+			cap = nc;
+		}
+		p = &m[*n];
+		*p = (struct pending_move){.rowid = sqlite3_column_int64(st, 0),
+		                           .bytes = col_u64(st, 5),
+		                           .packets = col_u64(st, 6)};
+		if (!day || date_parse_day(day, &p->day, NULL) || !from || !to || !dir)
+			continue;
+		p->dir = strcmp(dir, "egress") == 0 ? STORE_EGRESS : STORE_INGRESS;
+		if (!(p->from = strdup(from)) || !(p->to = strdup(to))) {
+			free(p->from);
+			goto oom;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		pending_free(m, *n);
+		return db_err(s, e, "cannot read the moves between services");
+	}
+	*out = m;
+	return 0;
+oom:
+	sqlite3_finalize(st);
+	pending_free(m, *n);
+	return err_set(e, "out of memory");
+}
+
+static int exec_bound(struct store *s, const char *sql, const struct pending_move *m,
+                      const char *host, struct err *e)
+{
+	sqlite3_stmt *st;
+	char d[11];
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot apply a move between services");
+	date_format_day(m->day, d);
+	sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, m->dir == STORE_EGRESS ? "egress" : "ingress", -1, SQLITE_STATIC);
+	bind_u64(st, 5, m->bytes);
+	bind_u64(st, 6, m->packets);
+	sqlite3_bind_int64(st, 7, m->rowid);
+	rc = step_done(s, st, e, "cannot apply a move between services");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_moves_apply(struct store *s, const char *host, struct err *e)
+{
+	struct pending_move *m = NULL;
+	size_t n;
+
+	if (pending_read(s, host, &m, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].bytes == 0 && m[i].packets == 0)
+			continue;
+		if (exec_bound(s,
+		               "UPDATE daily SET bytes = bytes - ?5, packets = packets - ?6 "
+		               "WHERE host = ?1 AND day = ?2 AND service = ?3 AND direction = ?4 "
+		               "AND source = 'nft' AND ?7 IS NOT NULL",
+		               &m[i], host, e) ||
+		    store_add_daily(s, host, m[i].day, m[i].to, m[i].dir, STORE_SOURCE_NFT,
+		                    m[i].bytes, m[i].packets, e) ||
+		    exec_bound(s,
+		               "UPDATE nft_moves SET bytes = bytes - ?5, packets = packets - ?6 "
+		               "WHERE rowid = ?7 AND ?1 IS NOT NULL AND ?2 IS NOT NULL AND "
+		               "?3 IS NOT NULL AND ?4 IS NOT NULL",
+		               &m[i], host, e)) {
+			pending_free(m, n);
+			return -1;
+		}
+	}
+	pending_free(m, n);
+	/*
+	 * What a day's total never held (the sample spread the counters'
+	 * delta over the day before, near midnight) stays where the kernel
+	 * counted it once the day is a week old.
+	 */
+	return exec_sql(s,
+	                "DELETE FROM nft_moves WHERE (bytes = 0 AND packets = 0) OR "
+	                "day < date('now', '-7 days')",
+	                e);
 }

@@ -13,7 +13,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -89,6 +89,19 @@ int store_add_daily(struct store *s, const char *host, int32_t day, const char *
 int store_set_totals(struct store *s, const char *host, int32_t day, const char *service,
                      const char *source, uint64_t egress_bytes, uint64_t ingress_bytes,
                      uint64_t egress_packets, uint64_t ingress_packets, struct err *e);
+
+/*
+ * Moves of nft bytes between services (schema 3): `costs watch` records the
+ * bytes the kernel counted in a fallback service (the port rules) before it
+ * decided a connection belongs to another; store_move_add adds them to the
+ * pending moves of (host, day, from, to, dir).  store_moves_apply, run by
+ * every sample after it added the counters' deltas, moves what the day's
+ * nft total of the fallback service holds and keeps the rest pending, so no
+ * total ever goes below zero and the sum over services stays the kernel's.
+ */
+int store_move_add(struct store *s, const char *host, int32_t day, const char *from, const char *to,
+                   enum store_dir dir, uint64_t bytes, uint64_t packets, struct err *e);
+int store_moves_apply(struct store *s, const char *host, struct err *e);
 
 /* Coverage of one (host, day, source); store_add_coverage adds field by field. */
 struct store_coverage {

@@ -82,4 +82,13 @@ if nobody_can_run; then
 	check_rc 1 "top without CAP_NET_ADMIN"
 	check_grep "CAP_NET_ADMIN" "$T/err" "top says which permission it needs"
 fi
+run_costs watch extra
+check_rc 2 "watch with an argument"
+check_grep "unexpected argument 'extra'" "$T/err" "watch names the argument"
+run_costs watch --frobnicate
+check_rc 2 "watch with an unknown option"
+# The ruleset for `costs watch`: marks first, undecided packets logged with their fallback.
+check_grep 'ct mark 0x[0-9a-f]* counter name egress_game accept' "$T/show" "game counted by mark"
+check_grep 'th sport 443 counter name egress_https log prefix "e:https" group 3303 snaplen 2048 accept' \
+	"$T/show" "undecided https packets logged"
 finish

@@ -155,7 +155,63 @@ static void payload_terms_leave_their_line_out(void **state)
 	assert_false(r->skips[0].egress_only);
 	/* port=80 alone would widen the match: the whole line is out. */
 	assert_null(strstr(r->text, "th sport 80 counter name egress_g"));
-	contains(r, "th sport 9001 counter name egress_g accept");
+	contains(r, "th sport 9001 counter name egress_g log prefix \"e:g\" group 3303 snaplen "
+	            "2048 accept");
+	nftc_ruleset_free(r);
+}
+
+/* With payload rules, decided connections count by mark, undecided ones are logged. */
+static void payload_rules_add_marks_and_logging(void **state)
+{
+	struct nftc_ruleset *r = build("[service g]\nmatch = sni=*.example.com\n");
+	char mark[96];
+	(void)state;
+	assert_true(r->payload);
+	snprintf(mark, sizeof(mark), "ct mark 0x%08x counter name egress_g accept",
+	         (unsigned)nftc_service_mark("g"));
+	contains(r, mark);
+	snprintf(mark, sizeof(mark), "ct mark 0x%08x counter name ingress_websocket accept",
+	         (unsigned)nftc_service_mark("websocket"));
+	contains(r, mark);
+	contains(r, "th dport 443 counter name ingress_https log prefix \"i:https\" group");
+	contains(r, "meta l4proto { tcp, udp } counter name egress_other log prefix \"e:other\"");
+	/* Marks come before the port rules. */
+	assert_true(strstr(r->text, "ct mark") < strstr(r->text, "th sport 443"));
+	nftc_ruleset_free(r);
+	/* Without them, neither. */
+	r = build("[service g]\nmatch = port=9001\n");
+	assert_false(r->payload);
+	assert_null(strstr(r->text, "ct mark"));
+	assert_null(strstr(r->text, " log "));
+	nftc_ruleset_free(r);
+}
+
+/* A service's mark does not depend on the other services. */
+static void marks_are_stable_and_not_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(nftc_service_mark("web"), nftc_service_mark("web"));
+	assert_int_not_equal(nftc_service_mark("web"), nftc_service_mark("game"));
+	assert_int_not_equal(nftc_service_mark(""), 0);
+}
+
+/* Forwarded traffic goes through the same chains; DNAT replies are egress. */
+static void forward_counts_by_service(void **state)
+{
+	struct nftc_ruleset *r = build("[service app]\nmatch = port=8080\n");
+	(void)state;
+	contains(r, "type filter hook forward priority 200; policy accept;\n"
+	            "\t\tct status dnat ct direction reply jump fwd_egress\n"
+	            "\t\tct status dnat jump fwd_ingress\n"
+	            "\t\tct direction original jump fwd_egress\n\t\tjump fwd_ingress\n");
+	contains(r, "chain fout_app {");
+	contains(r, "chain fwd_egress {\n\t\tcounter name total_egress\n");
+	nftc_ruleset_free(r);
+	/* Socket terms cannot be used from the forward hook: left out there only. */
+	r = build("[service app]\nmatch = uid=1000\n");
+	contains(r, "chain out_app {");
+	assert_null(strstr(r->text, "chain fout_app"));
+	assert_int_equal(r->nskips, 1); /* uid on ingress, reported once */
 	nftc_ruleset_free(r);
 }
 
@@ -206,13 +262,11 @@ static void builtins_follow_the_config_and_other_comes_last(void **state)
 static void totals_and_loopback_come_first(void **state)
 {
 	struct nftc_ruleset *r = build("");
-	const char *lo = strstr(r->text, "oif \"lo\" return");
-	const char *tot = strstr(r->text, "counter name total_egress");
 	(void)state;
-	assert_non_null(lo);
-	assert_non_null(tot);
-	assert_true(lo < tot);
-	contains(r, "iif \"lo\" return\n\t\tcounter name total_ingress");
+	contains(r, "oif \"lo\" return\n\t\tjump egress\n");
+	contains(r, "iif \"lo\" return\n\t\tjump ingress\n");
+	contains(r, "chain egress {\n\t\tcounter name total_egress\n");
+	contains(r, "chain ingress {\n\t\tcounter name total_ingress\n");
 	contains(r, "type filter hook output priority 200; policy accept;");
 	contains(r, "type filter hook input priority 200; policy accept;");
 	nftc_ruleset_free(r);
@@ -231,6 +285,9 @@ int main(void)
 	    cmocka_unit_test(contradicting_terms_leave_their_line_out),
 	    cmocka_unit_test(builtins_follow_the_config_and_other_comes_last),
 	    cmocka_unit_test(totals_and_loopback_come_first),
+	    cmocka_unit_test(payload_rules_add_marks_and_logging),
+	    cmocka_unit_test(marks_are_stable_and_not_zero),
+	    cmocka_unit_test(forward_counts_by_service),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

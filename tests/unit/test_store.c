@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -276,9 +277,98 @@ static void version_1_is_migrated_keeping_its_totals(void **state)
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_column_int(st, 0), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+}
+
+/* One integer from the file at path, by SQL. */
+static int64_t query_int(const char *file, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * A version 2 file gains the moves table and keeps its totals; a move takes
+ * only what the fallback's nft total holds and keeps the rest pending.
+ */
+static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
+{
+	const char *f = path("v2.db");
+	struct store *s;
+	struct err e;
+	sqlite3 *db;
+	int32_t day;
+	(void)state;
+
+	/* Today (UTC): pending moves older than a week are dropped. */
+	day = (int32_t)(time(NULL) / 86400);
+	assert_int_equal(store_open(f, true, 1000, &s, &e), 0);
+	assert_int_equal(
+	    store_add_daily(s, "h", day, "https", STORE_EGRESS, STORE_SOURCE_NFT, 1000, 10, &e), 0);
+	assert_int_equal(
+	    store_add_daily(s, "h", day, "https", STORE_EGRESS, STORE_SOURCE_PCAP, 77, 1, &e), 0);
+	store_close(s);
+	/* Back to what costs wrote at schema 2. */
+	assert_int_equal(sqlite3_open(f, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP TABLE nft_moves; PRAGMA user_version = 2", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(f, false, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_move_add(s, "h", day, "https", "site", STORE_EGRESS, 1500, 12, &e),
+	                 0);
+	assert_int_equal(store_moves_apply(s, "h", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+	assert_int_equal(query_int(f, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+	assert_int_equal(query_int(f, "SELECT bytes FROM daily WHERE service = 'https' AND "
+	                              "source = 'nft'"),
+	                 0);
+	assert_int_equal(query_int(f, "SELECT bytes FROM daily WHERE service = 'site'"), 1000);
+	assert_int_equal(query_int(f, "SELECT bytes FROM daily WHERE source = 'pcap'"), 77);
+	assert_int_equal(query_int(f, "SELECT bytes FROM nft_moves"), 500);
+	assert_int_equal(query_int(f, "SELECT packets FROM nft_moves"), 2);
+
+	/* The next sample brings the rest. */
+	assert_int_equal(store_open(f, false, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(
+	    store_add_daily(s, "h", day, "https", STORE_EGRESS, STORE_SOURCE_NFT, 800, 5, &e), 0);
+	assert_int_equal(store_moves_apply(s, "h", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+	assert_int_equal(query_int(f, "SELECT bytes FROM daily WHERE service = 'site'"), 1500);
+	assert_int_equal(query_int(f, "SELECT bytes FROM daily WHERE service = 'https' AND "
+	                              "source = 'nft'"),
+	                 300);
+	assert_int_equal(query_int(f, "SELECT sum(bytes) FROM daily WHERE source = 'nft'"), 1800);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM nft_moves"), 0);
+
+	/* A move a week old that its day never held is dropped, totals untouched. */
+	assert_int_equal(store_open(f, false, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_move_add(s, "h", day - 8, "https", "site", STORE_EGRESS, 10, 1, &e),
+	                 0);
+	assert_int_equal(store_move_add(s, "h", day, "https", "site", STORE_EGRESS, 400, 1, &e), 0);
+	assert_int_equal(store_moves_apply(s, "h", &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+	assert_int_equal(query_int(f, "SELECT count(*) FROM nft_moves"), 1);
+	assert_int_equal(query_int(f, "SELECT bytes FROM nft_moves"), 100);
+	assert_int_equal(query_int(f, "SELECT sum(bytes) FROM daily WHERE source = 'nft'"), 1800);
 }
 
 static void a_rolled_back_savepoint_keeps_the_outer_transaction(void **state)
@@ -392,6 +482,7 @@ int main(void)
 	    cmocka_unit_test(import_replaces_instead_of_adding),
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
 	    cmocka_unit_test(version_1_is_migrated_keeping_its_totals),
+	    cmocka_unit_test(version_2_is_migrated_and_moves_keep_totals_whole),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
