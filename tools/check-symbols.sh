@@ -8,8 +8,8 @@ cd "${1:?usage: check-symbols.sh BUILD_DIR}"
 command -v nm >/dev/null || { echo "SKIP: nm is not installed"; exit 77; }
 bad=0 libs=0
 while IFS= read -r a; do
-	lib=$(basename "$a" .a)
-	lib=${lib#lib}
+	# The subsystem is the library's folder (src/nft holds libnft and libwatch).
+	lib=$(basename "$(dirname "$a")")
 	case $lib in
 	util) re='^(util|date|num|err|csvio|glob|outfile)_' ;; # one prefix per module
 	nft) re='^nftc?_' ;;                                  # nftc_: not libnftables' nft_

@@ -390,7 +390,7 @@ void nftc_watch_record(struct nftc_watch *w, const uint8_t *rec, size_t len, int
 	egress = prefix[0] == 'e';
 	dir = egress ? 0 : 1;
 	fb = service_index(w, (const char *)prefix + 2, prelen - 2);
-	if (decode_packet(DLT_RAW, payload, plen, DECODE_MAX_WIRELEN, &d) == DECODE_NOT_IP ||
+	if (capture_decode(DLT_RAW, payload, plen, DECODE_MAX_WIRELEN, &d) == DECODE_NOT_IP ||
 	    !d.has_l3 || !d.has_ports || d.fragment ||
 	    (d.proto != IPPROTO_TCP && d.proto != IPPROTO_UDP)) {
 		w->stats.malformed++;
