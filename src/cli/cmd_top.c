@@ -376,7 +376,8 @@ const struct cmd cmd_top = {
             "                      with --once, one interval)\n"
             "On a terminal the table is redrawn in place every interval; elsewhere each\n"
             "interval's table follows the last.  SIGINT and SIGTERM stop it (exit 0).\n"
-            "A table re-applied or reset while top runs is counted from zero; one restored\n"
+            "'costs nft apply' keeps the counters; a table made again or reset while top\n"
+            "runs is counted from zero; one restored\n"
             "from a saved ruleset shows '-' for that interval.  The store is not touched.\n",
     .exec = exec_top,
 };
