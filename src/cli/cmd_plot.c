@@ -3,7 +3,6 @@
  * gnuplot, from the editable templates in reports/.  The data file and the
  * generated script are kept beside the image.  The drawing is src/plot's.
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 #include "pricing/pricing.h"
 #include "projection/projection.h"
 #include "report/compare.h"
+#include "report/plotdata.h"
 
 extern const struct cmd cmd_plot;
 
@@ -201,24 +201,10 @@ static int run_project(struct cli *cli, struct plot_args *a, char **log)
 	/* The allowance of one selected plan, unless --allowance gives it. */
 	if ((rc = plan_allowance(cli, a, p.month_first)))
 		goto out;
-	rc = 1;
-	size_t n = (size_t)(p.month_last - p.month_first + 1);
-	if (!(days = calloc(n, sizeof(*days)))) {
-		cli_error("out of memory");
+	size_t n;
+	if (report_plot_project(&p, as_of, &days, &n)) {
+		rc = cli_error("out of memory");
 		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int32_t d = p.month_first + (int32_t)i;
-		double lo, mid, hi;
-		projection_band(&p, i, &lo, &mid, &hi);
-		days[i].day = d;
-		/* A day without data is a gap in the measured line, not a zero. */
-		days[i].has_actual = d <= as_of && p.measured[i];
-		days[i].actual = (uint64_t)llround(mid);
-		days[i].has_forecast = d >= as_of;
-		days[i].p50 = (uint64_t)llround(mid);
-		days[i].p10 = (uint64_t)llround(lo);
-		days[i].p90 = (uint64_t)llround(hi);
 	}
 	struct plot_project pp = {.as_of = as_of, .days = days, .n = n};
 	rc = plot_project(&a->po, &pp, log, &e);
@@ -265,10 +251,9 @@ static int compare_egress(struct cli *cli, struct plot_args *a)
 static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 {
 	struct pricing_tables *tables = NULL;
-	struct plot_compare_row *rows = NULL;
+	struct report_plot_compare bars = {0};
 	struct pricing_quote q = {0};
-	size_t nrows = 0;
-	char mon[8], note[160] = "", (*inst)[96] = NULL;
+	char mon[8], note[160] = "";
 	struct err e;
 	int rc;
 
@@ -285,41 +270,16 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 		goto out;
 	}
 	cli_select_notes(cli, q.plans, q.n);
-	if (!(rows = calloc(q.n ? q.n : 1, sizeof(*rows))) ||
-	    !(inst = calloc(q.n ? q.n : 1, sizeof(*inst)))) {
+	if (report_plot_compare(&q, &bars)) {
 		cli_error("out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < q.n && q.rows[i].converted; i++) {
-		const struct pricing_bill *b = &q.rows[i].bill;
-		const struct pricing_plan *p = q.rows[i].plan;
-		report_compare_instances(p, inst[nrows], sizeof(inst[nrows]));
-		rows[nrows] = (struct plot_compare_row){.provider = p->provider,
-		                                        .plan = p->plan,
-		                                        .base = b->base + b->seats,
-		                                        .compute = b->compute,
-		                                        .egress = b->egress,
-		                                        .other = b->other + b->vat,
-		                                        .total = b->total,
-		                                        .instances = inst[nrows],
-		                                        .fit = report_compare_fit(p),
-		                                        .uncertain = p->uncertain};
-		nrows++;
-	}
-	/* Bars in two currencies cannot share an axis. */
-	if (nrows < q.n) {
-		char skipped[64] = "";
-		for (size_t i = nrows; i < q.n; i++)
-			if (!strstr(skipped, q.rows[i].bill.currency) && strlen(skipped) < 50)
-				snprintf(skipped + strlen(skipped),
-				         sizeof(skipped) - strlen(skipped), "%s%s",
-				         *skipped ? ", " : "", q.rows[i].bill.currency);
+	if (bars.left_out)
 		cli_warn(
 		    cli,
 		    "left out %zu plans billed in %s: give --rate CUR=X to convert them into %s",
-		    q.n - nrows, skipped, q.currency);
-	}
-	if (nrows == 0) {
+		    bars.left_out, bars.skipped, q.currency);
+	if (bars.n == 0) {
 		cli_error("no selected plan is billed in %s (see --currency and --rate)",
 		          q.currency);
 		goto out;
@@ -328,15 +288,14 @@ static int run_compare(struct cli *cli, struct plot_args *a, char **log)
 	struct plot_compare c = {.month = date_format_month(a->q.sel.month, mon),
 	                         .currency = q.currency,
 	                         .egress_bytes = a->egress,
-	                         .rows = rows,
-	                         .n = nrows,
+	                         .rows = bars.rows,
+	                         .n = bars.n,
 	                         .note = note[0] ? note : NULL};
 	rc = plot_compare(&a->po, &c, log, &e);
 	if (rc == -1)
 		rc = cli_error("%s", e.msg);
 out:
-	free(rows);
-	free(inst);
+	report_plot_compare_release(&bars);
 	pricing_quote_release(&q);
 	pricing_tables_free(tables);
 	return rc;
