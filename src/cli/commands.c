@@ -15,8 +15,9 @@ extern const struct cmd cmd_providers;
 extern const struct cmd cmd_nft;
 extern const struct cmd cmd_sample;
 extern const struct cmd cmd_forget;
+extern const struct cmd cmd_metrics;
 
 const struct cmd *const cli_commands[] = {
-    &cmd_capture, &cmd_report,    &cmd_compare, &cmd_project, &cmd_plot,   &cmd_export,
-    &cmd_import,  &cmd_providers, &cmd_nft,     &cmd_sample,  &cmd_forget, NULL,
+    &cmd_capture,   &cmd_report, &cmd_compare, &cmd_project, &cmd_plot,    &cmd_export, &cmd_import,
+    &cmd_providers, &cmd_nft,    &cmd_sample,  &cmd_forget,  &cmd_metrics, NULL,
 };
