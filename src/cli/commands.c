@@ -16,8 +16,9 @@ extern const struct cmd cmd_nft;
 extern const struct cmd cmd_sample;
 extern const struct cmd cmd_forget;
 extern const struct cmd cmd_metrics;
+extern const struct cmd cmd_serve;
 
 const struct cmd *const cli_commands[] = {
     &cmd_capture,   &cmd_report, &cmd_compare, &cmd_project, &cmd_plot,    &cmd_export, &cmd_import,
-    &cmd_providers, &cmd_nft,    &cmd_sample,  &cmd_forget,  &cmd_metrics, NULL,
+    &cmd_providers, &cmd_nft,    &cmd_sample,  &cmd_forget,  &cmd_metrics, &cmd_serve,  NULL,
 };
