@@ -10,7 +10,7 @@ mode=${1:-demo}
 
 # Packages the build needs.
 BUILD_PKGS=(meson ninja-build pkg-config gcc libpcap-dev libsqlite3-dev libnftables-dev
-	libjansson-dev libinih-dev libcsv-dev libmicrohttpd-dev)
+	libjansson-dev libinih-dev libcsv-dev libmicrohttpd-dev libcurl4-openssl-dev)
 # Packages the demo needs at run time.
 RUN_PKGS=(gnuplot-nox)
 # Packages the test suite needs: unit tests, the sanitizer build, real peers.

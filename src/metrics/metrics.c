@@ -86,7 +86,7 @@ static void series_hss(FILE *f, const char *name, const struct store_total *t, u
 	fprintf(f, "} %" PRIu64 "\n", v);
 }
 
-static int write_counters(FILE *f, struct store *st, struct err *e)
+static void write_counters(FILE *f, const struct store_total *rows, size_t kept)
 {
 	static const struct {
 		const char *name, *help;
@@ -102,13 +102,6 @@ static int write_counters(FILE *f, struct store *st, struct err *e)
 	    {"costs_ingress_packets_total", "Packets received, sum of the store's daily totals.",
 	     offsetof(struct store_total, ingress_packets)},
 	};
-	struct store_query q = {.from = 1, .to = 0, .by_month = true};
-	struct store_total *rows = NULL;
-	size_t n = 0, kept;
-
-	if (store_totals(st, &q, &rows, &n, e))
-		return -1;
-	kept = merge_keys(rows, n);
 	for (size_t k = 0; k < sizeof(fam) / sizeof(fam[0]); k++) {
 		family(f, fam[k].name, "counter", fam[k].help);
 		for (size_t i = 0; i < kept; i++) {
@@ -117,8 +110,29 @@ static int write_counters(FILE *f, struct store *st, struct err *e)
 			series_hss(f, fam[k].name, &rows[i], v);
 		}
 	}
-	store_totals_free(rows, n);
-	return 0;
+}
+
+/*
+ * costs_day_exposed: for every host of the store, the days this scrape
+ * carries, so a central store can tell a day a host was not scraped (a gap)
+ * from a day it sent nothing.  rows are sorted by host.
+ */
+static void write_exposed(FILE *f, const struct store_total *rows, size_t kept, int32_t today)
+{
+	family(f, "costs_day_exposed", "gauge",
+	       "1 for each host and day whose costs_day_egress_bytes this scrape carries "
+	       "(today and the last 7 closed days).");
+	for (size_t i = 0; i < kept; i++) {
+		if (i && strcmp(rows[i].host, rows[i - 1].host) == 0)
+			continue;
+		for (int32_t d = today - METRICS_DAYS; d <= today; d++) {
+			char day[11];
+			fputs("costs_day_exposed{", f);
+			put_label(f, "host", rows[i].host, true);
+			put_label(f, "day", date_format_day(d, day), false);
+			fputs("} 1\n", f);
+		}
+	}
 }
 
 static int write_days(FILE *f, struct store *st, int32_t today, struct err *e)
@@ -366,8 +380,20 @@ out:
 
 int metrics_write(FILE *f, struct store *st, const struct metrics_input *in, struct err *e)
 {
-	if (write_counters(f, st, e) || write_days(f, st, in->today, e) ||
-	    write_stamps(f, st, in->local_host, e) || write_coverage(f, st, in->today, e))
+	struct store_query q = {.from = 1, .to = 0, .by_month = true};
+	struct store_total *rows = NULL;
+	size_t n = 0, kept;
+	int rc;
+
+	if (store_totals(st, &q, &rows, &n, e))
+		return -1;
+	kept = merge_keys(rows, n);
+	write_counters(f, rows, kept);
+	rc = write_days(f, st, in->today, e);
+	if (rc == 0)
+		write_exposed(f, rows, kept, in->today);
+	store_totals_free(rows, n);
+	if (rc || write_stamps(f, st, in->local_host, e) || write_coverage(f, st, in->today, e))
 		return -1;
 	if (in->providers_dir && write_bills(f, st, in, e))
 		return -1;

@@ -43,10 +43,11 @@ int pricing_month_egress(struct store *st, const struct config *cfg, const char 
 		}
 		/* Sources are static strings; the rows' copies are freed below. */
 		const char *src =
-		    strcmp(rows[i].source, STORE_SOURCE_NFT) == 0      ? STORE_SOURCE_NFT
-		    : strcmp(rows[i].source, STORE_SOURCE_PCAP) == 0   ? STORE_SOURCE_PCAP
-		    : strcmp(rows[i].source, STORE_SOURCE_IMPORT) == 0 ? STORE_SOURCE_IMPORT
-		                                                       : STORE_SOURCE_IFACE;
+		    strcmp(rows[i].source, STORE_SOURCE_NFT) == 0          ? STORE_SOURCE_NFT
+		    : strcmp(rows[i].source, STORE_SOURCE_PCAP) == 0       ? STORE_SOURCE_PCAP
+		    : strcmp(rows[i].source, STORE_SOURCE_IMPORT) == 0     ? STORE_SOURCE_IMPORT
+		    : strcmp(rows[i].source, STORE_SOURCE_PROMETHEUS) == 0 ? STORE_SOURCE_PROMETHEUS
+		                                                           : STORE_SOURCE_IFACE;
 		out->source = !out->source || strcmp(out->source, src) == 0 ? src : "mixed";
 	}
 	store_totals_free(rows, n);
