@@ -31,6 +31,21 @@ for k in 0 3 6; do
 			"$(prom_value "sum(costs_day_egress_bytes{host=\"$h\",day=\"$d\"})")"
 	done
 done
+# Every query of the Grafana dashboard runs on this Prometheus and finds series.
+/usr/bin/python3 -c '
+import json, sys
+for p in json.load(open(sys.argv[1]))["panels"]:
+    print(p["targets"][0]["expr"].replace("$host", ".*"))' "$SRCDIR/contrib/grafana/costs-dashboard.json" >"$T/exprs"
+while read -r e; do
+	curl -s -G --data-urlencode "query=$e" "$PROM/api/v1/query" >"$T/ans"
+	check_grep '"status":"success"' "$T/ans" "dashboard query runs: $e"
+	case "$e" in
+	*costs_today_*) continue ;; # today's coverage: these stores captured no file today
+	esac
+	n=$(prom_query "$e" | wc -l)
+	[ "$n" -gt 0 ] && pass || fail "dashboard query finds nothing: $e"
+done <"$T/exprs"
+
 # For the report: one PromQL query and the matching costs output.
 q='sum by (host) (costs_egress_bytes_total)'
 echo "PromQL: $q"
