@@ -189,7 +189,7 @@ static int run_prometheus(struct cli *cli, const char *url, int32_t from, int32_
 	int status = 1;
 
 	if (at > now)
-		at = now;
+		at = 0; /* Prometheus's own now */
 	if (fleet_fetch(url, from, to, at, &pull, &e)) {
 		cli_error("%s (nothing imported)", e.msg);
 		goto out;

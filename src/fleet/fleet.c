@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/date.h"
 #include "util/name.h"
@@ -253,7 +254,11 @@ int fleet_fetch(const char *base_url, int32_t from, int32_t to, int64_t at, stru
 		return err_set(e, "bad Prometheus URL '%s' (http:// or https://)", base_url);
 	if (to - from >= FLEET_MAX_DAYS)
 		return err_set(e, "at most %d days at once", FLEET_MAX_DAYS);
-	if (!fleet_query(from, to, at, query, sizeof(query)))
+	/*
+	 * "Now" is Prometheus's own now: a time taken here, in whole seconds,
+	 * could fall before a scrape the server already holds.
+	 */
+	if (!fleet_query(from, to, at ? at : (int64_t)time(NULL) + 60, query, sizeof(query)))
 		return err_set(e, "query too long");
 	while (blen && base_url[blen - 1] == '/')
 		blen--;
@@ -265,7 +270,11 @@ int fleet_fetch(const char *base_url, int32_t from, int32_t to, int64_t at, stru
 		err_set(e, "out of memory");
 		goto out;
 	}
-	sprintf(url, "%.*s/api/v1/query?query=%s&time=%lld", (int)blen, base_url, q, (long long)at);
+	if (at)
+		sprintf(url, "%.*s/api/v1/query?query=%s&time=%lld", (int)blen, base_url, q,
+		        (long long)at);
+	else
+		sprintf(url, "%.*s/api/v1/query?query=%s", (int)blen, base_url, q);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

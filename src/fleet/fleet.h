@@ -61,7 +61,8 @@ int fleet_parse(const char *json, size_t len, int32_t from, int32_t to, struct f
 
 /*
  * Queries the API under base_url (http or https; "http://prom:9090" or a
- * path prefix) for days from..to, evaluated at `at`, and parses the answer.
+ * path prefix) for days from..to, evaluated at `at` (0: the server's own now), and
+ * parses the answer.
  * A connection failure, an HTTP status other than 200 (with Prometheus's own
  * error text when it sent one) or a bad body is an error naming the URL.
  */
