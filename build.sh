@@ -10,12 +10,13 @@ mode=${1:-demo}
 
 # Packages the build needs.
 BUILD_PKGS=(meson ninja-build pkg-config gcc libpcap-dev libsqlite3-dev libnftables-dev
-	libjansson-dev libcsv-dev libnetfilter-conntrack-dev)
+	libjansson-dev libcsv-dev libnetfilter-conntrack-dev libmicrohttpd-dev libcurl4-openssl-dev)
 # Packages the demo needs at run time.
 RUN_PKGS=(gnuplot-nox)
 # Packages the test suite needs: unit tests, the sanitizer build, real peers.
 TEST_PKGS=(libcmocka-dev clang libclang-rt-14-dev sqlite3 valgrind iproute2 nftables
-	tcpdump tshark nginx python3-websockets curl openssl chromium ethtool nodejs clang-format)
+	tcpdump tshark nginx python3-websockets curl openssl chromium ethtool nodejs clang-format
+	prometheus)
 
 install_missing() {
 	local missing=() p

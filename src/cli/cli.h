@@ -150,9 +150,10 @@ enum {
 #define CLI_PERIOD_HELP_FILTER                                                                     \
 	"  --service NAME      only this service\n"                                                \
 	"  --host NAME         only this host\n"                                                   \
-	"  --source SRC        pcap, nft, iface, import, or all (every source, each its\n"         \
-	"                      own row); default: one source per host and day, the\n"              \
-	"                      best present (nft, else pcap, else import, else iface)\n"
+	"  --source SRC        pcap, nft, iface, import, prometheus, or all (every\n"              \
+	"                      source, each its own row); default: one source per host\n"          \
+	"                      and day, the best present (nft, else pcap, else import,\n"          \
+	"                      else prometheus, else iface)\n"
 
 #define CLI_PERIOD_HELP                                                                            \
 	CLI_PERIOD_HELP_RANGE                                                                      \

@@ -305,7 +305,8 @@ const struct cmd cmd_compare = {
     .summary = "a month's bill on every provider and plan, cheapest first",
     .help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
             "                      (billable services; per host one source: nft, else pcap,\n"
-            "                      else import, else iface; hosts are summed)\n"
+            "                      else import, else prometheus, else iface; hosts are\n"
+            "                      summed)\n"
             "  --egress SIZE       price this volume instead (1.3TB = 1.3e12 bytes; kB MB GB\n"
             "                      TB KiB MiB GiB TiB); the month defaults to this month\n"
             "  --host NAME         measured egress of this host only\n"

@@ -4,10 +4,12 @@
  * written; the whole file goes in one transaction.
  */
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "fleet/fleet.h"
 #include "util/csvio.h"
 #include "util/date.h"
 #include "util/name.h"
@@ -175,29 +177,119 @@ out:
 	return status;
 }
 
+/* import --prometheus: pull, then store in one transaction. */
+static int run_prometheus(struct cli *cli, const char *url, int32_t from, int32_t to)
+{
+	int32_t today = date_today();
+	int64_t now = (int64_t)time(NULL), at = ((int64_t)to + 9) * 86400;
+	struct fleet_pull pull = {0};
+	struct fleet_result res;
+	struct store *st = NULL;
+	struct err e;
+	int status = 1;
+
+	if (at > now)
+		at = 0; /* Prometheus's own now */
+	if (fleet_fetch(url, from, to, at, &pull, &e)) {
+		cli_error("%s (nothing imported)", e.msg);
+		goto out;
+	}
+	if (!(st = cli_open_store(cli, true)))
+		goto out;
+	if (fleet_store(st, &pull, from, to, today, &res, &e)) {
+		cli_error("%s (nothing imported)", e.msg);
+		goto out;
+	}
+	if (cli->verbosity >= 0)
+		fprintf(stderr,
+		        "costs: imported %zu host-day-service totals (%zu host-days of %zu hosts) "
+		        "from Prometheus at '%s'\n",
+		        res.totals, res.days, res.hosts, url);
+	if (res.gaps)
+		cli_warn(
+		    cli,
+		    "%zu host-days have no data in Prometheus (not scraped that day or in the 7 "
+		    "days after): recorded as gaps, see 'costs report --source prometheus'",
+		    res.gaps);
+	status = 0;
+out:
+	store_close(st);
+	fleet_pull_release(&pull);
+	return status;
+}
+
 static int exec_import(struct cli *cli, int argc, char **argv)
 {
+	enum { OPT_PROMETHEUS = CLI_OPT_FIRST_FREE };
 	static const struct option opts[] = {
+	    {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
+	    {"from", required_argument, NULL, CLI_OPT_FROM},
+	    {"to", required_argument, NULL, CLI_OPT_TO},
+	    {"month", required_argument, NULL, CLI_OPT_MONTH},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	const char *url = NULL;
+	int32_t from = -1, to = -1;
+	bool month = false, range = false;
+	struct err e;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		if (opt == 'h') {
+		switch (opt) {
+		case 'h':
 			cli_print_help(&cmd_import);
 			return 0;
+		case OPT_PROMETHEUS:
+			url = optarg;
+			break;
+		case CLI_OPT_FROM:
+		case CLI_OPT_TO:
+			if (date_parse_day(optarg, opt == CLI_OPT_FROM ? &from : &to, &e))
+				return cli_usage(&cmd_import, "%s", e.msg);
+			range = true;
+			break;
+		case CLI_OPT_MONTH:
+			if (date_parse_month(optarg, &from, &to, &e))
+				return cli_usage(&cmd_import, "%s", e.msg);
+			month = true;
+			break;
+		default:
+			return cli_bad_option(&cmd_import, opt, argv[optind - 1]);
 		}
-		return cli_bad_option(&cmd_import, opt, argv[optind - 1]);
 	}
-	if (argc - optind != 1)
-		return cli_usage(&cmd_import, "expected one file (or - for standard input)");
-	return run(cli, argv[optind]);
+	if (!url) {
+		if (range || month)
+			return cli_usage(&cmd_import,
+			                 "--from, --to and --month go with --prometheus");
+		if (argc - optind != 1)
+			return cli_usage(&cmd_import,
+			                 "expected one file (or - for standard input)");
+		return run(cli, argv[optind]);
+	}
+	if (optind < argc)
+		return cli_usage(&cmd_import, "a file does not go with --prometheus");
+	if (month && range)
+		return cli_usage(&cmd_import, "--month does not go with --from or --to");
+	if (!cli_config(cli))
+		return 1;
+	if (!month) {
+		int32_t today = date_today();
+		if (to < 0)
+			to = today;
+		if (from < 0)
+			from = to - 7;
+	}
+	if (from > to)
+		return cli_usage(&cmd_import, "--from is after --to");
+	if (to - from >= FLEET_MAX_DAYS)
+		return cli_usage(&cmd_import, "at most %d days at once", FLEET_MAX_DAYS);
+	return run_prometheus(cli, url, from, to);
 }
 
 const struct cmd cmd_import = {
     .name = "import",
-    .synopsis = "FILE.csv|-",
+    .synopsis = "FILE.csv|- | --prometheus URL [--from DAY] [--to DAY] [--month YYYY-MM]",
     .summary = "add daily totals from a CSV in the 'export daily' format",
     .help = "Reads day,host,service,source,egress_bytes,ingress_bytes,egress_packets,\n"
             "ingress_packets rows (the header is required).  Each row keeps its source\n"
@@ -205,6 +297,17 @@ const struct cmd cmd_import = {
             "measured twice still count once and interface rows never become services.\n"
             "A bad row fails the whole import with FILE:LINE and nothing is written.\n"
             "Importing a file again replaces the totals of each (host, day, service,\n"
-            "source) it names, so it is idempotent.  An empty host means this host.\n",
+            "source) it names, so it is idempotent.  An empty host means this host.\n"
+            "\n"
+            "  --prometheus URL    pull per host, service and day egress from a Prometheus-\n"
+            "                      compatible query API (the costs_day_egress_bytes gauges\n"
+            "                      of `costs serve`) and store it under the source\n"
+            "                      prometheus, one transaction; a pull of the same days\n"
+            "                      replaces the last, and a host's day it never exposed is\n"
+            "                      a gap in report's notes\n"
+            "  --from DAY          first day to pull (default: 7 days before --to)\n"
+            "  --to DAY            last day to pull (default: today)\n"
+            "  --month YYYY-MM     pull one month (the gauges keep 8 days: pull at least\n"
+            "                      weekly, or keep Prometheus's data that long)\n",
     .exec = exec_import,
 };

@@ -37,7 +37,8 @@ static int print(struct store *st, const struct cli_period *p, enum cli_format f
 		     report_notes_print(stdout, &nt);
 		if (!rc && hidden)
 			rc = printf("\none source per host and day (nft, else pcap, else import, "
-			            "else iface): %zu rows of other sources measuring the same "
+			            "else prometheus, else iface): %zu rows of other sources "
+			            "measuring the same "
 			            "traffic are not shown (--source all shows them)\n",
 			            hidden) < 0;
 	}

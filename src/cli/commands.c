@@ -17,8 +17,11 @@ extern const struct cmd cmd_sample;
 extern const struct cmd cmd_top;
 extern const struct cmd cmd_watch;
 extern const struct cmd cmd_forget;
+extern const struct cmd cmd_metrics;
+extern const struct cmd cmd_serve;
 
 const struct cmd *const cli_commands[] = {
-    &cmd_capture,   &cmd_report, &cmd_compare, &cmd_project, &cmd_plot, &cmd_export, &cmd_import,
-    &cmd_providers, &cmd_nft,    &cmd_sample,  &cmd_watch,   &cmd_top,  &cmd_forget, NULL,
+    &cmd_capture, &cmd_report,    &cmd_compare, &cmd_project, &cmd_plot,  &cmd_export,
+    &cmd_import,  &cmd_providers, &cmd_nft,     &cmd_sample,  &cmd_watch, &cmd_top,
+    &cmd_forget,  &cmd_metrics,   &cmd_serve,   NULL,
 };

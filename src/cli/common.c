@@ -260,9 +260,12 @@ int cli_period_option(const struct cmd *cmd, struct cli_period *p, int opt, cons
 			return 0;
 		}
 		if (strcmp(arg, "pcap") && strcmp(arg, "nft") && strcmp(arg, "iface") &&
-		    strcmp(arg, "import"))
-			return cli_usage(cmd, "bad --source '%s' (pcap, nft, iface, import or all)",
-			                 arg);
+		    strcmp(arg, "import") && strcmp(arg, STORE_SOURCE_PROMETHEUS))
+			return cli_usage(
+			    cmd,
+			    "bad --source '%s' (pcap, nft, iface, import, prometheus or "
+			    "all)",
+			    arg);
 		p->source = arg;
 		p->every_source = false;
 		return 0;

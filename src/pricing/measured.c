@@ -64,7 +64,9 @@ static int month_add(const struct store_total *r, bool billable, void *arg)
 	const char *src = strcmp(r->source, STORE_SOURCE_NFT) == 0      ? STORE_SOURCE_NFT
 	                  : strcmp(r->source, STORE_SOURCE_PCAP) == 0   ? STORE_SOURCE_PCAP
 	                  : strcmp(r->source, STORE_SOURCE_IMPORT) == 0 ? STORE_SOURCE_IMPORT
-	                                                                : STORE_SOURCE_IFACE;
+	                  : strcmp(r->source, STORE_SOURCE_PROMETHEUS) == 0
+	                      ? STORE_SOURCE_PROMETHEUS
+	                      : STORE_SOURCE_IFACE;
 	m->out->source = !m->out->source || strcmp(m->out->source, src) == 0 ? src : "mixed";
 	return 0;
 }

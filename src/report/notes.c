@@ -56,6 +56,17 @@ static bool shown(const struct collect *c, const char *host, int32_t day, const 
 	return false;
 }
 
+/* Whether any row of the host is shown. */
+static bool host_shown(const struct collect *c, const char *host)
+{
+	if (!c->rows)
+		return true;
+	for (size_t i = 0; i < c->nrows; i++)
+		if (strcmp(c->rows[i].host, host) == 0)
+			return true;
+	return false;
+}
+
 static int on_coverage(void *ctx, const char *host, int32_t day, const char *source,
                        const struct store_coverage *cv)
 {
@@ -81,10 +92,18 @@ static int on_coverage(void *ctx, const char *host, int32_t day, const char *sou
 		add(what, sizeof(what), &len,
 		    ", %llu counter resets (bytes since the sample before each are lost)",
 		    (unsigned long long)cv->resets);
-	if (cv->gaps)
+	/*
+	 * A day import --prometheus found no data for has no rows to hang the
+	 * note on: it is shown whenever the host is.
+	 */
+	bool pulled_gap = cv->gaps && strcmp(source, STORE_SOURCE_PROMETHEUS) == 0;
+	if (pulled_gap)
+		add(what, sizeof(what), &len,
+		    ", no data in Prometheus (not scraped that day or in the 7 days after)");
+	else if (cv->gaps)
 		add(what, sizeof(what), &len, ", %llu gaps between samples (%.1f h)",
 		    (unsigned long long)cv->gaps, (double)cv->gap_seconds / 3600.0);
-	if (!len || !shown(c, host, day, source))
+	if (!len || !(pulled_gap ? host_shown(c, host) : shown(c, host, day, source)))
 		return 0;
 	struct report_notes *nt = c->out;
 	if (nt->n == nt->cap) {

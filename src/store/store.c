@@ -34,6 +34,8 @@ enum stmt_id {
 	ST_RUN_FINISH,
 	ST_CAP_DAILY,
 	ST_CAP_COVERAGE,
+	ST_CLEAR_DAILY,
+	ST_CLEAR_COVERAGE,
 	ST_COUNT
 };
 
@@ -44,6 +46,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                      "bytes = bytes + excluded.bytes, packets = packets + excluded.packets",
     [ST_DEL_IMPORT] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND service = ?3 "
                       "AND source = ?4",
+    [ST_CLEAR_DAILY] = "DELETE FROM daily WHERE host = ?1 AND day = ?2 AND source = ?3",
+    [ST_CLEAR_COVERAGE] = "DELETE FROM coverage WHERE host = ?1 AND day = ?2 AND source = ?3",
     [ST_ADD_COVERAGE] =
         "INSERT INTO coverage(host, day, source, seconds, packets, malformed, drops, "
         "resets, samples, gaps, gap_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
@@ -140,6 +144,24 @@ static const char *const migrations[] = {
     " bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
     " packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
     " PRIMARY KEY (host, day, from_service, to_service, direction));",
+    /*
+     * 4: the source `prometheus` (daily totals pulled by `import
+     * --prometheus`).  SQLite cannot change a CHECK constraint in place, so
+     * daily is rebuilt with every row kept.
+     */
+    "CREATE TABLE daily_v3 ("
+    " host TEXT NOT NULL,"
+    " day TEXT NOT NULL CHECK (length(day) = 10),"
+    " service TEXT NOT NULL CHECK (length(service) > 0),"
+    " direction TEXT NOT NULL CHECK (direction IN ('egress', 'ingress')),"
+    " source TEXT NOT NULL CHECK (source IN ('pcap', 'nft', 'iface', 'import', 'prometheus')),"
+    " bytes INTEGER NOT NULL CHECK (typeof(bytes) = 'integer' AND bytes >= 0),"
+    " packets INTEGER NOT NULL CHECK (typeof(packets) = 'integer' AND packets >= 0),"
+    " PRIMARY KEY (host, day, service, direction, source)) WITHOUT ROWID;"
+    "INSERT INTO daily_v3 SELECT host, day, service, direction, source, bytes, packets FROM daily;"
+    "DROP TABLE daily;"
+    "ALTER TABLE daily_v3 RENAME TO daily;"
+    "CREATE INDEX daily_by_day ON daily(day);",
 };
 
 struct store {
@@ -599,6 +621,27 @@ int store_set_totals(struct store *s, const char *host, int32_t day, const char 
 	                       ingress_packets, e);
 }
 
+int store_clear_day(struct store *s, const char *host, int32_t day, const char *source,
+                    struct err *e)
+{
+	static const enum stmt_id ids[] = {ST_CLEAR_DAILY, ST_CLEAR_COVERAGE};
+	char d[11];
+
+	date_format_day(day, d);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		sqlite3_stmt *st = s->st[ids[i]];
+		if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+		    sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT) ||
+		    sqlite3_bind_text(st, 3, source, -1, SQLITE_TRANSIENT)) {
+			sqlite3_reset(st);
+			return db_err(s, e, "cannot bind");
+		}
+		if (step_done(s, st, e, "cannot clear a day"))
+			return -1;
+	}
+	return 0;
+}
+
 int store_add_coverage(struct store *s, const char *host, int32_t day, const char *source,
                        const struct store_coverage *c, struct err *e)
 {
@@ -830,7 +873,7 @@ void store_totals_free(struct store_total *rows, size_t n)
 struct day_row {
 	size_t service; /* offset in the group's text */
 	int rank;
-	char source[16]; /* "prometheus" fits */
+	char source[16]; /* the longest name, "prometheus", fits */
 	bool egress;
 	uint64_t bytes, packets;
 };
@@ -849,12 +892,13 @@ struct totals_run {
 	struct totals_run *hidden; /* rows the one-source rule left out */
 };
 
-static int source_rank(const char *src)
+int store_source_rank(const char *src)
 {
-	return strcmp(src, "nft") == 0      ? 0
-	       : strcmp(src, "pcap") == 0   ? 1
-	       : strcmp(src, "import") == 0 ? 2
-	                                    : 3;
+	return strcmp(src, STORE_SOURCE_NFT) == 0          ? 0
+	       : strcmp(src, STORE_SOURCE_PCAP) == 0       ? 1
+	       : strcmp(src, STORE_SOURCE_IMPORT) == 0     ? 2
+	       : strcmp(src, STORE_SOURCE_PROMETHEUS) == 0 ? 3
+	                                                   : STORE_SOURCE_RANK_LAST;
 }
 
 static bool add_u64(uint64_t *to, uint64_t v, bool *overflow)
@@ -908,7 +952,7 @@ static int totals_emit(struct totals_run *r, const char *period, const char *hos
 /* The gathered rows of one host and day: the best source's, filtered. */
 static int totals_flush_group(struct totals_run *r, const char *host)
 {
-	int best = 3;
+	int best = STORE_SOURCE_RANK_LAST;
 	char period[11];
 
 	memcpy(period, r->day, 10);
@@ -965,7 +1009,7 @@ static int totals_add_row(struct totals_run *r, sqlite3_stmt *st)
 	size_t cl = source ? strnlen(source, sizeof(d->source) - 1) : 0;
 	memcpy(d->source, source ? source : "", cl);
 	d->source[cl] = '\0';
-	d->rank = source_rank(d->source);
+	d->rank = store_source_rank(d->source);
 	d->egress = dir && strcmp(dir, "egress") == 0;
 	d->bytes = (uint64_t)sqlite3_column_int64(st, 5);
 	d->packets = (uint64_t)sqlite3_column_int64(st, 6);

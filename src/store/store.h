@@ -13,7 +13,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -23,10 +23,19 @@ enum store_dir {
 };
 
 /* Valid values of the source column. */
-#define STORE_SOURCE_PCAP   "pcap"
-#define STORE_SOURCE_NFT    "nft"
-#define STORE_SOURCE_IFACE  "iface"
-#define STORE_SOURCE_IMPORT "import"
+#define STORE_SOURCE_PCAP       "pcap"
+#define STORE_SOURCE_NFT        "nft"
+#define STORE_SOURCE_IFACE      "iface"
+#define STORE_SOURCE_IMPORT     "import"
+#define STORE_SOURCE_PROMETHEUS "prometheus"
+
+/*
+ * The trust of a source when one host and day has several: 0 (nft) is the
+ * most trusted, then pcap, import, prometheus and iface (STORE_SOURCE_RANK_LAST).
+ * Every command that keeps one source per host and day goes by this order.
+ */
+#define STORE_SOURCE_RANK_LAST 4
+int store_source_rank(const char *source);
 
 /*
  * Opens the database at path.  With create, a missing file (and its missing
@@ -103,6 +112,14 @@ int store_move_add(struct store *s, const char *host, int32_t day, const char *f
                    enum store_dir dir, uint64_t bytes, uint64_t packets, struct err *e);
 int store_moves_apply(struct store *s, const char *host, struct err *e);
 
+/*
+ * Removes every total and the coverage of (host, day, source), so that a
+ * pull of a whole day (import --prometheus) replaces what an earlier pull
+ * stored, services that disappeared included.
+ */
+int store_clear_day(struct store *s, const char *host, int32_t day, const char *source,
+                    struct err *e);
+
 /* Coverage of one (host, day, source); store_add_coverage adds field by field. */
 struct store_coverage {
 	uint64_t seconds;   /* seconds observed */
@@ -162,7 +179,8 @@ struct store_query {
 	bool by_month;       /* group by month instead of day */
 	bool all_sources;    /* merge sources into one row, source "all" */
 	bool best_source;    /* per host and day, only the most trusted source
-	                        present: nft, else pcap, else import, else iface,
+	                        present: nft, else pcap, else import, else
+	                        prometheus, else iface (store_source_rank),
 	                        so traffic measured twice counts once */
 	size_t *hidden;      /* with best_source, when not NULL: set to the number
 	                        of rows (as every source would show them) that the

@@ -371,6 +371,70 @@ static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
 	assert_int_equal(query_int(f, "SELECT sum(bytes) FROM daily WHERE source = 'nft'"), 1800);
 }
 
+/* The tables version 2 added, as that migration wrote them. */
+static const char v2_tables[] =
+    "CREATE TABLE captures (id INTEGER PRIMARY KEY, host TEXT NOT NULL, name TEXT NOT NULL,"
+    " size INTEGER NOT NULL, head TEXT NOT NULL, captured_us INTEGER NOT NULL);"
+    "CREATE INDEX captures_by_file ON captures(size, head);"
+    "CREATE TABLE capture_daily (capture INTEGER NOT NULL REFERENCES captures(id) ON DELETE"
+    " CASCADE, host TEXT NOT NULL, day TEXT NOT NULL, service TEXT NOT NULL, direction TEXT"
+    " NOT NULL, source TEXT NOT NULL, bytes INTEGER NOT NULL, packets INTEGER NOT NULL,"
+    " PRIMARY KEY (capture, host, day, service, direction, source)) WITHOUT ROWID;"
+    "CREATE TABLE capture_coverage (capture INTEGER NOT NULL REFERENCES captures(id) ON"
+    " DELETE CASCADE, host TEXT NOT NULL, day TEXT NOT NULL, source TEXT NOT NULL, seconds"
+    " INTEGER NOT NULL DEFAULT 0, packets INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT"
+    " NULL DEFAULT 0, drops INTEGER NOT NULL DEFAULT 0, resets INTEGER NOT NULL DEFAULT 0,"
+    " samples INTEGER NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0, gap_seconds"
+    " INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (capture, host, day, source)) WITHOUT ROWID;"
+    "PRAGMA user_version = 2;";
+
+static void version_2_is_migrated_and_takes_prometheus_rows(void **state)
+{
+	struct store *s;
+	struct store_total *rows;
+	struct err e;
+	sqlite3 *db;
+	size_t n;
+	struct store_query q = {.from = 1, .to = 0, .best_source = true};
+	(void)state;
+	assert_int_equal(sqlite3_open(path("v2p.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v2_tables, NULL, NULL, NULL), SQLITE_OK);
+	/* Version 2 refuses the new source. */
+	assert_int_not_equal(sqlite3_exec(db,
+	                                  "INSERT INTO daily VALUES ('g', '2026-05-02', 'https', "
+	                                  "'egress', 'prometheus', 1, 1)",
+	                                  NULL, NULL, NULL),
+	                     SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path("v2p.db"), false, 1000, &s, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1000);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(
+	    store_set_totals(s, "g", 20575, "https", STORE_SOURCE_PROMETHEUS, 70, 0, 0, 0, &e), 0);
+	assert_int_equal(
+	    store_set_totals(s, "g", 20575, "https", STORE_SOURCE_IFACE, 99, 0, 0, 0, &e), 0);
+	assert_int_equal(
+	    store_set_totals(s, "h", 20574, "https", STORE_SOURCE_PROMETHEUS, 5, 0, 0, 0, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	/* One source per host and day: pcap beats prometheus, prometheus beats iface. */
+	assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].host, "h");
+	assert_string_equal(rows[0].source, "pcap");
+	assert_int_equal(rows[0].egress_bytes, 1000);
+	assert_string_equal(rows[1].host, "g");
+	assert_string_equal(rows[1].source, "prometheus");
+	assert_int_equal(rows[1].egress_bytes, 70);
+	store_totals_free(rows, n);
+	/* store_clear_day removes one source's day only. */
+	assert_int_equal(store_clear_day(s, "g", 20575, STORE_SOURCE_PROMETHEUS, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1000 + 99 + 5);
+	store_close(s);
+	assert_true(store_source_rank(STORE_SOURCE_IMPORT) < store_source_rank("prometheus"));
+	assert_true(store_source_rank("prometheus") < store_source_rank(STORE_SOURCE_IFACE));
+}
+
 static void a_rolled_back_savepoint_keeps_the_outer_transaction(void **state)
 {
 	struct store *s;
@@ -462,7 +526,8 @@ static void without_checkpoint_on_close_the_log_stays_and_still_reads(void **sta
 	store_close(s);
 	assert_int_equal(stat(wal, &sb), 0);
 	assert_true(sb.st_size > 0);
-	/* Another connection reads through the log; closing with the default folds it in. */
+	/* Another connection reads through the log; closing with the default folds it in.
+	 */
 	assert_int_equal(store_open(path("ckpt.db"), false, 1000, &s, &e), 0);
 	assert_int_equal(store_counter_get(s, "x", &got, &found, &e), 0);
 	assert_true(found);
@@ -483,6 +548,7 @@ int main(void)
 	    cmocka_unit_test(empty_file_is_migrated_to_current_schema),
 	    cmocka_unit_test(version_1_is_migrated_keeping_its_totals),
 	    cmocka_unit_test(version_2_is_migrated_and_moves_keep_totals_whole),
+	    cmocka_unit_test(version_2_is_migrated_and_takes_prometheus_rows),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
