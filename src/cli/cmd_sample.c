@@ -118,7 +118,14 @@ int cli_nft_set_timezone(const struct config *c)
 	return 0;
 }
 
-static int exec_sample(struct cli *cli, int argc, char **argv)
+struct sample_opts {
+	const char *boot_id_file;
+	bool dry_run;
+	unsigned pause;
+};
+
+/* Parses sample's options.  Returns 0, -1 after --help, or the usage status. */
+static int sample_parse(int argc, char **argv, struct sample_opts *o)
 {
 	static const struct option opts[] = {
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -127,24 +134,19 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct nftc_sample_result res;
-	const char *boot_id_file = NULL;
-	bool dry_run = false;
-	unsigned pause = 0;
-	struct store *st;
-	struct err e;
 	int opt;
 
+	memset(o, 0, sizeof(*o));
 	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			cli_print_help(&cmd_sample);
-			return 0;
+			return -1;
 		case OPT_DRY_RUN:
-			dry_run = true;
+			o->dry_run = true;
 			break;
 		case OPT_BOOT_ID_FILE:
-			boot_id_file = optarg;
+			o->boot_id_file = optarg;
 			break;
 		case OPT_PAUSE: {
 			char *end;
@@ -155,7 +157,7 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 				                 "bad --pause-before-commit '%s' "
 				                 "(seconds, 0 to 3600)",
 				                 optarg);
-			pause = (unsigned)v;
+			o->pause = (unsigned)v;
 			break;
 		}
 		default:
@@ -164,94 +166,105 @@ static int exec_sample(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(&cmd_sample, "unexpected argument '%s'", argv[optind]);
-	if (!cli_config(cli) || cli_nft_set_timezone(cli->config))
+	return 0;
+}
+
+/*
+ * Nothing is touched without permission, and a first sample must not
+ * create the database when the counters cannot be read; a dry run with no
+ * database yet works on a scratch one.  Returns 0 or 1 (said).
+ */
+static int sample_prepare(struct cli *cli, bool dry_run)
+{
+	enum nftc_status status;
+	struct nftc_reading rd;
+	struct err e;
+
+	if (nftc_check_access(&status, &e))
+		return cli_error("%s%s", e.msg, cli_nft_hint(status));
+	if (access(cli->db_path, F_OK) == 0)
+		return 0;
+	if (nftc_read(&rd, &status, &e))
+		return cli_error("%s%s", e.msg, cli_nft_hint(status));
+	nftc_reading_release(&rd);
+	if (dry_run) {
+		snprintf(scratch, sizeof(scratch), "%s/costs-dry-run-XXXXXX",
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(scratch))
+			return cli_error("cannot create a scratch directory: %s", strerror(errno));
+		snprintf(scratch_db, sizeof(scratch_db), "%s/costs.db", scratch);
+		cli->db_path = scratch_db;
+	}
+	return 0;
+}
+
+/* Payload rules with no `costs watch` reading the group: said once a day, even with -q. */
+static int sample_warn_watch(struct cli *cli, struct store *st)
+{
+	struct timespec ts;
+	struct err e;
+	bool say;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (nftc_watch_missing(st, cli->config, (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
+	                       NFTC_NFLOG_PROC, &say, &e))
+		return cli_error("%s", e.msg);
+	if (say) /* cron mails it */
+		fprintf(stderr,
+		        "costs: warning: %s has sni, host, path or detect rules but "
+		        "'costs watch' is not running, so their connections count by port "
+		        "(https, http, other); start costs-watch.service or the watch line "
+		        "of the cron file (said once a day)\n",
+		        cli->config->path ? cli->config->path : "the config");
+	return 0;
+}
+
+static int exec_sample(struct cli *cli, int argc, char **argv)
+{
+	struct nftc_sample_result res;
+	struct sample_opts o;
+	struct store *st;
+	struct err e;
+	int rc = sample_parse(argc, argv, &o);
+
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (!cli_config(cli) || cli_nft_set_timezone(cli->config) || sample_prepare(cli, o.dry_run))
 		return 1;
+	if (!(st = cli_open_store(cli, true))) {
+		remove_scratch();
+		return 1;
+	}
 	/*
-	 * Nothing is touched without permission, and a first sample must not
-	 * create the database when the counters cannot be read.
+	 * Sampling every few minutes: leave checkpoints to SQLite's own
+	 * schedule.  The write lock first, the kernel's counters after it
+	 * (DESIGN §5).
 	 */
-	{
-		enum nftc_status status;
-		if (nftc_check_access(&status, &e))
-			return cli_error("%s%s", e.msg, cli_nft_hint(status));
-	}
-	if (access(cli->db_path, F_OK) != 0) {
-		struct nftc_reading rd;
-		enum nftc_status status;
-		if (nftc_read(&rd, &status, &e))
-			return cli_error("%s%s", e.msg, cli_nft_hint(status));
-		nftc_reading_release(&rd);
-		/* A dry run with no database yet works on a scratch one. */
-		if (dry_run) {
-			snprintf(scratch, sizeof(scratch), "%s/costs-dry-run-XXXXXX",
-			         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-			if (!mkdtemp(scratch))
-				return cli_error("cannot create a scratch directory: %s",
-				                 strerror(errno));
-			snprintf(scratch_db, sizeof(scratch_db), "%s/costs.db", scratch);
-			cli->db_path = scratch_db;
-		}
-	}
-	st = cli_open_store(cli, true);
-	if (!st) {
-		remove_scratch();
-		return 1;
-	}
-	/* Sampling every few minutes: leave checkpoints to SQLite's own schedule. */
-	if (store_set_checkpoint_on_close(st, false, &e)) {
+	if (store_set_checkpoint_on_close(st, false, &e) || store_begin(st, &e)) {
 		store_close(st);
 		remove_scratch();
 		return cli_error("%s", e.msg);
 	}
-	/* The write lock first, the kernel's counters after it (DESIGN §5). */
-	if (store_begin(st, &e)) {
-		store_close(st);
-		remove_scratch();
-		return cli_error("%s", e.msg);
-	}
-	if (cli_nft_sample(cli, st, boot_id_file, true, dry_run, &res)) {
+	if (cli_nft_sample(cli, st, o.boot_id_file, true, o.dry_run, &res)) {
 		store_close(st); /* rolls back */
 		remove_scratch();
 		return 1;
 	}
-	if (!dry_run) {
-		struct timespec ts;
-		bool say;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		if (nftc_watch_missing(st, cli->config,
-		                       (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
-		                       NFTC_NFLOG_PROC, &say, &e)) {
-			store_close(st);
-			nftc_sample_result_release(&res);
-			return cli_error("%s", e.msg);
-		}
-		/* Once a day, even with -q: cron mails it. */
-		if (say)
-			fprintf(stderr,
-			        "costs: warning: %s has sni, host, path or detect rules but "
-			        "'costs watch' is not running, so their connections count by port "
-			        "(https, http, other); start costs-watch.service or the watch line "
-			        "of the cron file (said once a day)\n",
-			        cli->config->path ? cli->config->path : "the config");
+	rc = o.dry_run ? 0 : sample_warn_watch(cli, st);
+	if (!rc && o.pause) {
+		fprintf(stderr, "costs: pausing %u s before commit\n", o.pause);
+		sleep(o.pause);
 	}
-	if (pause) {
-		fprintf(stderr, "costs: pausing %u s before commit\n", pause);
-		sleep(pause);
-	}
-	if (dry_run) {
+	if (rc || o.dry_run)
 		store_rollback(st);
-	} else if (store_commit(st, &e)) {
-		store_close(st);
-		remove_scratch();
-		nftc_sample_result_release(&res);
-		return cli_error("%s", e.msg);
-	}
+	else if (store_commit(st, &e))
+		rc = cli_error("%s", e.msg);
 	store_close(st);
 	remove_scratch();
-	if (dry_run || cli->verbosity > 0)
+	if (!rc && (o.dry_run || cli->verbosity > 0))
 		print_deltas(&res);
 	nftc_sample_result_release(&res);
-	return 0;
+	return rc;
 }
 
 const struct cmd cmd_sample = {
