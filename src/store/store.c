@@ -1083,8 +1083,11 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	if (q->best_source && q->hidden)
 		r.hidden = &hid;
 	if (q->from <= q->to) {
-		date_format_day(q->from, from);
-		date_format_day(q->to, to);
+		/* Open ends (INT32_MIN/MAX) stay the strings above: no date arithmetic on them. */
+		if (q->from >= date_from_civil(0, 1, 1) && q->from <= date_from_civil(9999, 12, 31))
+			date_format_day(q->from, from);
+		if (q->to >= date_from_civil(0, 1, 1) && q->to <= date_from_civil(9999, 12, 31))
+			date_format_day(q->to, to);
 	}
 	if (sqlite3_prepare_v2(s->db, store_totals_sql(q->best_source), -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot query totals");
