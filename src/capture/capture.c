@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -37,6 +38,8 @@ enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 #define F_FIN_A      0x04
 #define F_FIN_B      0x08
 #define F_RST        0x10
+#define F_SEEN       0x20 /* a packet since the last flush: store its verdict */
+#define F_FORCED     0x40 /* decided at the end of the capture: no verdict to keep */
 
 /* 64 bytes: keep it that way, the table's capacity depends on it. */
 struct flow {
@@ -77,6 +80,20 @@ struct day_acc {
 	struct store_coverage cov;
 };
 
+struct key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t proto, family;
+};
+
+/* A stored verdict, loaded at start (see capture_load_verdicts). */
+struct verdict {
+	struct key k;
+	uint16_t service;
+	bool local_is_a;
+	int64_t expires;
+};
+
 struct total {
 	char *name;
 	uint64_t egress, ingress;
@@ -114,6 +131,11 @@ struct capture {
 	int64_t obs_last;
 	bool obs_started;
 	int64_t last_expire;
+
+	struct verdict *verdicts; /* sorted by key */
+	size_t nverdicts;
+	int64_t latest_sec; /* the latest packet's time */
+	bool have_latest;
 
 	struct total *totals;
 	size_t ntotals;
@@ -426,12 +448,6 @@ static void flow_fallback(struct capture *c, struct flow *f)
 
 /* ---- the table ---- */
 
-struct key {
-	uint8_t a[16], b[16];
-	uint16_t pa, pb;
-	uint8_t proto, family;
-};
-
 static uint32_t key_hash(const struct key *k)
 {
 	uint64_t w[4], h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)k->proto << 40) ^
@@ -675,6 +691,22 @@ static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egr
 	p->days[slot].v[egress ? V_EG_PKTS : V_IN_PKTS] += 1;
 }
 
+static int verdict_cmp(const void *x, const void *y)
+{
+	return memcmp(&((const struct verdict *)x)->k, &((const struct verdict *)y)->k,
+	              sizeof(struct key));
+}
+
+/* The stored verdict of flow k, if one is loaded and has not expired by sec. */
+static const struct verdict *verdict_find(const struct capture *c, const struct key *k, int64_t sec)
+{
+	struct verdict probe;
+	probe.k = *k;
+	const struct verdict *v =
+	    bsearch(&probe, c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	return v && sec <= v->expires ? v : NULL;
+}
+
 /* The flow's key, both directions alike; returns whether the sender is side a. */
 static bool make_key(const struct decoded *d, struct key *k)
 {
@@ -742,6 +774,12 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	struct classify_pkt cp;
 	uint16_t svc;
 	bool created = false;
+	const struct verdict *verdict = NULL;
+
+	if (!c->have_latest || sec > c->latest_sec) {
+		c->latest_sec = sec;
+		c->have_latest = true;
+	}
 	if (i == NONE) {
 		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
 			buckets_grow(c);
@@ -756,6 +794,11 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		f->proto = k.proto;
 		f->family = k.family;
 		f->flags = decides_local_is_src(c, d) == from_a ? F_LOCAL_IS_A : 0;
+		/* A SYN starts a new connection: an old verdict for its ports is stale. */
+		if (c->nverdicts && !(d->proto == IPPROTO_TCP && (d->tcp_flags & 0x02)))
+			verdict = verdict_find(c, &k, sec);
+		if (verdict)
+			f->flags = verdict->local_is_a ? F_LOCAL_IS_A : 0;
 		f->pend = NONE;
 		f->next = c->buckets[h];
 		c->buckets[h] = i;
@@ -774,9 +817,13 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		}
 	}
 	f->last_seen = rel;
+	f->flags |= F_SEEN;
 	bool egress = from_a == ((f->flags & F_LOCAL_IS_A) != 0);
 
-	if (created) {
+	if (verdict) {
+		c->st.verdicts++;
+		flow_settle(c, f, verdict->service);
+	} else if (created) {
 		struct classify_flow *state = NULL;
 		classify_fill(f, d, from_a, &cp);
 		if (classify_flow_start(c->cls, &cp, &state, &svc) == CLASSIFY_DONE) {
@@ -920,8 +967,95 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 
 void capture_decide_all(struct capture *c)
 {
-	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
-		flow_fallback(c, &c->flows[i]);
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		struct flow *f = &c->flows[i];
+		if (!(f->flags & F_DECIDED))
+			f->flags |= F_FORCED; /* a guess: the next capture may see more */
+		flow_fallback(c, f);
+	}
+}
+
+struct load_ctx {
+	struct capture *c;
+	int failed;
+};
+
+static int load_one(void *ctx, const struct store_verdict *sv)
+{
+	struct load_ctx *l = ctx;
+	struct capture *c = l->c;
+	struct verdict *v;
+	size_t svc;
+
+	if (c->nverdicts >= c->capacity)
+		return 1;
+	for (svc = 0; svc < c->nsvc; svc++)
+		if (strcmp(classify_service_name(c->cls, (uint16_t)svc), sv->service) == 0)
+			break;
+	if (svc == c->nsvc)
+		return 0; /* a service the config no longer has */
+	if ((c->nverdicts & (c->nverdicts - 1)) == 0) {
+		size_t n = c->nverdicts ? c->nverdicts * 2 : 64;
+		v = realloc(c->verdicts, n * sizeof(*v));
+		if (!v) {
+			l->failed = 1;
+			return 1;
+		}
+		c->verdicts = v;
+	}
+	v = &c->verdicts[c->nverdicts++];
+	memset(v, 0, sizeof(*v));
+	memcpy(v->k.a, sv->a, 16);
+	memcpy(v->k.b, sv->b, 16);
+	v->k.pa = sv->pa;
+	v->k.pb = sv->pb;
+	v->k.proto = sv->proto;
+	v->k.family = (uint8_t)(sv->family == 6 ? AF_INET6 : AF_INET);
+	v->service = (uint16_t)svc;
+	v->local_is_a = sv->local_is_a;
+	v->expires = sv->expires;
+	return 0;
+}
+
+int capture_load_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
+{
+	struct load_ctx l = {.c = c};
+
+	/* Expiry is checked against packet times as flows appear (files are not "now"). */
+	if (store_verdict_each(s, host, INT64_MIN, load_one, &l, e))
+		return -1;
+	if (l.failed)
+		return err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
+	qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	return 0;
+}
+
+/* Stores the verdicts of the flows seen since the last flush (inside its transaction). */
+static int put_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
+{
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		const struct flow *f = &c->flows[i];
+		if ((f->flags & (F_SEEN | F_DECIDED | F_FORCED)) != (F_SEEN | F_DECIDED))
+			continue;
+		struct store_verdict v;
+		memset(&v, 0, sizeof(v));
+		v.proto = f->proto;
+		v.family = f->family == AF_INET6 ? 6 : 4;
+		memcpy(v.a, f->a, 16);
+		memcpy(v.b, f->b, 16);
+		v.pa = f->pa;
+		v.pb = f->pb;
+		v.local_is_a = (f->flags & F_LOCAL_IS_A) != 0;
+		snprintf(v.service, sizeof(v.service), "%s",
+		         classify_service_name(c->cls, f->service));
+		v.last_seen = c->time_base + (int64_t)f->last_seen;
+		v.expires = v.last_seen + (int64_t)flow_timeout(f);
+		if (store_verdict_put(s, host, &v, e))
+			return -1;
+	}
+	if (c->have_latest && store_verdict_expire(s, host, c->latest_sec, NULL, e))
+		return -1;
+	return 0;
 }
 
 static struct total *total_get(struct capture *c, const char *name)
@@ -971,8 +1105,12 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
 		if (store_add_coverage(s, host, d->day, STORE_SOURCE_PCAP, &d->cov, e))
 			goto fail;
 	}
+	if (put_verdicts(c, s, host, e))
+		goto fail;
 	if (store_commit(s, e))
 		goto fail;
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+		c->flows[i].flags &= (uint8_t)~F_SEEN;
 	/* Committed: fold into the summary totals and clear. */
 	for (size_t i = 0; i < c->ndays; i++) {
 		struct day_acc *d = &c->days[i];
@@ -1071,6 +1209,7 @@ void capture_free(struct capture *c)
 	for (size_t i = 0; i < c->ntotals; i++)
 		free(c->totals[i].name);
 	free(c->totals);
+	free(c->verdicts);
 	free(c->days);
 	table_free(c->flows, (size_t)c->capacity * sizeof(*c->flows));
 	free(c->buckets);

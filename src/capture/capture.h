@@ -50,6 +50,7 @@ struct capture_stats {
 	uint64_t truncated;  /* IP packets whose transport header was cut by the snaplen */
 	uint64_t flows;      /* flows created */
 	uint64_t evicted;    /* flows evicted under memory pressure */
+	uint64_t verdicts;   /* flows that took a stored verdict */
 	uint64_t drops;      /* kernel drops reported with capture_add_drops */
 	size_t flow_capacity;
 };
@@ -122,10 +123,23 @@ void capture_decide_all(struct capture *c);
 
 /*
  * Writes the accumulated totals and coverage in one store transaction
- * (source "pcap") and clears them.  On error nothing is cleared, so the
- * next flush retries.
+ * (source "pcap") and clears them.  In the same transaction it stores the
+ * verdict (service and direction) of every flow seen since the last flush
+ * whose service was decided by what the flow showed (not forced at the end
+ * of the capture), and removes the host's verdicts expired as of the
+ * latest packet.  On error nothing is cleared, so the next flush retries.
  */
 int capture_flush(struct capture *c, struct store *s, const char *host, struct err *e);
+
+/*
+ * Reads host's stored verdicts (see store_verdict_put) so that a flow met
+ * without its start (no TCP SYN) before its verdict expires takes the
+ * stored service and direction instead of being classified from the
+ * middle.  At most as many verdicts as the flow table holds are kept;
+ * verdicts naming a service the classifier does not have are ignored.
+ * Call once, before the first packet.
+ */
+int capture_load_verdicts(struct capture *c, struct store *s, const char *host, struct err *e);
 
 /*
  * Switches to a new classifier (a reloaded config): undecided flows are
