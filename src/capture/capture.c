@@ -23,7 +23,8 @@
 #define DEFAULT_MAX_MEMORY   (64ull << 20)
 #define NONE                 UINT32_MAX
 #define MAX_UNDECIDED_PKTS   48    /* packets fed before the fallback decides */
-#define PENDING_STATE_BUDGET 16384 /* bytes of classifier state assumed per undecided flow */
+#define PENDING_SLOT_BUDGET  512   /* bytes per undecided flow waiting for its first payload */
+#define PENDING_STATE_BUDGET 16384 /* bytes per undecided flow holding payload (reassembly) */
 #define FRAG_SLOTS           4096  /* 256 below 16 MiB */
 #define FRAG_TIMEOUT         30
 #define TIMEOUT_TCP          600
@@ -56,6 +57,7 @@ struct flow {
 struct pending {
 	struct classify_flow *state;
 	uint32_t npkts;
+	bool payload; /* the classifier holds payload: counts toward payload_cap */
 	uint32_t next_free;
 	struct {
 		int32_t day;
@@ -118,6 +120,7 @@ struct capture {
 
 	struct pending *pend;
 	uint32_t pend_cap, pend_free;
+	uint32_t payload_cap, payload_used; /* undecided flows holding payload */
 
 	struct frag *frags;
 	uint32_t frag_mask;
@@ -364,8 +367,16 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	c->observe_by_packets = cfg->observe_by_packets;
 	c->dlt = 1;
 
-	/* A quarter for undecided flows' state, the rest for the table. */
-	uint64_t pend_cap = mem / 4 / PENDING_STATE_BUDGET;
+	/*
+	 * A quarter for undecided flows' state, the rest for the table.  A
+	 * flow waiting for its first payload costs a slot and the classifier's
+	 * small per-flow record; one whose payload the classifier holds may
+	 * cost up to its reassembly limits.  So many flows can wait (a quarter
+	 * over PENDING_SLOT_BUDGET), and at most a quarter over
+	 * PENDING_STATE_BUDGET of them hold payload at once.
+	 */
+	uint64_t pend_cap = mem / 4 / PENDING_SLOT_BUDGET;
+	uint64_t payload_cap = mem / 4 / PENDING_STATE_BUDGET;
 	uint32_t nfrag = mem >= (16u << 20) ? FRAG_SLOTS : 256;
 	uint64_t frag_bytes = nfrag * sizeof(struct frag);
 	uint64_t table = mem - mem / 4;
@@ -387,7 +398,10 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	if (nb > 1024)
 		nb = 1024;
 	c->bucket_mask = nb - 1;
+	if (pend_cap > UINT32_MAX / 4)
+		pend_cap = UINT32_MAX / 4;
 	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
+	c->payload_cap = (uint32_t)(payload_cap < 16 ? 16 : payload_cap);
 	c->flows = table_alloc((size_t)c->capacity * sizeof(*c->flows));
 	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
 	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
@@ -414,6 +428,8 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 static void pending_release(struct capture *c, uint32_t idx)
 {
 	struct pending *p = &c->pend[idx];
+	if (p->payload)
+		c->payload_used--;
 	classify_flow_free(p->state);
 	memset(p, 0, sizeof(*p));
 	p->next_free = c->pend_free;
@@ -707,6 +723,23 @@ static const struct verdict *verdict_find(const struct capture *c, const struct 
 	return v && sec <= v->expires ? v : NULL;
 }
 
+/*
+ * An undecided flow that passed payload to the classifier now holds
+ * reassembly buffers: when too many do at once, it is decided now.
+ */
+static void pending_payload(struct capture *c, struct flow *f, size_t len)
+{
+	struct pending *p = &c->pend[f->pend];
+	if (!len || p->payload)
+		return;
+	if (c->payload_used >= c->payload_cap) {
+		flow_fallback(c, f);
+		return;
+	}
+	p->payload = true;
+	c->payload_used++;
+}
+
 /* The flow's key, both directions alike; returns whether the sender is side a. */
 static bool make_key(const struct decoded *d, struct key *k)
 {
@@ -839,6 +872,7 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			c->pend_free = c->pend[f->pend].next_free;
 			c->pend[f->pend].state = state;
 			c->pend[f->pend].npkts = 1;
+			pending_payload(c, f, cp.len);
 		}
 	} else if (!(f->flags & F_DECIDED)) {
 		struct pending *p = &c->pend[f->pend];
@@ -847,6 +881,8 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
 		else if (++p->npkts >= MAX_UNDECIDED_PKTS)
 			flow_fallback(c, f);
+		else
+			pending_payload(c, f, cp.len);
 	}
 
 	if (f->flags & F_DECIDED)
