@@ -11,7 +11,7 @@ COSTS=$1 FILE=$2 W=$3 CONF=${4:-} LOCAL=${5:-auto}
 rm -rf "$W/win"
 mkdir -p "$W/win"
 rm -f "$W/windows.db" "$W/whole.db"
-editcap -F pcap -i 5 "$FILE" "$W/win/w.pcap" >/dev/null
+editcap -i 5 "$FILE" "$W/win/w.pcap" >/dev/null
 args=(-q)
 [ -n "$CONF" ] && args+=(--config "$CONF")
 for f in $(ls "$W"/win/ | sort); do
