@@ -41,6 +41,9 @@ enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 #define F_RST        0x10
 #define F_SEEN       0x20 /* a packet since the last flush: store its verdict */
 #define F_FORCED     0x40 /* decided at the end of the capture: no verdict to keep */
+#define F_DIR_GUESS  0x80 /* auto direction of a flow met mid-stream: bytes wait in pend */
+
+#define LISTENER_SLOTS 4096
 
 /* 64 bytes: keep it that way, the table's capacity depends on it. */
 struct flow {
@@ -86,6 +89,13 @@ struct key {
 	uint8_t a[16], b[16];
 	uint16_t pa, pb;
 	uint8_t proto, family;
+};
+
+/* An address and port seen accepting a connection (sending a SYN+ACK). */
+struct listener {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t family;
 };
 
 /* A stored verdict, loaded at start (see capture_load_verdicts). */
@@ -135,7 +145,8 @@ struct capture {
 	bool obs_started;
 	int64_t last_expire;
 
-	struct verdict *verdicts; /* sorted by key */
+	struct listener *listeners; /* auto direction: LISTENER_SLOTS, lossy */
+	struct verdict *verdicts;   /* sorted by key */
 	size_t nverdicts;
 	int64_t latest_sec; /* the latest packet's time */
 	bool have_latest;
@@ -337,6 +348,10 @@ int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t
 			return err_set(e, "out of memory");
 		memcpy(copy, nets, n * sizeof(*copy));
 	}
+	if (n) {
+		free(c->listeners); /* given networks decide every direction */
+		c->listeners = NULL;
+	}
 	free(c->local);
 	c->local = copy;
 	c->nlocal = n;
@@ -418,6 +433,15 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	for (uint32_t i = 0; i < c->pend_cap; i++)
 		c->pend[i].next_free = i + 1 < c->pend_cap ? i + 1 : NONE;
 	c->pend_free = 0;
+	/*
+	 * Whole files start with auto direction, where a flow met without its
+	 * handshake is decided late by the sides seen accepting connections.
+	 */
+	if (cfg->late_direction &&
+	    !(c->listeners = calloc(LISTENER_SLOTS, sizeof(*c->listeners)))) {
+		capture_free(c);
+		return err_set(e, "out of memory");
+	}
 	c->st.flow_capacity = c->capacity;
 	*out = c;
 	return 0;
@@ -436,10 +460,21 @@ static void pending_release(struct capture *c, uint32_t idx)
 	c->pend_free = idx;
 }
 
-/* Moves an undecided flow's pending bytes to service svc and frees its slot. */
+/*
+ * Moves an undecided flow's pending bytes to service svc and frees its
+ * slot.  A flow whose direction is still a guess keeps the slot (without
+ * classifier state) and its bytes there until dir_settle.
+ */
 static void flow_settle(struct capture *c, struct flow *f, uint16_t svc)
 {
-	if (f->pend != NONE) {
+	if (f->pend != NONE && (f->flags & F_DIR_GUESS)) {
+		struct pending *p = &c->pend[f->pend];
+		classify_flow_free(p->state);
+		p->state = NULL;
+		if (p->payload)
+			c->payload_used--;
+		p->payload = false;
+	} else if (f->pend != NONE) {
 		struct pending *p = &c->pend[f->pend];
 		for (int i = 0; i < 2; i++)
 			if (p->days[i].used)
@@ -449,6 +484,32 @@ static void flow_settle(struct capture *c, struct flow *f, uint16_t svc)
 	}
 	f->service = svc;
 	f->flags |= F_DECIDED;
+}
+
+/*
+ * Ends a flow's direction guess, swapping it first when flip: the bytes it
+ * held go to the totals of its (decided) service.
+ */
+static void dir_settle(struct capture *c, struct flow *f, bool flip)
+{
+	if (!(f->flags & F_DIR_GUESS))
+		return;
+	f->flags &= (uint8_t)~F_DIR_GUESS;
+	if (f->pend == NONE)
+		return;
+	struct pending *p = &c->pend[f->pend];
+	if (flip) {
+		f->flags ^= F_LOCAL_IS_A;
+		for (int i = 0; i < 2; i++) {
+			uint64_t b = p->days[i].v[V_EG_BYTES], n = p->days[i].v[V_EG_PKTS];
+			p->days[i].v[V_EG_BYTES] = p->days[i].v[V_IN_BYTES];
+			p->days[i].v[V_EG_PKTS] = p->days[i].v[V_IN_PKTS];
+			p->days[i].v[V_IN_BYTES] = b;
+			p->days[i].v[V_IN_PKTS] = n;
+		}
+	}
+	if (f->flags & F_DECIDED)
+		flow_settle(c, f, f->service);
 }
 
 static void flow_fallback(struct capture *c, struct flow *f)
@@ -553,6 +614,7 @@ static void flow_remove(struct capture *c, uint32_t i)
 	struct key k;
 
 	flow_fallback(c, f);
+	dir_settle(c, f, false);
 	flow_key(f, &k);
 	uint32_t *link = &c->buckets[key_hash(&k) & c->bucket_mask];
 	while (*link != NONE && *link != i)
@@ -723,6 +785,40 @@ static const struct verdict *verdict_find(const struct capture *c, const struct 
 	return v && sec <= v->expires ? v : NULL;
 }
 
+static uint32_t listener_slot(int family, const uint8_t *addr, uint16_t port)
+{
+	uint32_t h = (uint32_t)port * 2654435761u ^ (uint32_t)family;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h & (LISTENER_SLOTS - 1);
+}
+
+static void listener_add(struct capture *c, int family, const uint8_t *addr, uint16_t port)
+{
+	struct listener *l = &c->listeners[listener_slot(family, addr, port)];
+	memcpy(l->addr, addr, 16);
+	l->port = port;
+	l->family = (uint8_t)family;
+}
+
+static bool listener_has(const struct capture *c, int family, const uint8_t *addr, uint16_t port)
+{
+	const struct listener *l = &c->listeners[listener_slot(family, addr, port)];
+	return l->family == family && l->port == port && memcmp(l->addr, addr, 16) == 0;
+}
+
+/*
+ * A flow met mid-stream (auto direction): when one side is known to accept
+ * connections, that side is local.  Returns 1 when side a is, 0 when side
+ * b is, -1 when neither or both are known.
+ */
+static int listener_side(const struct capture *c, const struct flow *f)
+{
+	bool a = listener_has(c, f->family, f->a, f->pa),
+	     b = listener_has(c, f->family, f->b, f->pb);
+	return a == b ? -1 : a ? 1 : 0;
+}
+
 /*
  * An undecided flow that passed payload to the classifier now holds
  * reassembly buffers: when too many do at once, it is decided now.
@@ -813,6 +909,8 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		c->latest_sec = sec;
 		c->have_latest = true;
 	}
+	if (c->listeners && d->proto == IPPROTO_TCP && (d->tcp_flags & 0x12) == 0x12)
+		listener_add(c, d->family, d->src, d->sport);
 	if (i == NONE) {
 		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
 			buckets_grow(c);
@@ -833,6 +931,18 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		if (verdict)
 			f->flags = verdict->local_is_a ? F_LOCAL_IS_A : 0;
 		f->pend = NONE;
+		/*
+		 * Auto direction without the handshake: the side known to accept
+		 * connections, else a guess that a side seen accepting later in
+		 * the file can still correct (its bytes wait in the pending slot).
+		 */
+		if (!verdict && c->listeners && d->proto == IPPROTO_TCP && !(d->tcp_flags & 0x02)) {
+			int side = listener_side(c, f);
+			if (side >= 0)
+				f->flags = side ? F_LOCAL_IS_A : 0;
+			else
+				f->flags |= F_DIR_GUESS;
+		}
 		f->next = c->buckets[h];
 		c->buckets[h] = i;
 		lru_push_head(c, i);
@@ -851,6 +961,11 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	}
 	f->last_seen = rel;
 	f->flags |= F_SEEN;
+	if ((f->flags & F_DIR_GUESS) && !created) {
+		int side = listener_side(c, f);
+		if (side >= 0)
+			dir_settle(c, f, side != ((f->flags & F_LOCAL_IS_A) != 0));
+	}
 	bool egress = from_a == ((f->flags & F_LOCAL_IS_A) != 0);
 
 	if (verdict) {
@@ -861,9 +976,15 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		classify_fill(f, d, from_a, &cp);
 		if (classify_flow_start(c->cls, &cp, &state, &svc) == CLASSIFY_DONE) {
 			classify_flow_free(state);
+			if ((f->flags & F_DIR_GUESS) && c->pend_free != NONE) {
+				f->pend = c->pend_free; /* to hold the bytes until the direction is
+				                           known */
+				c->pend_free = c->pend[f->pend].next_free;
+			}
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
 		} else if (c->pend_free == NONE) {
 			/* Too many undecided flows at once: decide this one now. */
+			f->flags &= (uint8_t)~F_DIR_GUESS;
 			svc = classify_flow_fallback(c->cls, state);
 			classify_flow_free(state);
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
@@ -885,7 +1006,7 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			pending_payload(c, f, cp.len);
 	}
 
-	if (f->flags & F_DECIDED)
+	if ((f->flags & F_DECIDED) && f->pend == NONE)
 		acc_packet(c, day, f->service, egress, d->l3_len);
 	else
 		pending_add(c, f, day, egress, d->l3_len);
@@ -1008,6 +1129,7 @@ void capture_decide_all(struct capture *c)
 		if (!(f->flags & F_DECIDED))
 			f->flags |= F_FORCED; /* a guess: the next capture may see more */
 		flow_fallback(c, f);
+		dir_settle(c, f, false);
 	}
 }
 
@@ -1246,6 +1368,7 @@ void capture_free(struct capture *c)
 		free(c->totals[i].name);
 	free(c->totals);
 	free(c->verdicts);
+	free(c->listeners);
 	free(c->days);
 	table_free(c->flows, (size_t)c->capacity * sizeof(*c->flows));
 	free(c->buckets);

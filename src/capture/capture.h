@@ -39,6 +39,14 @@ struct capture_config {
 	 * the calls to capture_observe (live).
 	 */
 	bool observe_by_packets;
+	/*
+	 * Auto direction (no --local) for a whole file flushed once at its
+	 * end: a TCP flow met without its handshake keeps its bytes aside
+	 * until one side is seen accepting another connection (that side is
+	 * local) or the flow ends (then the lower port is), so connections
+	 * that started before the file get the direction they had.
+	 */
+	bool late_direction;
 };
 
 /* Counts since capture_new, for the summary line. */

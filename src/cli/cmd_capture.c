@@ -606,6 +606,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	    .max_memory = r.o.max_memory,
 	    .local_time = true, /* TZ is the config's zone, or UTC (cli_config) */
 	    .observe_by_packets = r.o.file != NULL,
+	    .late_direction = r.whole_file && !nnets,
 	};
 	if (capture_new(&cc, r.cls, &r.cap, &e)) {
 		cli_error("%s", e.msg);

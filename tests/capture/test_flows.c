@@ -222,6 +222,36 @@ static void a_decision_forced_at_the_end_is_not_kept(void **state)
 	assert_int_equal(v.expires, T0 + 5 + 600);
 }
 
+static int setup_late(void **state)
+{
+	struct capture_config cc = {.observe_by_packets = true, .late_direction = true};
+	struct err e;
+	setup_mem(state, 0);
+	struct fx *f = *state;
+	capture_free(f->cap);
+	assert_int_equal(capture_new(&cc, f->cls, &f->cap, &e), 0);
+	capture_set_linktype(f->cap, DLT_RAW);
+	return 0;
+}
+
+static void a_side_seen_accepting_later_is_local_for_flows_met_mid_stream(void **state)
+{
+	struct fx *f = *state;
+	/* Started before the file; the client's port is the lower one. */
+	send_tcp(f, T0, SRV, 2000, CLI, 1000, 0x18, 1400, "beta");
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x10, 52, NULL);
+	/* Later the server accepts another connection on the same port. */
+	send_tcp(f, T0 + 1, CLI, 40000, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0 + 1, SRV, 2000, CLI, 40000, 0x12, 60, NULL);
+	send_tcp(f, T0 + 2, SRV, 2000, CLI, 1000, 0x18, 1000, "x");
+	/* A flow neither side of which is seen accepting keeps the lower-port guess. */
+	send_tcp(f, T0 + 2, SRV, 3000, CLI, 999, 0x18, 700, "beta");
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, "beta", -1);
+	assert_int_equal(s.eg, 1400 + 1000 + 0);
+	assert_int_equal(s.in, 52 + 700);
+}
+
 static void direction_auto_uses_the_syn_then_the_lower_port(void **state)
 {
 	struct fx *f = *state;
@@ -429,6 +459,9 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(a_decision_forced_at_the_end_is_not_kept, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        a_side_seen_accepting_later_is_local_for_flows_met_mid_stream, setup_late,
+	        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
