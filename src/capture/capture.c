@@ -1145,8 +1145,8 @@ static int load_one(void *ctx, const struct store_verdict *sv)
 	struct verdict *v;
 	size_t svc;
 
-	if (c->nverdicts >= c->capacity)
-		return 1;
+	if (c->nverdicts >= c->capacity / 2)
+		return 1; /* the most recent ones: a table's worth would double the memory */
 	for (svc = 0; svc < c->nsvc; svc++)
 		if (strcmp(classify_service_name(c->cls, (uint16_t)svc), sv->service) == 0)
 			break;

@@ -143,7 +143,8 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
  * Reads host's stored verdicts (see store_verdict_put) so that a flow met
  * without its start (no TCP SYN) before its verdict expires takes the
  * stored service and direction instead of being classified from the
- * middle.  At most as many verdicts as the flow table holds are kept;
+ * middle.  At most half as many verdicts as the flow table holds are
+ * kept, the most recently seen;
  * verdicts naming a service the classifier does not have are ignored.
  * Call once, before the first packet.
  */

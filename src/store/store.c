@@ -1489,7 +1489,7 @@ int store_verdict_each(struct store *s, const char *host, int64_t now,
 	if (sqlite3_prepare_v2(
 	        s->db,
 	        "SELECT proto, a, pa, b, pb, local_is_a, service, last_seen, expires "
-	        "FROM verdicts WHERE host = ?1 AND expires >= ?2",
+	        "FROM verdicts WHERE host = ?1 AND expires >= ?2 ORDER BY last_seen DESC",
 	        -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot read verdicts");
 	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||

@@ -254,7 +254,10 @@ int store_verdict_put(struct store *s, const char *host, const struct store_verd
 int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
                       struct err *e);
 
-/* Calls fn for each verdict of host expiring at or after now; fn returning non-zero stops. */
+/*
+ * Calls fn for each verdict of host expiring at or after now, most recently
+ * seen first; fn returning non-zero stops.
+ */
 int store_verdict_each(struct store *s, const char *host, int64_t now,
                        int (*fn)(void *ctx, const struct store_verdict *v), void *ctx,
                        struct err *e);
