@@ -1184,7 +1184,8 @@ int capture_load_verdicts(struct capture *c, struct store *s, const char *host, 
 		return -1;
 	if (l.failed)
 		return err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
-	qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	if (c->nverdicts > 1) /* none: verdicts is NULL, which qsort must not get */
+		qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
 	return 0;
 }
 
