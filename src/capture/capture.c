@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,7 +23,8 @@
 #define DEFAULT_MAX_MEMORY   (64ull << 20)
 #define NONE                 UINT32_MAX
 #define MAX_UNDECIDED_PKTS   48    /* packets fed before the fallback decides */
-#define PENDING_STATE_BUDGET 16384 /* bytes of classifier state assumed per undecided flow */
+#define PENDING_SLOT_BUDGET  512   /* bytes per undecided flow waiting for its first payload */
+#define PENDING_STATE_BUDGET 16384 /* bytes per undecided flow holding payload (reassembly) */
 #define FRAG_SLOTS           4096  /* 256 below 16 MiB */
 #define FRAG_TIMEOUT         30
 #define TIMEOUT_TCP          600
@@ -37,6 +39,11 @@ enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 #define F_FIN_A      0x04
 #define F_FIN_B      0x08
 #define F_RST        0x10
+#define F_SEEN       0x20 /* a packet since the last flush: store its verdict */
+#define F_FORCED     0x40 /* decided at the end of the capture: no verdict to keep */
+#define F_DIR_GUESS  0x80 /* auto direction of a flow met mid-stream: bytes wait in pend */
+
+#define LISTENER_SLOTS 4096
 
 /* 64 bytes: keep it that way, the table's capacity depends on it. */
 struct flow {
@@ -53,6 +60,7 @@ struct flow {
 struct pending {
 	struct classify_flow *state;
 	uint32_t npkts;
+	bool payload; /* the classifier holds payload: counts toward payload_cap */
 	uint32_t next_free;
 	struct {
 		int32_t day;
@@ -75,6 +83,27 @@ struct day_acc {
 	bool dirty;
 	uint64_t *v; /* nsvc * V_N */
 	struct store_coverage cov;
+};
+
+struct key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t proto, family;
+};
+
+/* An address and port seen accepting a connection (sending a SYN+ACK). */
+struct listener {
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t family;
+};
+
+/* A stored verdict, loaded at start (see capture_load_verdicts). */
+struct verdict {
+	struct key k;
+	uint16_t service;
+	bool local_is_a;
+	int64_t expires;
 };
 
 struct total {
@@ -101,6 +130,7 @@ struct capture {
 
 	struct pending *pend;
 	uint32_t pend_cap, pend_free;
+	uint32_t payload_cap, payload_used; /* undecided flows holding payload */
 
 	struct frag *frags;
 	uint32_t frag_mask;
@@ -114,6 +144,12 @@ struct capture {
 	int64_t obs_last;
 	bool obs_started;
 	int64_t last_expire;
+
+	struct listener *listeners; /* auto direction: LISTENER_SLOTS, lossy */
+	struct verdict *verdicts;   /* sorted by key */
+	size_t nverdicts;
+	int64_t latest_sec; /* the latest packet's time */
+	bool have_latest;
 
 	struct total *totals;
 	size_t ntotals;
@@ -312,6 +348,10 @@ int capture_set_local(struct capture *c, const struct capture_cidr *nets, size_t
 			return err_set(e, "out of memory");
 		memcpy(copy, nets, n * sizeof(*copy));
 	}
+	if (n) {
+		free(c->listeners); /* given networks decide every direction */
+		c->listeners = NULL;
+	}
 	free(c->local);
 	c->local = copy;
 	c->nlocal = n;
@@ -342,8 +382,16 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	c->observe_by_packets = cfg->observe_by_packets;
 	c->dlt = 1;
 
-	/* A quarter for undecided flows' state, the rest for the table. */
-	uint64_t pend_cap = mem / 4 / PENDING_STATE_BUDGET;
+	/*
+	 * A quarter for undecided flows' state, the rest for the table.  A
+	 * flow waiting for its first payload costs a slot and the classifier's
+	 * small per-flow record; one whose payload the classifier holds may
+	 * cost up to its reassembly limits.  So many flows can wait (a quarter
+	 * over PENDING_SLOT_BUDGET), and at most a quarter over
+	 * PENDING_STATE_BUDGET of them hold payload at once.
+	 */
+	uint64_t pend_cap = mem / 4 / PENDING_SLOT_BUDGET;
+	uint64_t payload_cap = mem / 4 / PENDING_STATE_BUDGET;
 	uint32_t nfrag = mem >= (16u << 20) ? FRAG_SLOTS : 256;
 	uint64_t frag_bytes = nfrag * sizeof(struct frag);
 	uint64_t table = mem - mem / 4;
@@ -365,7 +413,10 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	if (nb > 1024)
 		nb = 1024;
 	c->bucket_mask = nb - 1;
+	if (pend_cap > UINT32_MAX / 4)
+		pend_cap = UINT32_MAX / 4;
 	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
+	c->payload_cap = (uint32_t)(payload_cap < 16 ? 16 : payload_cap);
 	c->flows = table_alloc((size_t)c->capacity * sizeof(*c->flows));
 	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
 	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
@@ -382,6 +433,15 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	for (uint32_t i = 0; i < c->pend_cap; i++)
 		c->pend[i].next_free = i + 1 < c->pend_cap ? i + 1 : NONE;
 	c->pend_free = 0;
+	/*
+	 * Whole files start with auto direction, where a flow met without its
+	 * handshake is decided late by the sides seen accepting connections.
+	 */
+	if (cfg->late_direction &&
+	    !(c->listeners = calloc(LISTENER_SLOTS, sizeof(*c->listeners)))) {
+		capture_free(c);
+		return err_set(e, "out of memory");
+	}
 	c->st.flow_capacity = c->capacity;
 	*out = c;
 	return 0;
@@ -392,16 +452,29 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 static void pending_release(struct capture *c, uint32_t idx)
 {
 	struct pending *p = &c->pend[idx];
+	if (p->payload)
+		c->payload_used--;
 	classify_flow_free(p->state);
 	memset(p, 0, sizeof(*p));
 	p->next_free = c->pend_free;
 	c->pend_free = idx;
 }
 
-/* Moves an undecided flow's pending bytes to service svc and frees its slot. */
+/*
+ * Moves an undecided flow's pending bytes to service svc and frees its
+ * slot.  A flow whose direction is still a guess keeps the slot (without
+ * classifier state) and its bytes there until dir_settle.
+ */
 static void flow_settle(struct capture *c, struct flow *f, uint16_t svc)
 {
-	if (f->pend != NONE) {
+	if (f->pend != NONE && (f->flags & F_DIR_GUESS)) {
+		struct pending *p = &c->pend[f->pend];
+		classify_flow_free(p->state);
+		p->state = NULL;
+		if (p->payload)
+			c->payload_used--;
+		p->payload = false;
+	} else if (f->pend != NONE) {
 		struct pending *p = &c->pend[f->pend];
 		for (int i = 0; i < 2; i++)
 			if (p->days[i].used)
@@ -411,6 +484,32 @@ static void flow_settle(struct capture *c, struct flow *f, uint16_t svc)
 	}
 	f->service = svc;
 	f->flags |= F_DECIDED;
+}
+
+/*
+ * Ends a flow's direction guess, swapping it first when flip: the bytes it
+ * held go to the totals of its (decided) service.
+ */
+static void dir_settle(struct capture *c, struct flow *f, bool flip)
+{
+	if (!(f->flags & F_DIR_GUESS))
+		return;
+	f->flags &= (uint8_t)~F_DIR_GUESS;
+	if (f->pend == NONE)
+		return;
+	struct pending *p = &c->pend[f->pend];
+	if (flip) {
+		f->flags ^= F_LOCAL_IS_A;
+		for (int i = 0; i < 2; i++) {
+			uint64_t b = p->days[i].v[V_EG_BYTES], n = p->days[i].v[V_EG_PKTS];
+			p->days[i].v[V_EG_BYTES] = p->days[i].v[V_IN_BYTES];
+			p->days[i].v[V_EG_PKTS] = p->days[i].v[V_IN_PKTS];
+			p->days[i].v[V_IN_BYTES] = b;
+			p->days[i].v[V_IN_PKTS] = n;
+		}
+	}
+	if (f->flags & F_DECIDED)
+		flow_settle(c, f, f->service);
 }
 
 static void flow_fallback(struct capture *c, struct flow *f)
@@ -425,12 +524,6 @@ static void flow_fallback(struct capture *c, struct flow *f)
 }
 
 /* ---- the table ---- */
-
-struct key {
-	uint8_t a[16], b[16];
-	uint16_t pa, pb;
-	uint8_t proto, family;
-};
 
 static uint32_t key_hash(const struct key *k)
 {
@@ -521,6 +614,7 @@ static void flow_remove(struct capture *c, uint32_t i)
 	struct key k;
 
 	flow_fallback(c, f);
+	dir_settle(c, f, false);
 	flow_key(f, &k);
 	uint32_t *link = &c->buckets[key_hash(&k) & c->bucket_mask];
 	while (*link != NONE && *link != i)
@@ -675,6 +769,73 @@ static void pending_add(struct capture *c, struct flow *f, int32_t day, bool egr
 	p->days[slot].v[egress ? V_EG_PKTS : V_IN_PKTS] += 1;
 }
 
+static int verdict_cmp(const void *x, const void *y)
+{
+	return memcmp(&((const struct verdict *)x)->k, &((const struct verdict *)y)->k,
+	              sizeof(struct key));
+}
+
+/* The stored verdict of flow k, if one is loaded and has not expired by sec. */
+static const struct verdict *verdict_find(const struct capture *c, const struct key *k, int64_t sec)
+{
+	struct verdict probe;
+	probe.k = *k;
+	const struct verdict *v =
+	    bsearch(&probe, c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	return v && sec <= v->expires ? v : NULL;
+}
+
+static uint32_t listener_slot(int family, const uint8_t *addr, uint16_t port)
+{
+	uint32_t h = (uint32_t)port * 2654435761u ^ (uint32_t)family;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h & (LISTENER_SLOTS - 1);
+}
+
+static void listener_add(struct capture *c, int family, const uint8_t *addr, uint16_t port)
+{
+	struct listener *l = &c->listeners[listener_slot(family, addr, port)];
+	memcpy(l->addr, addr, 16);
+	l->port = port;
+	l->family = (uint8_t)family;
+}
+
+static bool listener_has(const struct capture *c, int family, const uint8_t *addr, uint16_t port)
+{
+	const struct listener *l = &c->listeners[listener_slot(family, addr, port)];
+	return l->family == family && l->port == port && memcmp(l->addr, addr, 16) == 0;
+}
+
+/*
+ * A flow met mid-stream (auto direction): when one side is known to accept
+ * connections, that side is local.  Returns 1 when side a is, 0 when side
+ * b is, -1 when neither or both are known.
+ */
+static int listener_side(const struct capture *c, const struct flow *f)
+{
+	bool a = listener_has(c, f->family, f->a, f->pa),
+	     b = listener_has(c, f->family, f->b, f->pb);
+	return a == b ? -1 : a ? 1 : 0;
+}
+
+/*
+ * An undecided flow that passed payload to the classifier now holds
+ * reassembly buffers: when too many do at once, it is decided now.
+ */
+static void pending_payload(struct capture *c, struct flow *f, size_t len)
+{
+	struct pending *p = &c->pend[f->pend];
+	if (!len || p->payload)
+		return;
+	if (c->payload_used >= c->payload_cap) {
+		flow_fallback(c, f);
+		return;
+	}
+	p->payload = true;
+	c->payload_used++;
+}
+
 /* The flow's key, both directions alike; returns whether the sender is side a. */
 static bool make_key(const struct decoded *d, struct key *k)
 {
@@ -742,6 +903,14 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	struct classify_pkt cp;
 	uint16_t svc;
 	bool created = false;
+	const struct verdict *verdict = NULL;
+
+	if (!c->have_latest || sec > c->latest_sec) {
+		c->latest_sec = sec;
+		c->have_latest = true;
+	}
+	if (c->listeners && d->proto == IPPROTO_TCP && (d->tcp_flags & 0x12) == 0x12)
+		listener_add(c, d->family, d->src, d->sport);
 	if (i == NONE) {
 		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
 			buckets_grow(c);
@@ -756,7 +925,24 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		f->proto = k.proto;
 		f->family = k.family;
 		f->flags = decides_local_is_src(c, d) == from_a ? F_LOCAL_IS_A : 0;
+		/* A SYN starts a new connection: an old verdict for its ports is stale. */
+		if (c->nverdicts && !(d->proto == IPPROTO_TCP && (d->tcp_flags & 0x02)))
+			verdict = verdict_find(c, &k, sec);
+		if (verdict)
+			f->flags = verdict->local_is_a ? F_LOCAL_IS_A : 0;
 		f->pend = NONE;
+		/*
+		 * Auto direction without the handshake: the side known to accept
+		 * connections, else a guess that a side seen accepting later in
+		 * the file can still correct (its bytes wait in the pending slot).
+		 */
+		if (!verdict && c->listeners && d->proto == IPPROTO_TCP && !(d->tcp_flags & 0x02)) {
+			int side = listener_side(c, f);
+			if (side >= 0)
+				f->flags = side ? F_LOCAL_IS_A : 0;
+			else
+				f->flags |= F_DIR_GUESS;
+		}
 		f->next = c->buckets[h];
 		c->buckets[h] = i;
 		lru_push_head(c, i);
@@ -774,16 +960,31 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		}
 	}
 	f->last_seen = rel;
+	f->flags |= F_SEEN;
+	if ((f->flags & F_DIR_GUESS) && !created) {
+		int side = listener_side(c, f);
+		if (side >= 0)
+			dir_settle(c, f, side != ((f->flags & F_LOCAL_IS_A) != 0));
+	}
 	bool egress = from_a == ((f->flags & F_LOCAL_IS_A) != 0);
 
-	if (created) {
+	if (verdict) {
+		c->st.verdicts++;
+		flow_settle(c, f, verdict->service);
+	} else if (created) {
 		struct classify_flow *state = NULL;
 		classify_fill(f, d, from_a, &cp);
 		if (classify_flow_start(c->cls, &cp, &state, &svc) == CLASSIFY_DONE) {
 			classify_flow_free(state);
+			if ((f->flags & F_DIR_GUESS) && c->pend_free != NONE) {
+				f->pend = c->pend_free; /* to hold the bytes until the direction is
+				                           known */
+				c->pend_free = c->pend[f->pend].next_free;
+			}
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
 		} else if (c->pend_free == NONE) {
 			/* Too many undecided flows at once: decide this one now. */
+			f->flags &= (uint8_t)~F_DIR_GUESS;
 			svc = classify_flow_fallback(c->cls, state);
 			classify_flow_free(state);
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
@@ -792,6 +993,7 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			c->pend_free = c->pend[f->pend].next_free;
 			c->pend[f->pend].state = state;
 			c->pend[f->pend].npkts = 1;
+			pending_payload(c, f, cp.len);
 		}
 	} else if (!(f->flags & F_DECIDED)) {
 		struct pending *p = &c->pend[f->pend];
@@ -800,9 +1002,11 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
 		else if (++p->npkts >= MAX_UNDECIDED_PKTS)
 			flow_fallback(c, f);
+		else
+			pending_payload(c, f, cp.len);
 	}
 
-	if (f->flags & F_DECIDED)
+	if ((f->flags & F_DECIDED) && f->pend == NONE)
 		acc_packet(c, day, f->service, egress, d->l3_len);
 	else
 		pending_add(c, f, day, egress, d->l3_len);
@@ -920,8 +1124,97 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 
 void capture_decide_all(struct capture *c)
 {
-	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
-		flow_fallback(c, &c->flows[i]);
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		struct flow *f = &c->flows[i];
+		if (!(f->flags & F_DECIDED))
+			f->flags |= F_FORCED; /* a guess: the next capture may see more */
+		flow_fallback(c, f);
+		dir_settle(c, f, false);
+	}
+}
+
+struct load_ctx {
+	struct capture *c;
+	int failed;
+};
+
+static int load_one(void *ctx, const struct store_verdict *sv)
+{
+	struct load_ctx *l = ctx;
+	struct capture *c = l->c;
+	struct verdict *v;
+	size_t svc;
+
+	if (c->nverdicts >= c->capacity / 2)
+		return 1; /* the most recent ones: a table's worth would double the memory */
+	for (svc = 0; svc < c->nsvc; svc++)
+		if (strcmp(classify_service_name(c->cls, (uint16_t)svc), sv->service) == 0)
+			break;
+	if (svc == c->nsvc)
+		return 0; /* a service the config no longer has */
+	if ((c->nverdicts & (c->nverdicts - 1)) == 0) {
+		size_t n = c->nverdicts ? c->nverdicts * 2 : 64;
+		v = realloc(c->verdicts, n * sizeof(*v));
+		if (!v) {
+			l->failed = 1;
+			return 1;
+		}
+		c->verdicts = v;
+	}
+	v = &c->verdicts[c->nverdicts++];
+	memset(v, 0, sizeof(*v));
+	memcpy(v->k.a, sv->a, 16);
+	memcpy(v->k.b, sv->b, 16);
+	v->k.pa = sv->pa;
+	v->k.pb = sv->pb;
+	v->k.proto = sv->proto;
+	v->k.family = (uint8_t)(sv->family == 6 ? AF_INET6 : AF_INET);
+	v->service = (uint16_t)svc;
+	v->local_is_a = sv->local_is_a;
+	v->expires = sv->expires;
+	return 0;
+}
+
+int capture_load_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
+{
+	struct load_ctx l = {.c = c};
+
+	/* Expiry is checked against packet times as flows appear (files are not "now"). */
+	if (store_verdict_each(s, host, INT64_MIN, load_one, &l, e))
+		return -1;
+	if (l.failed)
+		return err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
+	if (c->nverdicts > 1) /* none: verdicts is NULL, which qsort must not get */
+		qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	return 0;
+}
+
+/* Stores the verdicts of the flows seen since the last flush (inside its transaction). */
+static int put_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
+{
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
+		const struct flow *f = &c->flows[i];
+		if ((f->flags & (F_SEEN | F_DECIDED | F_FORCED)) != (F_SEEN | F_DECIDED))
+			continue;
+		struct store_verdict v;
+		memset(&v, 0, sizeof(v));
+		v.proto = f->proto;
+		v.family = f->family == AF_INET6 ? 6 : 4;
+		memcpy(v.a, f->a, 16);
+		memcpy(v.b, f->b, 16);
+		v.pa = f->pa;
+		v.pb = f->pb;
+		v.local_is_a = (f->flags & F_LOCAL_IS_A) != 0;
+		snprintf(v.service, sizeof(v.service), "%s",
+		         classify_service_name(c->cls, f->service));
+		v.last_seen = c->time_base + (int64_t)f->last_seen;
+		v.expires = v.last_seen + (int64_t)flow_timeout(f);
+		if (store_verdict_put(s, host, &v, e))
+			return -1;
+	}
+	if (c->have_latest && store_verdict_expire(s, host, c->latest_sec, NULL, e))
+		return -1;
+	return 0;
 }
 
 static struct total *total_get(struct capture *c, const char *name)
@@ -971,8 +1264,12 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
 		if (store_add_coverage(s, host, d->day, STORE_SOURCE_PCAP, &d->cov, e))
 			goto fail;
 	}
+	if (put_verdicts(c, s, host, e))
+		goto fail;
 	if (store_commit(s, e))
 		goto fail;
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+		c->flows[i].flags &= (uint8_t)~F_SEEN;
 	/* Committed: fold into the summary totals and clear. */
 	for (size_t i = 0; i < c->ndays; i++) {
 		struct day_acc *d = &c->days[i];
@@ -1071,6 +1368,8 @@ void capture_free(struct capture *c)
 	for (size_t i = 0; i < c->ntotals; i++)
 		free(c->totals[i].name);
 	free(c->totals);
+	free(c->verdicts);
+	free(c->listeners);
 	free(c->days);
 	table_free(c->flows, (size_t)c->capacity * sizeof(*c->flows));
 	free(c->buckets);

@@ -39,6 +39,14 @@ struct capture_config {
 	 * the calls to capture_observe (live).
 	 */
 	bool observe_by_packets;
+	/*
+	 * Auto direction (no --local) for a whole file flushed once at its
+	 * end: a TCP flow met without its handshake keeps its bytes aside
+	 * until one side is seen accepting another connection (that side is
+	 * local) or the flow ends (then the lower port is), so connections
+	 * that started before the file get the direction they had.
+	 */
+	bool late_direction;
 };
 
 /* Counts since capture_new, for the summary line. */
@@ -50,6 +58,7 @@ struct capture_stats {
 	uint64_t truncated;  /* IP packets whose transport header was cut by the snaplen */
 	uint64_t flows;      /* flows created */
 	uint64_t evicted;    /* flows evicted under memory pressure */
+	uint64_t verdicts;   /* flows that took a stored verdict */
 	uint64_t drops;      /* kernel drops reported with capture_add_drops */
 	size_t flow_capacity;
 };
@@ -122,10 +131,24 @@ void capture_decide_all(struct capture *c);
 
 /*
  * Writes the accumulated totals and coverage in one store transaction
- * (source "pcap") and clears them.  On error nothing is cleared, so the
- * next flush retries.
+ * (source "pcap") and clears them.  In the same transaction it stores the
+ * verdict (service and direction) of every flow seen since the last flush
+ * whose service was decided by what the flow showed (not forced at the end
+ * of the capture), and removes the host's verdicts expired as of the
+ * latest packet.  On error nothing is cleared, so the next flush retries.
  */
 int capture_flush(struct capture *c, struct store *s, const char *host, struct err *e);
+
+/*
+ * Reads host's stored verdicts (see store_verdict_put) so that a flow met
+ * without its start (no TCP SYN) before its verdict expires takes the
+ * stored service and direction instead of being classified from the
+ * middle.  At most half as many verdicts as the flow table holds are
+ * kept, the most recently seen;
+ * verdicts naming a service the classifier does not have are ignored.
+ * Call once, before the first packet.
+ */
+int capture_load_verdicts(struct capture *c, struct store *s, const char *host, struct err *e);
 
 /*
  * Switches to a new classifier (a reloaded config): undecided flows are

@@ -261,6 +261,37 @@ fail:
 	return -1;
 }
 
+/*
+ * Sets a live capture's filter: the user's, and on "any" (unless asked to
+ * keep it) one that leaves out loopback interfaces by the hardware type
+ * (ARPHRD_LOOPBACK) in the cooked header.  The user's filter is compiled
+ * alone first so that its errors name it.
+ */
+static int live_filter(struct capture_source *s, const struct capture_live_opts *o, struct err *e)
+{
+	int off = s->dlt == DLT_LINUX_SLL2 ? 8 : s->dlt == DLT_LINUX_SLL ? 2 : -1;
+	char *combined;
+
+	if (strcmp(o->iface, "any") != 0 || o->loopback || off < 0)
+		return set_filter(s, o->filter, e);
+	if (o->filter) {
+		struct bpf_program prog;
+		if (pcap_compile(s->p, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
+			return err_set(e, "bad filter '%s': %s", o->filter, pcap_geterr(s->p));
+		pcap_freecode(&prog);
+	}
+	size_t n = (o->filter ? strlen(o->filter) : 0) + 64;
+	if (!(combined = malloc(n)))
+		return err_set(e, "out of memory");
+	if (o->filter)
+		snprintf(combined, n, "not link[%d:2] = 772 and (%s)", off, o->filter);
+	else
+		snprintf(combined, n, "not link[%d:2] = 772", off);
+	int rc = set_filter(s, combined, e);
+	free(combined);
+	return rc;
+}
+
 int capture_source_open_live(const struct capture_live_opts *o, struct capture_source **out,
                              struct err *e)
 {
@@ -301,7 +332,7 @@ int capture_source_open_live(const struct capture_live_opts *o, struct capture_s
 			err_set(e, "cannot capture on '%s': %s", o->iface, why);
 		goto fail;
 	}
-	if (check_linktype(s, e) || set_filter(s, o->filter, e))
+	if (check_linktype(s, e) || live_filter(s, o, e))
 		goto fail;
 	if (pcap_setnonblock(s->p, 1, errbuf) != 0) {
 		err_set(e, "cannot capture on '%s': %s", o->iface, errbuf);

@@ -32,6 +32,12 @@ struct capture_live_opts {
 	int snaplen;     /* bytes kept of each packet; 0: CAPTURE_DEFAULT_SNAPLEN */
 	uint64_t buffer; /* kernel buffer bytes; 0: CAPTURE_DEFAULT_BUFFER */
 	const char *filter;
+	/*
+	 * With iface "any": also count packets on loopback interfaces.  By
+	 * default they are left out, as the nftables path leaves them out:
+	 * loopback traffic never reaches a provider's meter.
+	 */
+	bool loopback;
 };
 
 /*

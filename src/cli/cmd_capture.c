@@ -38,6 +38,7 @@ enum {
 	OPT_BUFFER,
 	OPT_SNAPLEN,
 	OPT_AGAIN,
+	OPT_LOOPBACK,
 };
 
 static volatile sig_atomic_t got_stop, got_hup;
@@ -60,7 +61,7 @@ static int64_t now_mono_ms(void)
 struct opts {
 	const char *file, *iface, *local, *filter, *user;
 	uint64_t seconds, flush, max_memory, buffer, snaplen;
-	bool seconds_set, again;
+	bool seconds_set, again, loopback;
 };
 
 struct run {
@@ -480,6 +481,7 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	    {"buffer", required_argument, NULL, OPT_BUFFER},
 	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
 	    {"again", no_argument, NULL, OPT_AGAIN},
+	    {"loopback", no_argument, NULL, OPT_LOOPBACK},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -538,6 +540,9 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		case OPT_AGAIN:
 			r.o.again = true;
 			break;
+		case OPT_LOOPBACK:
+			r.o.loopback = true;
+			break;
 		default:
 			return cli_bad_option(&cmd_capture, opt, argv[optind - 1]);
 		}
@@ -550,6 +555,8 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return cli_usage(&cmd_capture, "--seconds applies to -i only");
 	if (r.o.file && r.o.user)
 		return cli_usage(&cmd_capture, "--user applies to -i only");
+	if (r.o.loopback && (!r.o.iface || strcmp(r.o.iface, "any") != 0))
+		return cli_usage(&cmd_capture, "--loopback applies to -i any only");
 	if (r.o.iface && r.o.again)
 		return cli_usage(&cmd_capture, "--again applies to -r only");
 	if (r.o.local && capture_parse_cidrs(r.o.local, &nets, &nnets, &e))
@@ -579,7 +586,8 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		struct capture_live_opts lo = {.iface = r.o.iface,
 		                               .snaplen = (int)r.o.snaplen,
 		                               .buffer = r.o.buffer,
-		                               .filter = r.o.filter};
+		                               .filter = r.o.filter,
+		                               .loopback = r.o.loopback};
 		if (capture_source_open_live(&lo, &r.src, &e)) {
 			cli_error("%s", e.msg);
 			goto out;
@@ -598,9 +606,14 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 	    .max_memory = r.o.max_memory,
 	    .local_time = true, /* TZ is the config's zone, or UTC (cli_config) */
 	    .observe_by_packets = r.o.file != NULL,
+	    .late_direction = r.whole_file && !nnets,
 	};
 	if (capture_new(&cc, r.cls, &r.cap, &e)) {
 		cli_error("%s", e.msg);
+		goto out;
+	}
+	if (capture_load_verdicts(r.cap, r.st, cli_host(cli), &e)) {
+		cli_error("%s (nothing stored)", e.msg);
 		goto out;
 	}
 	capture_set_linktype(r.cap, capture_source_linktype(r.src));
@@ -666,7 +679,7 @@ out:
 
 const struct cmd cmd_capture = {
     .name = "capture",
-    .synopsis = "-r FILE|- [--again] | -i IFACE [--seconds N] [--local CIDR,...|auto] "
+    .synopsis = "-r FILE|- [--again] | -i IFACE [--loopback] [--seconds N] [--local CIDR,...|auto] "
                 "[--filter BPF] [--user NAME] [--flush SECS] [--max-memory SIZE] "
                 "[--buffer SIZE] [--snaplen N]",
     .summary = "count bytes per service from a capture file or a live interface",
@@ -675,7 +688,9 @@ const struct cmd cmd_capture = {
             "                       once: a second capture of it is refused\n"
             "  --again              count a file captured before a second time (undo one\n"
             "                       capture with 'costs forget FILE')\n"
-            "  -i, --interface IF   capture live on interface IF ('any' for all)\n"
+            "  -i, --interface IF   capture live on interface IF ('any' for all but\n"
+            "                       loopback)\n"
+            "  --loopback           with -i any, count loopback interfaces too\n"
             "  --seconds N          stop a live capture after N seconds\n"
             "  --local LIST|auto    this host's addresses, CIDR,... (default: the\n"
             "                       interface's addresses live, auto for files: the side\n"

@@ -36,6 +36,8 @@ enum stmt_id {
 	ST_CAP_COVERAGE,
 	ST_CLEAR_DAILY,
 	ST_CLEAR_COVERAGE,
+	ST_VERDICT_PUT,
+	ST_VERDICT_GET,
 	ST_COUNT
 };
 
@@ -78,6 +80,14 @@ static const char *const stmt_sql[ST_COUNT] = {
         "malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
         "resets = resets + excluded.resets, samples = samples + excluded.samples, "
         "gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
+    [ST_VERDICT_PUT] =
+        "INSERT INTO verdicts(host, proto, a, pa, b, pb, local_is_a, service, last_seen, "
+        "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+        "ON CONFLICT(host, proto, a, pa, b, pb) DO UPDATE SET local_is_a = excluded.local_is_a, "
+        "service = excluded.service, last_seen = excluded.last_seen, expires = excluded.expires",
+    [ST_VERDICT_GET] = "SELECT local_is_a, service, last_seen, expires FROM verdicts "
+                       "WHERE host = ?1 AND proto = ?2 AND a = ?3 AND pa = ?4 AND b = ?5 AND "
+                       "pb = ?6",
 };
 
 /*
@@ -162,6 +172,20 @@ static const char *const migrations[] = {
     "DROP TABLE daily;"
     "ALTER TABLE daily_v3 RENAME TO daily;"
     "CREATE INDEX daily_by_day ON daily(day);",
+    /*
+     * 5: verdicts.  The service decided for a connection (host and
+     * 5-tuple, addresses as 4- or 16-byte blobs in the flow table's
+     * order), so a capture that starts in the middle of the connection
+     * uses it; rows expire after the flow's idle timeout.
+     */
+    "CREATE TABLE verdicts ("
+    " host TEXT NOT NULL, proto INTEGER NOT NULL,"
+    " a BLOB NOT NULL CHECK (length(a) IN (4, 16)), pa INTEGER NOT NULL,"
+    " b BLOB NOT NULL CHECK (length(b) = length(a)), pb INTEGER NOT NULL,"
+    " local_is_a INTEGER NOT NULL, service TEXT NOT NULL CHECK (length(service) > 0),"
+    " last_seen INTEGER NOT NULL, expires INTEGER NOT NULL,"
+    " PRIMARY KEY (host, proto, a, pa, b, pb)) WITHOUT ROWID;"
+    "CREATE INDEX verdicts_by_expiry ON verdicts(host, expires);",
 };
 
 struct store {
@@ -1630,4 +1654,125 @@ int store_moves_apply(struct store *s, const char *host, struct err *e)
 	                "DELETE FROM nft_moves WHERE (bytes = 0 AND packets = 0) OR "
 	                "day < date('now', '-7 days')",
 	                e);
+}
+
+static int bind_verdict_key(sqlite3_stmt *st, const char *host, const struct store_verdict *v)
+{
+	int alen = v->family == 6 ? 16 : 4;
+	return sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	       sqlite3_bind_int(st, 2, v->proto) ||
+	       sqlite3_bind_blob(st, 3, v->a, alen, SQLITE_TRANSIENT) ||
+	       sqlite3_bind_int(st, 4, v->pa) ||
+	       sqlite3_bind_blob(st, 5, v->b, alen, SQLITE_TRANSIENT) ||
+	       sqlite3_bind_int(st, 6, v->pb);
+}
+
+int store_verdict_put(struct store *s, const char *host, const struct store_verdict *v,
+                      struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_VERDICT_PUT];
+
+	if (v->family != 4 && v->family != 6)
+		return err_set(e, "verdict with address family %d", v->family);
+	if (bind_verdict_key(st, host, v) || sqlite3_bind_int(st, 7, v->local_is_a ? 1 : 0) ||
+	    sqlite3_bind_text(st, 8, v->service, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 9, v->last_seen) || sqlite3_bind_int64(st, 10, v->expires)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	return step_done(s, st, e, "cannot store a verdict");
+}
+
+/* Fills the non-key fields of v from a row: local_is_a, service, last_seen, expires. */
+static void read_verdict(sqlite3_stmt *st, int col, struct store_verdict *v)
+{
+	const unsigned char *svc = sqlite3_column_text(st, col + 1);
+	v->local_is_a = sqlite3_column_int(st, col) != 0;
+	snprintf(v->service, sizeof(v->service), "%s", svc ? (const char *)svc : "");
+	v->last_seen = sqlite3_column_int64(st, col + 2);
+	v->expires = sqlite3_column_int64(st, col + 3);
+}
+
+int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
+                      struct err *e)
+{
+	sqlite3_stmt *st = s->st[ST_VERDICT_GET];
+	int rc;
+
+	*found = false;
+	if (bind_verdict_key(st, host, v)) {
+		sqlite3_reset(st);
+		return db_err(s, e, "cannot bind");
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_verdict(st, 0, v);
+		*found = true;
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read a verdict");
+}
+
+int store_verdict_each(struct store *s, const char *host, int64_t now,
+                       int (*fn)(void *ctx, const struct store_verdict *v), void *ctx,
+                       struct err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(
+	        s->db,
+	        "SELECT proto, a, pa, b, pb, local_is_a, service, last_seen, expires "
+	        "FROM verdicts WHERE host = ?1 AND expires >= ?2 ORDER BY last_seen DESC",
+	        -1, &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot read verdicts");
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 2, now)) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_verdict v;
+		memset(&v, 0, sizeof(v));
+		int alen = sqlite3_column_bytes(st, 1);
+		if ((alen != 4 && alen != 16) || sqlite3_column_bytes(st, 3) != alen)
+			continue; /* the CHECK constraints make this impossible */
+		v.proto = (uint8_t)sqlite3_column_int(st, 0);
+		v.family = alen == 16 ? 6 : 4;
+		memcpy(v.a, sqlite3_column_blob(st, 1), (size_t)alen);
+		v.pa = (uint16_t)sqlite3_column_int(st, 2);
+		memcpy(v.b, sqlite3_column_blob(st, 3), (size_t)alen);
+		v.pb = (uint16_t)sqlite3_column_int(st, 4);
+		read_verdict(st, 5, &v);
+		if (fn(ctx, &v)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read verdicts");
+}
+
+int store_verdict_expire(struct store *s, const char *host, int64_t now, uint64_t *removed,
+                         struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM verdicts WHERE host = ?1 AND expires < ?2", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_err(s, e, "cannot expire verdicts");
+	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
+	    sqlite3_bind_int64(st, 2, now)) {
+		sqlite3_finalize(st);
+		return db_err(s, e, "cannot bind");
+	}
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, "cannot expire verdicts");
+	if (removed)
+		*removed = (uint64_t)sqlite3_changes(s->db);
+	return 0;
 }

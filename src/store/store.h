@@ -13,7 +13,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 
@@ -255,6 +255,50 @@ int store_capture_each(struct store *s,
                        int (*fn)(void *ctx, const struct store_capture *c, uint64_t bytes,
                                  uint64_t packets),
                        void *ctx, struct err *e);
+
+/*
+ * Verdicts: the service an earlier capture (or watch) decided for a
+ * connection, kept so that a later one that meets the connection without
+ * its start can use it.  A flow is keyed by host and its 5-tuple in a
+ * canonical order (side a is the smaller address, then port, as the
+ * capture's flow table orders them); local_is_a says which side is this
+ * host.  A verdict expires at `expires` (Unix seconds: the last packet
+ * seen plus the flow's idle timeout).
+ */
+struct store_verdict {
+	uint8_t proto;
+	uint8_t family; /* 4 or 6 */
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	bool local_is_a;
+	char service[64];
+	int64_t last_seen; /* Unix seconds */
+	int64_t expires;   /* Unix seconds */
+};
+
+/* Inserts or replaces the verdict of v's flow.  Use inside a transaction. */
+int store_verdict_put(struct store *s, const char *host, const struct store_verdict *v,
+                      struct err *e);
+
+/*
+ * Looks up the verdict of the flow whose key (proto, family, a, pa, b, pb)
+ * is in v and fills in the rest; *found false when there is none (expired
+ * ones included: the caller compares `expires` with its own clock).
+ */
+int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
+                      struct err *e);
+
+/*
+ * Calls fn for each verdict of host expiring at or after now, most recently
+ * seen first; fn returning non-zero stops.
+ */
+int store_verdict_each(struct store *s, const char *host, int64_t now,
+                       int (*fn)(void *ctx, const struct store_verdict *v), void *ctx,
+                       struct err *e);
+
+/* Removes host's verdicts that expired before now; *removed (may be NULL) gets their number. */
+int store_verdict_expire(struct store *s, const char *host, int64_t now, uint64_t *removed,
+                         struct err *e);
 
 /* The path the store was opened with. */
 const char *store_path(const struct store *s);

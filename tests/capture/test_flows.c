@@ -156,6 +156,102 @@ static void too_many_undecided_packets_fall_back(void **state)
 	assert_int_equal(totals(f, "beta", -1).in, 0);
 }
 
+/* A second capture on the same store, as the next cron window would be. */
+static struct capture *next_capture(struct fx *f)
+{
+	struct capture_config cc = {.observe_by_packets = true};
+	struct capture *c;
+	struct err e;
+	assert_int_equal(capture_flush(f->cap, f->st, "h", &e), 0);
+	capture_free(f->cap);
+	assert_int_equal(capture_new(&cc, f->cls, &c, &e), 0);
+	capture_set_linktype(c, DLT_RAW);
+	assert_int_equal(capture_load_verdicts(c, f->st, "h", &e), 0);
+	f->cap = c;
+	return c;
+}
+
+static void a_flow_met_mid_stream_takes_the_stored_verdict(void **state)
+{
+	struct fx *f = *state;
+	struct capture_stats st;
+	/* The client's port is the lower one: without the verdict, auto would call it local. */
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0, SRV, 2000, CLI, 1000, 0x12, 60, NULL);
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x18, 300, "beta");
+	assert_int_equal(totals(f, "beta", -1).eg, 60);
+	next_capture(f);
+	send_tcp(f, T0 + 30, SRV, 2000, CLI, 1000, 0x18, 1400, "zzzz");
+	send_tcp(f, T0 + 30, CLI, 1000, SRV, 2000, 0x10, 52, NULL);
+	struct sum s = totals(f, "beta", -1);
+	assert_int_equal(s.eg, 60 + 1400);
+	assert_int_equal(s.in, 60 + 300 + 52);
+	capture_get_stats(f->cap, &st);
+	assert_int_equal(st.verdicts, 1);
+	/* Past its idle timeout (600 s) the verdict is not used. */
+	next_capture(f);
+	send_tcp(f, T0 + 30 + 601, SRV, 2000, CLI, 1000, 0x18, 1000, "zzzz");
+	capture_decide_all(f->cap);
+	assert_int_equal(totals(f, "fallback", -1).in + totals(f, "fallback", -1).eg, 1000);
+}
+
+static void a_decision_forced_at_the_end_is_not_kept(void **state)
+{
+	struct fx *f = *state;
+	struct store_verdict v = {.proto = IPPROTO_TCP, .family = 4, .pa = 2000, .pb = 40000};
+	struct err e;
+	bool found;
+	send_tcp(f, T0, CLI, 40000, SRV, 2000, 0x02, 60, NULL);
+	capture_decide_all(f->cap);
+	assert_int_equal(capture_flush(f->cap, f->st, "h", &e), 0);
+	memcpy(v.a, SRV, 4);
+	memcpy(v.b, CLI, 4);
+	assert_int_equal(store_verdict_get(f->st, "h", &v, &found, &e), 0);
+	assert_false(found);
+	/* A decided flow's verdict is kept, with the capture's direction. */
+	send_tcp(f, T0, CLI, 40001, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0, SRV, 2000, CLI, 40001, 0x12, 60, NULL);
+	send_tcp(f, T0 + 5, CLI, 40001, SRV, 2000, 0x18, 300, "beta");
+	assert_int_equal(capture_flush(f->cap, f->st, "h", &e), 0);
+	v.pb = 40001;
+	assert_int_equal(store_verdict_get(f->st, "h", &v, &found, &e), 0);
+	assert_true(found);
+	assert_string_equal(v.service, "beta");
+	assert_true(v.local_is_a);
+	assert_int_equal(v.last_seen, T0 + 5);
+	assert_int_equal(v.expires, T0 + 5 + 600);
+}
+
+static int setup_late(void **state)
+{
+	struct capture_config cc = {.observe_by_packets = true, .late_direction = true};
+	struct err e;
+	setup_mem(state, 0);
+	struct fx *f = *state;
+	capture_free(f->cap);
+	assert_int_equal(capture_new(&cc, f->cls, &f->cap, &e), 0);
+	capture_set_linktype(f->cap, DLT_RAW);
+	return 0;
+}
+
+static void a_side_seen_accepting_later_is_local_for_flows_met_mid_stream(void **state)
+{
+	struct fx *f = *state;
+	/* Started before the file; the client's port is the lower one. */
+	send_tcp(f, T0, SRV, 2000, CLI, 1000, 0x18, 1400, "beta");
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x10, 52, NULL);
+	/* Later the server accepts another connection on the same port. */
+	send_tcp(f, T0 + 1, CLI, 40000, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0 + 1, SRV, 2000, CLI, 40000, 0x12, 60, NULL);
+	send_tcp(f, T0 + 2, SRV, 2000, CLI, 1000, 0x18, 1000, "x");
+	/* A flow neither side of which is seen accepting keeps the lower-port guess. */
+	send_tcp(f, T0 + 2, SRV, 3000, CLI, 999, 0x18, 700, "beta");
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, "beta", -1);
+	assert_int_equal(s.eg, 1400 + 1000 + 0);
+	assert_int_equal(s.in, 52 + 700);
+}
+
 static void direction_auto_uses_the_syn_then_the_lower_port(void **state)
 {
 	struct fx *f = *state;
@@ -359,6 +455,13 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
 	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
+	    cmocka_unit_test_setup_teardown(a_flow_met_mid_stream_takes_the_stored_verdict, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(a_decision_forced_at_the_end_is_not_kept, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        a_side_seen_accepting_later_is_local_for_flows_met_mid_stream, setup_late,
+	        teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

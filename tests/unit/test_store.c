@@ -322,7 +322,8 @@ static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
 	/* Back to what costs wrote at schema 2. */
 	assert_int_equal(sqlite3_open(f, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "DROP TABLE nft_moves; PRAGMA user_version = 2", NULL, NULL, NULL),
+	    sqlite3_exec(db, "DROP TABLE nft_moves; DROP TABLE verdicts; PRAGMA user_version = 2",
+	                 NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 
@@ -433,6 +434,78 @@ static void version_2_is_migrated_and_takes_prometheus_rows(void **state)
 	store_close(s);
 	assert_true(store_source_rank(STORE_SOURCE_IMPORT) < store_source_rank("prometheus"));
 	assert_true(store_source_rank("prometheus") < store_source_rank(STORE_SOURCE_IFACE));
+}
+
+static void version_2_is_migrated_and_keeps_verdicts(void **state)
+{
+	struct store *s;
+	struct err e;
+	sqlite3 *db;
+	bool found;
+	uint64_t removed;
+	(void)state;
+	/* A v2 file: v1's schema and data, migrated by a costs of schema 2 (captures tables). */
+	assert_int_equal(sqlite3_open(path("v2v.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(
+	        db,
+	        "CREATE TABLE captures (id INTEGER PRIMARY KEY, host TEXT NOT NULL,"
+	        " name TEXT NOT NULL, size INTEGER NOT NULL, head TEXT NOT NULL,"
+	        " captured_us INTEGER NOT NULL);"
+	        "CREATE INDEX captures_by_file ON captures(size, head);"
+	        "CREATE TABLE capture_daily (capture INTEGER NOT NULL REFERENCES"
+	        " captures(id) ON DELETE CASCADE, host TEXT NOT NULL, day TEXT NOT NULL,"
+	        " service TEXT NOT NULL, direction TEXT NOT NULL, source TEXT NOT NULL,"
+	        " bytes INTEGER NOT NULL, packets INTEGER NOT NULL, PRIMARY KEY (capture,"
+	        " host, day, service, direction, source)) WITHOUT ROWID;"
+	        "CREATE TABLE capture_coverage (capture INTEGER NOT NULL REFERENCES"
+	        " captures(id) ON DELETE CASCADE, host TEXT NOT NULL, day TEXT NOT NULL,"
+	        " source TEXT NOT NULL, seconds INTEGER NOT NULL DEFAULT 0, packets INTEGER"
+	        " NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0, drops INTEGER"
+	        " NOT NULL DEFAULT 0, resets INTEGER NOT NULL DEFAULT 0, samples INTEGER"
+	        " NOT NULL DEFAULT 0, gaps INTEGER NOT NULL DEFAULT 0, gap_seconds INTEGER"
+	        " NOT NULL DEFAULT 0, PRIMARY KEY (capture, host, day, source)) WITHOUT"
+	        " ROWID; PRAGMA user_version = 2;",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path("v2v.db"), false, 1000, &s, &e), 0);
+	assert_int_equal(egress_of(s, "https"), 1000);
+
+	struct store_verdict v = {.proto = 6, .family = 4, .pa = 443, .pb = 50000};
+	memcpy(v.a, "\xc0\x00\x02\x01", 4);
+	memcpy(v.b, "\xc0\x00\x02\x02", 4);
+	v.local_is_a = true;
+	snprintf(v.service, sizeof(v.service), "game");
+	v.last_seen = 1000;
+	v.expires = 1600;
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_verdict_put(s, "h", &v, &e), 0);
+	v.pb = 50001;
+	v.expires = 1010;
+	snprintf(v.service, sizeof(v.service), "mcp");
+	assert_int_equal(store_verdict_put(s, "h", &v, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	store_close(s);
+
+	assert_int_equal(store_open(path("v2v.db"), false, 1000, &s, &e), 0);
+	struct store_verdict q = {.proto = 6, .family = 4, .pa = 443, .pb = 50000};
+	memcpy(q.a, v.a, 16);
+	memcpy(q.b, v.b, 16);
+	assert_int_equal(store_verdict_get(s, "h", &q, &found, &e), 0);
+	assert_true(found);
+	assert_string_equal(q.service, "game");
+	assert_true(q.local_is_a);
+	assert_int_equal(q.expires, 1600);
+	assert_int_equal(store_verdict_get(s, "other-host", &q, &found, &e), 0);
+	assert_false(found);
+	assert_int_equal(store_verdict_expire(s, "h", 1100, &removed, &e), 0);
+	assert_int_equal(removed, 1);
+	q.pb = 50001;
+	assert_int_equal(store_verdict_get(s, "h", &q, &found, &e), 0);
+	assert_false(found);
+	store_close(s);
 }
 
 static void a_rolled_back_savepoint_keeps_the_outer_transaction(void **state)
@@ -549,6 +622,7 @@ int main(void)
 	    cmocka_unit_test(version_1_is_migrated_keeping_its_totals),
 	    cmocka_unit_test(version_2_is_migrated_and_moves_keep_totals_whole),
 	    cmocka_unit_test(version_2_is_migrated_and_takes_prometheus_rows),
+	    cmocka_unit_test(version_2_is_migrated_and_keeps_verdicts),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
