@@ -16,7 +16,7 @@ RUN_PKGS=(gnuplot-nox)
 # Packages the test suite needs: unit tests, the sanitizer build, real peers.
 TEST_PKGS=(libcmocka-dev clang libclang-rt-14-dev sqlite3 valgrind iproute2 nftables
 	tcpdump tshark nginx python3-websockets curl openssl chromium ethtool nodejs clang-format
-	prometheus)
+	prometheus python3-yaml)
 
 install_missing() {
 	local missing=() p
