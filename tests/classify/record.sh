@@ -19,6 +19,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=${1:-$SRC/tests/data/classify}
 PEERS=$SRC/tests/classify/peers
+. "$SRC/tests/tls_site.sh"
 [ "$(id -u)" -eq 0 ] || { echo "record.sh: needs root" >&2; exit 1; }
 for t in nginx tcpdump tshark ethtool chromium node openssl curl; do
 	command -v "$t" >/dev/null || { echo "record.sh: $t is missing" >&2; exit 1; }
@@ -66,10 +67,7 @@ cat >"/etc/netns/$C/hosts" <<HOSTS
 HOSTS
 
 # --- servers -----------------------------------------------------------------
-names=www.example.com,shop.example.com,api.example.com,ws.example.com,mcp.example.com
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-	-keyout "$W/key.pem" -out "$W/cert.pem" -subj /CN=www.example.com \
-	-addext "subjectAltName=$(echo "DNS:$names" | sed 's/,/,DNS:/g')" 2>/dev/null
+tls_cert "$W" www.example.com shop.example.com api.example.com ws.example.com mcp.example.com
 for site in www shop api; do
 	mkdir -p "$W/$site"
 done
@@ -77,49 +75,13 @@ done
 head -c 8000 /dev/urandom | base64 -w 100 >"$W/www/index.html"
 head -c 16000 /dev/urandom | base64 -w 100 >"$W/shop/index.html"
 head -c 4000 /dev/urandom | base64 -w 100 >"$W/api/index.html"
-cat >"$W/nginx.conf" <<NGINX
-daemon on;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-	access_log off;
-	types { text/html html; }
-	gzip off;
-	ssl_certificate $W/cert.pem;
-	ssl_certificate_key $W/key.pem;
-	client_body_temp_path $W/tmp;
-	proxy_temp_path $W/tmp;
-	fastcgi_temp_path $W/tmp;
-	uwsgi_temp_path $W/tmp;
-	scgi_temp_path $W/tmp;
+nginx_conf "$W" "	types { text/html html; }" <<NGINX
 	server { listen 192.0.2.1:80; server_name www.example.com; root $W/www; }
 	server { listen 192.0.2.1:443 ssl http2; server_name www.example.com; root $W/www; }
 	server { listen 192.0.2.1:443 ssl http2; server_name shop.example.com; root $W/shop; }
 	server { listen 192.0.2.1:443 ssl http2; server_name api.example.com; root $W/api; }
-	server {
-		listen 192.0.2.1:443 ssl; server_name ws.example.com;
-		location /ws {
-			proxy_pass http://127.0.0.1:8765;
-			proxy_http_version 1.1;
-			proxy_set_header Upgrade \$http_upgrade;
-			proxy_set_header Connection "upgrade";
-		}
-	}
-	server {
-		listen 192.0.2.1:443 ssl; server_name mcp.example.com;
-		location / {
-			proxy_pass http://127.0.0.1:3000;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_buffering off;
-			proxy_cache off;
-		}
-	}
-}
+$(nginx_ws_mcp 192.0.2.1)
 NGINX
-mkdir -p "$W/tmp"
 ins nginx -c "$W/nginx.conf" -e "$W/nginx-error.log"
 ip netns exec "$S" /usr/bin/python3 "$PEERS/ws_server.py" 127.0.0.1 8765 &
 PIDS+=($!)

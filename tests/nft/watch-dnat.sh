@@ -10,6 +10,7 @@
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
+. "$SRCDIR/tests/tls_site.sh"
 for tool in nginx tshark openssl curl; do
 	command -v "$tool" >/dev/null || skip "'$tool' is not installed"
 done
@@ -65,30 +66,11 @@ match = sni=box.example.com
 CONF
 export COSTS_CONFIG="$T/costs.conf"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-	-keyout "$T/key.pem" -out "$T/cert.pem" -subj /CN=box.example.com \
-	-addext "subjectAltName=DNS:box.example.com" 2>/dev/null
-mkdir -p "$T/www" "$T/tmp"
+tls_cert "$T" box.example.com
+mkdir -p "$T/www"
 head -c 2000000 /dev/urandom >"$T/www/big.bin"
-cat >"$T/nginx.conf" <<NGINX
-daemon on;
-pid $T/nginx.pid;
-error_log $T/nginx-error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/tmp;
-	proxy_temp_path $T/tmp;
-	fastcgi_temp_path $T/tmp;
-	uwsgi_temp_path $T/tmp;
-	scgi_temp_path $T/tmp;
-	server {
-		listen 198.51.100.2:443 ssl; server_name box.example.com; root $T/www;
-		ssl_certificate $T/cert.pem; ssl_certificate_key $T/key.pem;
-	}
-}
-NGINX
+echo "	server { listen 198.51.100.2:443 ssl; server_name box.example.com; root $T/www; }" |
+	nginx_conf "$T"
 
 RC=0
 srv "$COSTS" nft apply >"$T/out" 2>"$T/err" || RC=$?

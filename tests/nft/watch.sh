@@ -8,6 +8,7 @@
 . "$SRCDIR/tests/lib.sh"
 NETNS_IPV6=0
 . "$SRCDIR/tests/nft/netns.sh"
+. "$SRCDIR/tests/tls_site.sh"
 for tool in nginx tshark openssl node; do
 	command -v "$tool" >/dev/null || skip "'$tool' is not installed"
 done
@@ -38,49 +39,13 @@ match = sni=mcp.example.com
 CONF
 export COSTS_CONFIG="$T/costs.conf"
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-	-keyout "$T/key.pem" -out "$T/cert.pem" -subj /CN=www.example.com \
-	-addext "subjectAltName=DNS:www.example.com,DNS:ws.example.com,DNS:mcp.example.com" 2>/dev/null
-mkdir -p "$T/www" "$T/tmp"
+tls_cert "$T" www.example.com ws.example.com mcp.example.com
+mkdir -p "$T/www"
 head -c 3000000 /dev/urandom >"$T/www/big.bin"
-cat >"$T/nginx.conf" <<NGINX
-daemon on;
-pid $T/nginx.pid;
-error_log $T/nginx-error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-	access_log off;
-	gzip off;
-	ssl_certificate $T/cert.pem;
-	ssl_certificate_key $T/key.pem;
-	client_body_temp_path $T/tmp;
-	proxy_temp_path $T/tmp;
-	fastcgi_temp_path $T/tmp;
-	uwsgi_temp_path $T/tmp;
-	scgi_temp_path $T/tmp;
-	server { listen 192.0.2.1:443 ssl; server_name www.example.com; root $T/www; }
-	server {
-		listen 192.0.2.1:443 ssl; server_name ws.example.com;
-		location /ws {
-			proxy_pass http://127.0.0.1:8765;
-			proxy_http_version 1.1;
-			proxy_set_header Upgrade \$http_upgrade;
-			proxy_set_header Connection "upgrade";
-			proxy_read_timeout 300s;
-		}
-	}
-	server {
-		listen 192.0.2.1:443 ssl; server_name mcp.example.com;
-		location / {
-			proxy_pass http://127.0.0.1:3000;
-			proxy_http_version 1.1;
-			proxy_set_header Connection "";
-			proxy_buffering off;
-		}
-	}
-}
-NGINX
+{
+	echo "	server { listen 192.0.2.1:443 ssl; server_name www.example.com; root $T/www; }"
+	nginx_ws_mcp 192.0.2.1
+} | nginx_conf "$T"
 
 RC=0
 srv "$COSTS" nft apply >"$T/out" 2>"$T/err" || RC=$?
