@@ -261,9 +261,13 @@ static int exec_capture(struct cli *cli, int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	if (r.o.local && capture_parse_cidrs(r.o.local, &nets, &nnets, &e))
 		return cli_usage(&cmd_capture, "bad --local: %s", e.msg);
+	/*
+	 * Handlers first: a SIGTERM during set-up (a slow start, a stop right
+	 * after a start) ends the run in order instead of killing it.
+	 */
+	cli_capture_signals(true);
 	if (capture_open(&r, nets, nnets, &watch_fd))
 		goto out;
-	cli_capture_signals(true);
 
 	r.started_ms = cli_capture_now_ms();
 	r.progress = r.o.file && cli->verbosity >= 0 && isatty(STDERR_FILENO);

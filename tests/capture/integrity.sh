@@ -218,8 +218,12 @@ for sig in TERM INT; do
 	mkfifo "$T/fifo"
 	"$COSTS" capture -r - <"$T/fifo" >"$T/out" 2>"$T/err" &
 	pid=$!
-	(cat "$D/web.pcap"; exec sleep 20) >"$T/fifo" &
+	rm -f "$T/fed"
+	(cat "$D/web.pcap"; touch "$T/fed"; exec sleep 20) >"$T/fifo" &
 	feeder=$!
+	# Signal once the whole file is in the pipe (and a second to read it),
+	# however slow the machine.
+	for _ in $(seq 300); do [ -e "$T/fed" ] && break; sleep 0.1; done
 	sleep 1
 	kill -$sig $pid
 	RC=0
