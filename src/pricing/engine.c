@@ -360,7 +360,8 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				        "bad quantity '%s' for '%s' (a whole number 0 to %u, or "
 				        "no%s)",
 				        kv->value, kv->key, TABLE_FEE_QTY_MAX,
-				        fee_per_server(t, kv->key) ? "; yes: as the plan comes" : "");
+				        fee_per_server(t, kv->key) ? "; yes: as the plan comes"
+				                                   : "");
 				return usage_error(c, kv->line, e);
 			}
 		}
