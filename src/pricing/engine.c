@@ -269,6 +269,28 @@ static int usage_error(const struct config *c, unsigned line, struct err *e)
 	return err_prefix(e, "%s:%u: ", c && c->path ? c->path : "config", line);
 }
 
+/* Whether some monthly fee row of t has `item` per server in a plan's price. */
+static bool fee_per_server(const struct table *t, const char *item)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->rows[r].kind == KIND_FEE && t->rows[r].per == PER_MONTH &&
+		    t->rows[r].per_server && strcmp(t->rows[r].raw[COL_ITEM], item) == 0)
+			return true;
+	return false;
+}
+
+/* A config's value for fee item `item`: a count, "no", or "yes" (per server). */
+static bool fee_qty_valid(const struct table *t, const char *item, const char *v)
+{
+	uint64_t q;
+
+	if (strcmp(v, "no") == 0)
+		return true;
+	if (strcmp(v, "yes") == 0)
+		return fee_per_server(t, item);
+	return num_parse_u64(v, 0, TABLE_FEE_QTY_MAX, &q, NULL) == 0;
+}
+
 /* Reads a [provider NAME] section; fee items of table t are valid keys. */
 static int usage_read(const struct config *c, const struct table *t, struct usage *u, struct err *e)
 {
@@ -333,9 +355,13 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 				    kv->key, t->name);
 				return usage_error(c, kv->line, e);
 			}
-			if (num_parse_u64(kv->value, 0, 10000, &v, NULL)) {
-				err_set(e, "bad quantity '%s' for '%s' (0 to 10000)", kv->value,
-				        kv->key);
+			if (!fee_qty_valid(t, kv->key, kv->value)) {
+				err_set(e,
+				        "bad quantity '%s' for '%s' (a whole number 0 to %u, or "
+				        "no%s)",
+				        kv->value, kv->key, TABLE_FEE_QTY_MAX,
+				        fee_per_server(t, kv->key) ? "; yes: as the plan comes"
+				                                   : "");
 				return usage_error(c, kv->line, e);
 			}
 		}
@@ -343,15 +369,42 @@ static int usage_read(const struct config *c, const struct table *t, struct usag
 	return 0;
 }
 
-/* The quantity the config gives for a monthly fee item (0 when absent). */
-static unsigned usage_fee_qty(const struct usage *u, const char *item)
+/*
+ * The quantity the config gives for a monthly fee item: false when it gives
+ * none (absent, or "yes": as the plan comes), else *q ("no" is 0).
+ */
+static bool usage_fee_qty(const struct usage *u, const char *item, uint64_t *q)
 {
 	const char *v = u->sec ? config_provider_get(u->sec, item) : NULL;
-	uint64_t q = 0;
 
-	if (v)
-		num_parse_u64(v, 0, 10000, &q, NULL);
-	return (unsigned)q;
+	*q = 0;
+	if (!v || strcmp(v, "yes") == 0)
+		return false;
+	if (strcmp(v, "no") != 0)
+		num_parse_u64(v, 0, TABLE_FEE_QTY_MAX, q, NULL);
+	return true;
+}
+
+/*
+ * The fee of row f (per month) for a config's quantity q on plan p, in
+ * micro-units: units beyond the row's included ones at its price; on a
+ * machine plan whose price has N units per server (included=N/server),
+ * fewer units than that are a credit (Hetzner's IPv6-only servers).
+ */
+static bool fee_cost(const struct table_row *f, const struct pricing_plan *p, uint64_t q,
+                     int64_t *out)
+{
+	uint64_t inc = f->included * (f->per_server && p->server_plan ? p->count : 1u);
+
+	*out = 0;
+	if (q > inc)
+		return price_times(f->price, q - inc, out);
+	if (q < inc && f->per_server) {
+		if (!price_times(f->price, inc - q, out))
+			return false;
+		*out = -*out;
+	}
+	return true;
 }
 
 /* Appends the names of the plans of t in force to buf ("a, b, c"). */
@@ -752,7 +805,13 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 			if (!sel->first_month)
 				continue;
 		} else {
-			qty = usage_fee_qty(u, f->raw[COL_ITEM]);
+			uint64_t q;
+			if (!usage_fee_qty(u, f->raw[COL_ITEM], &q))
+				continue;
+			if (!fee_cost(f, p, q, &cost) || !num_add_i64(p->other, cost, &p->other))
+				return err_set(e, "%s: fees overflow", t->name);
+			p->uncertain |= f->uncertain;
+			continue;
 		}
 		if (!qty)
 			continue;

@@ -13,6 +13,8 @@
 
 #define PRICE_SCALE    12 /* decimals of a table price */
 #define PICO_PER_MICRO 1000000
+/* The largest quantity of a fee (a fee row's included, a config's KEY = N). */
+#define TABLE_FEE_QTY_MAX 1000000000u
 
 enum table_col {
 	COL_KIND,
@@ -64,8 +66,9 @@ struct table_row {
 	uint64_t block;     /* egress: billing granularity in bytes, 0 = per_bytes */
 	int rounding;       /* egress: 0 none, 1 up, 2 down; time: 0 second, 1 hour */
 	bool unlimited;
-	uint64_t included;
-	bool per_server; /* included=SIZE/server: not pooled over servers */
+	uint64_t included; /* egress: bytes; fee: units (count) */
+	bool per_server;   /* included=SIZE/server: not pooled over servers; on
+	                      a fee, N/server units per server in the plan price */
 	int64_t vcpu_milli;
 	uint64_t ram;
 	uint64_t disk;             /* bytes; 0: not given */

@@ -188,6 +188,26 @@ static int parse_included(const char *v, uint64_t *bytes, bool *per_server)
 	return parse_size_unit(v, bytes);
 }
 
+/*
+ * A fee row's included quantity: "N" units a month free on the plan, or
+ * "N/server" units per server already in a machine plan's price.
+ */
+static int parse_fee_included(const char *v, uint64_t *qty, bool *per_server)
+{
+	char buf[32];
+	size_t n = strlen(v);
+	const char *suffix = "/server";
+
+	*per_server = n > strlen(suffix) && strcmp(v + n - strlen(suffix), suffix) == 0;
+	if (*per_server)
+		n -= strlen(suffix);
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return num_parse_u64(buf, 0, TABLE_FEE_QTY_MAX, qty, NULL);
+}
+
 static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 {
 	struct table *t = l->t;
@@ -267,7 +287,13 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 	else if (*v[COL_CPU])
 		problem(l, line, colno(l, COL_CPU), "bad cpu '%s' (shared or dedicated)",
 		        v[COL_CPU]);
-	if (*v[COL_INCLUDED]) {
+	if (*v[COL_INCLUDED] && r.kind == KIND_FEE) {
+		if (parse_fee_included(v[COL_INCLUDED], &r.included, &r.per_server))
+			problem(l, line, colno(l, COL_INCLUDED),
+			        "bad included '%s' on a fee row (a count like 500 the plan gives "
+			        "free, or 1/server for one per server in the plan's price)",
+			        v[COL_INCLUDED]);
+	} else if (*v[COL_INCLUDED]) {
 		if (strcmp(v[COL_INCLUDED], "unlimited") == 0)
 			r.unlimited = true;
 		else if (parse_included(v[COL_INCLUDED], &r.included, &r.per_server))
@@ -328,6 +354,9 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		else
 			problem(l, line, colno(l, COL_ROUNDING),
 			        "unknown rounding '%s' (second or hour)", v[COL_ROUNDING]);
+		if (r.kind == KIND_FEE && r.per == PER_ONCE && *v[COL_INCLUDED])
+			problem(l, line, colno(l, COL_INCLUDED),
+			        "a one-off fee has no included quantity");
 		if (!r.has_price)
 			problem(l, line, colno(l, COL_PRICE), "this %s row needs a price",
 			        kinds[k]);

@@ -392,4 +392,46 @@ check_rc 2 "--from with --first-month"
 run_costs compare --month 2026-05 --from render:
 check_rc 2 "--from with an empty plan"
 
+# Fees set in [provider NAME] (tests/pricing/test_fees.c works them by hand):
+# in the other column of every format, the lines adding up to the total.
+cat >"$T/fees.conf" <<'CONF'
+[provider render]
+plan = pro
+build_minutes = 4000
+custom_domains = 17
+
+[provider fly]
+volume_gb = 20
+snapshot_gb = 15
+ipv4 = 1
+
+[provider hetzner]
+plan = cx23
+count = 2
+ordered = 2026-05-01
+ipv4 = no
+CONF
+run_costs --config "$T/fees.conf" compare --egress 1.3TB --month 2026-05 --format csv
+check_rc 0 "compare with fees"
+# render pro: 3,000 minutes over x 0.005 = 15.00, 2 domains over x 0.25 = 0.50
+check_eq "render fees in other" "15.50" "$(grep '^render,pro,' "$T/out" | cut -d, -f12)"
+# fly: 20 x 0.15 + 5 x 0.08 + 2 = 5.40; hetzner: 2 x -0.50 IPv6-only
+check_eq "fly fees in other" "5.40" "$(grep '^fly,payg,' "$T/out" | cut -d, -f12)"
+check_eq "hetzner IPv6-only credit" "-1.00" "$(grep '^hetzner,cx23,' "$T/out" | cut -d, -f12)"
+check_eq "hetzner total" "6.98" "$(grep '^hetzner,cx23,' "$T/out" | cut -d, -f13)"
+# Every row: base + compute + egress + other + seats + vat = total, in cents.
+check_eq "csv lines add up" "" "$(awk -F, 'NR > 1 {
+	s = $9 * 100 + $10 * 100 + $11 * 100 + $12 * 100 + $14 * 100 + $15 * 100
+	if (sprintf("%.0f", s) != sprintf("%.0f", $13 * 100)) print $1 "," $2 }' "$T/out")"
+run_costs --config "$T/fees.conf" compare --egress 1.3TB --month 2026-05 --format json --provider fly
+check_rc 0 "compare json with fees"
+check_grep '"other": "5.40"' "$T/out" "json other has the fees"
+run_costs --config "$T/fees.conf" compare --egress 1.3TB --month 2026-05 --provider hetzner
+check_rc 0 "compare table with fees"
+check_grep ' -1.00 ' "$T/out" "table other has the credit"
+printf '[provider hetzner]\nplan = cx23\nipv4 = maybe\n' >"$T/bad.conf"
+run_costs --config "$T/bad.conf" compare --egress 1TB --month 2026-05
+check_rc 1 "bad fee quantity"
+check_grep "bad.conf:3: bad quantity 'maybe' for 'ipv4'" "$T/err" "fee error with file:line"
+
 finish
