@@ -1,0 +1,141 @@
+/*
+ * Golden bills of the usage-priced and VPS providers added by issue 13
+ * item 10: railway, vercel, cloudflare and ovh.  Every figure is worked by
+ * hand in the comment above it from the rows of the shipped tables in
+ * $SRCDIR/providers (see each table's source column).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/date.h"
+#include "util/num.h"
+#include "pricing/pricing.h"
+#include "pricing/quote.h"
+
+#include "fixture.h"
+
+#define GiB 1073741824ULL
+
+static void expect(const char *what, int64_t got, int64_t want)
+{
+	char g[32], w[32];
+	if (got != want)
+		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 6, g, 32),
+		         num_format_fixed(want, 6, 6, w, 32));
+}
+
+/* The one plan of provider/plan in month, with an optional need. */
+static struct pricing_plan *plan_of(const char *provider, const char *plan, const char *month,
+                                    const char *need)
+{
+	struct pricing_select s;
+	struct pricing_plan *p = NULL;
+	struct err e;
+	size_t n = 0;
+
+	memset(&s, 0, sizeof(s));
+	if (date_parse_month(month, &s.month, NULL, &e))
+		fail_msg("%s", e.msg);
+	s.provider = provider;
+	s.plan = plan;
+	if (need && pricing_need_parse(need, &s.need, &e))
+		fail_msg("%s", e.msg);
+	if (pricing_select(tables, &s, &p, &n, &e))
+		fail_msg("select %s/%s: %s", provider, plan, e.msg);
+	assert_int_equal(n, 1);
+	return p;
+}
+
+/* The exact (unrounded) bill of egress bytes on provider/plan in month. */
+static void bill(const char *provider, const char *plan, const char *month, uint64_t egress,
+                 struct pricing_bill *b)
+{
+	struct pricing_plan *p = plan_of(provider, plan, month, NULL);
+	struct err e;
+
+	if (pricing_bill(p, egress, b, &e))
+		fail_msg("%s", e.msg);
+	free(p);
+}
+
+/* --- railway: $0.05 per GiB, prorated, nothing included ---------------- */
+
+/* Nothing is included: 0 B is free, exactly 1 GiB is $0.05. */
+static void railway_edge_is_one_gib_for_five_cents(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("railway", "hobby", "2026-11", 0, &b);
+	expect("0 B", b.total, 0);
+	bill("railway", "hobby", "2026-11", GiB, &b);
+	expect("1 GiB", b.egress, USD(0.05));
+	assert_int_equal(b.included_bytes, 0);
+}
+
+/* One byte over 1 GiB: 0.05 x (2^30 + 1) / 2^30 = 0.05000000004657, rounded
+ * up to the micro-unit: 0.050001 (prorated, not a started block). */
+static void railway_one_byte_over_a_gib(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("railway", "pro", "2026-11", GiB + 1, &b);
+	expect("egress", b.egress, 50001);
+}
+
+/* 1.3 TB = 1.3e12 / 2^30 = 1210.719347 GiB x 0.05 = 60.535967350 -> 60.535968;
+ * 30 TB = 27939.677238 GiB x 0.05 = 1396.983861923 -> 1396.983862. */
+static void railway_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("railway", "hobby", "2026-11", 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, 60535968);
+	expect("1.3 TB total", b.total, 60535968);
+	bill("railway", "pro", "2026-11", 30 * TB, &b);
+	expect("30 TB", b.egress, 1396983862);
+}
+
+/* A service using 1 vCPU and 1 GB all of November 2026 (720 h) on the
+ * 1vcpu-1gb row at 0.04164/h = 29.9808, 29.98 on the invoice; egress 1.3 TB
+ * 60.54; net 90.52 USD.  Reported in EUR at USD=0.92, line by line:
+ * 29.98 x 0.92 = 27.5816 -> 27.58, 60.54 x 0.92 = 55.6968 -> 55.70; net 83.28;
+ * VAT 20% 16.656 -> 16.66; total 99.94 EUR. */
+static void railway_service_in_eur_with_vat(void **state)
+{
+	struct pricing_plan *p = plan_of("railway", "hobby", "2026-11", "1x1cpu/1GB");
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_currency(&m, "EUR", &e), 0);
+	assert_int_equal(pricing_money_add_rate(&m, "USD=0.92", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "20", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	assert_true(conv);
+	assert_string_equal(b.currency, "EUR");
+	expect("compute", b.compute, USD(27.58));
+	expect("egress", b.egress, USD(55.70));
+	expect("vat", b.vat, USD(16.66));
+	expect("total", b.total, USD(99.94));
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(railway_edge_is_one_gib_for_five_cents),
+	    cmocka_unit_test(railway_one_byte_over_a_gib),
+	    cmocka_unit_test(railway_large_months),
+	    cmocka_unit_test(railway_service_in_eur_with_vat),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
