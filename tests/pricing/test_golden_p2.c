@@ -129,6 +129,93 @@ static void railway_service_in_eur_with_vat(void **state)
 	free(p);
 }
 
+/* --- vercel pro: $20 a seat, 1 TB included, $0.15 per GB prorated ------- */
+
+/* Exactly 1 TB is included: the bill is the seat, $20. */
+static void vercel_pro_allowance_edge(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("vercel", "pro", "2026-11", TB, &b);
+	expect("egress", b.egress, 0);
+	expect("seats", b.seats, USD(20));
+	expect("total", b.total, USD(20));
+	assert_int_equal(b.included_bytes, TB);
+}
+
+/* One byte over: 0.15 x 1 / 10^9 = 0.00000000015, rounded up to 0.000001. */
+static void vercel_pro_one_byte_over(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("vercel", "pro", "2026-11", TB + 1, &b);
+	expect("egress", b.egress, 1);
+	assert_int_equal(b.billable_bytes, 1);
+}
+
+/* 1.3 TB: 300 GB x 0.15 = 45, total 65; 30 TB: 29,000 GB x 0.15 = 4,350,
+ * total 4,370. */
+static void vercel_pro_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("vercel", "pro", "2026-11", 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, USD(45));
+	expect("1.3 TB total", b.total, USD(65));
+	bill("vercel", "pro", "2026-11", 30 * TB, &b);
+	expect("30 TB", b.egress, USD(4350));
+	expect("30 TB total", b.total, USD(4370));
+}
+
+/* 1.3 TB for a team of 3, in EUR at USD=0.92 with 21% VAT: seats 3 x 20 =
+ * 60.00 -> 55.20; egress 45.00 -> 41.40; net 96.60; VAT 20.286 -> 20.29;
+ * total 116.89 EUR. */
+static void vercel_pro_team_in_eur_with_vat(void **state)
+{
+	struct pricing_select s;
+	struct pricing_plan *p = NULL;
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	size_t n = 0;
+	bool conv;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(date_parse_month("2026-11", &s.month, NULL, &e), 0);
+	s.provider = "vercel";
+	s.plan = "pro";
+	s.seats = 3;
+	assert_int_equal(pricing_select(tables, &s, &p, &n, &e), 0);
+	assert_int_equal(n, 1);
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_currency(&m, "EUR", &e), 0);
+	assert_int_equal(pricing_money_add_rate(&m, "USD=0.92", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "21", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	expect("seats", b.seats, USD(55.20));
+	expect("egress", b.egress, USD(41.40));
+	expect("vat", b.vat, USD(20.29));
+	expect("total", b.total, USD(116.89));
+	free(p);
+}
+
+/* Before the 2024 pricing (bills from 2024-06-25) the table has no Pro row. */
+static void vercel_pro_starts_in_june_2024(void **state)
+{
+	struct pricing_select s;
+	struct pricing_plan *p = NULL;
+	struct err e;
+	size_t n = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(date_parse_month("2024-05", &s.month, NULL, &e), 0);
+	s.provider = "vercel";
+	assert_int_equal(pricing_select(tables, &s, &p, &n, &e), -1);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
