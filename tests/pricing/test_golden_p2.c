@@ -31,8 +31,8 @@ static void expect(const char *what, int64_t got, int64_t want)
 }
 
 /* The one plan of provider/plan in month, with an optional need. */
-static struct pricing_plan *plan_of(const char *provider, const char *plan, const char *month,
-                                    const char *need)
+static struct pricing_plan *plan_of(const char *provider, const char *plan, const char *region,
+                                    const char *month, const char *need)
 {
 	struct pricing_select s;
 	struct pricing_plan *p = NULL;
@@ -44,6 +44,7 @@ static struct pricing_plan *plan_of(const char *provider, const char *plan, cons
 		fail_msg("%s", e.msg);
 	s.provider = provider;
 	s.plan = plan;
+	s.region = region;
 	if (need && pricing_need_parse(need, &s.need, &e))
 		fail_msg("%s", e.msg);
 	if (pricing_select(tables, &s, &p, &n, &e))
@@ -53,10 +54,10 @@ static struct pricing_plan *plan_of(const char *provider, const char *plan, cons
 }
 
 /* The exact (unrounded) bill of egress bytes on provider/plan in month. */
-static void bill(const char *provider, const char *plan, const char *month, uint64_t egress,
-                 struct pricing_bill *b)
+static void bill(const char *provider, const char *plan, const char *region, const char *month,
+                 uint64_t egress, struct pricing_bill *b)
 {
-	struct pricing_plan *p = plan_of(provider, plan, month, NULL);
+	struct pricing_plan *p = plan_of(provider, plan, region, month, NULL);
 	struct err e;
 
 	if (pricing_bill(p, egress, b, &e))
@@ -71,9 +72,9 @@ static void railway_edge_is_one_gib_for_five_cents(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("railway", "hobby", "2026-11", 0, &b);
+	bill("railway", "hobby", NULL, "2026-11", 0, &b);
 	expect("0 B", b.total, 0);
-	bill("railway", "hobby", "2026-11", GiB, &b);
+	bill("railway", "hobby", NULL, "2026-11", GiB, &b);
 	expect("1 GiB", b.egress, USD(0.05));
 	assert_int_equal(b.included_bytes, 0);
 }
@@ -84,7 +85,7 @@ static void railway_one_byte_over_a_gib(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("railway", "pro", "2026-11", GiB + 1, &b);
+	bill("railway", "pro", NULL, "2026-11", GiB + 1, &b);
 	expect("egress", b.egress, 50001);
 }
 
@@ -94,10 +95,10 @@ static void railway_large_months(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("railway", "hobby", "2026-11", 13 * TB / 10, &b);
+	bill("railway", "hobby", NULL, "2026-11", 13 * TB / 10, &b);
 	expect("1.3 TB", b.egress, 60535968);
 	expect("1.3 TB total", b.total, 60535968);
-	bill("railway", "pro", "2026-11", 30 * TB, &b);
+	bill("railway", "pro", NULL, "2026-11", 30 * TB, &b);
 	expect("30 TB", b.egress, 1396983862);
 }
 
@@ -108,7 +109,7 @@ static void railway_large_months(void **state)
  * VAT 20% 16.656 -> 16.66; total 99.94 EUR. */
 static void railway_service_in_eur_with_vat(void **state)
 {
-	struct pricing_plan *p = plan_of("railway", "hobby", "2026-11", "1x1cpu/1GB");
+	struct pricing_plan *p = plan_of("railway", "hobby", NULL, "2026-11", "1x1cpu/1GB");
 	struct pricing_money m;
 	struct pricing_bill b;
 	struct err e;
@@ -136,7 +137,7 @@ static void vercel_pro_allowance_edge(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("vercel", "pro", "2026-11", TB, &b);
+	bill("vercel", "pro", NULL, "2026-11", TB, &b);
 	expect("egress", b.egress, 0);
 	expect("seats", b.seats, USD(20));
 	expect("total", b.total, USD(20));
@@ -148,7 +149,7 @@ static void vercel_pro_one_byte_over(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("vercel", "pro", "2026-11", TB + 1, &b);
+	bill("vercel", "pro", NULL, "2026-11", TB + 1, &b);
 	expect("egress", b.egress, 1);
 	assert_int_equal(b.billable_bytes, 1);
 }
@@ -159,10 +160,10 @@ static void vercel_pro_large_months(void **state)
 {
 	struct pricing_bill b;
 	(void)state;
-	bill("vercel", "pro", "2026-11", 13 * TB / 10, &b);
+	bill("vercel", "pro", NULL, "2026-11", 13 * TB / 10, &b);
 	expect("1.3 TB", b.egress, USD(45));
 	expect("1.3 TB total", b.total, USD(65));
-	bill("vercel", "pro", "2026-11", 30 * TB, &b);
+	bill("vercel", "pro", NULL, "2026-11", 30 * TB, &b);
 	expect("30 TB", b.egress, USD(4350));
 	expect("30 TB total", b.total, USD(4370));
 }
@@ -216,6 +217,93 @@ static void vercel_pro_starts_in_june_2024(void **state)
 	free(p);
 }
 
+/* --- cloudflare: Workers egress unbilled; Containers by zone ------------- */
+
+/* Workers Paid: $5 whatever leaves, 30 TB included. */
+static void cloudflare_workers_egress_is_not_billed(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("cloudflare", "workers-paid", NULL, "2026-11", 30 * TB, &b);
+	assert_true(b.unlimited);
+	expect("egress", b.egress, 0);
+	expect("total", b.total, USD(5));
+}
+
+/* Containers, North America & Europe: 1 TB included, so 1 TB is the $5 plan;
+ * one byte over is 0.025 / 10^9, rounded up to 0.000001. */
+static void cloudflare_containers_allowance_edge(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("cloudflare", "containers", "na-eu", "2026-11", TB, &b);
+	expect("egress", b.egress, 0);
+	expect("total", b.total, USD(5));
+	bill("cloudflare", "containers", "na-eu", "2026-11", TB + 1, &b);
+	expect("one byte over", b.egress, 1);
+	assert_int_equal(b.billable_bytes, 1);
+}
+
+/* 1.3 TB: 300 GB x 0.025 = 7.50, total 12.50; 30 TB: 29,000 GB x 0.025 =
+ * 725, total 730. */
+static void cloudflare_containers_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("cloudflare", "containers", "na-eu", "2026-11", 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, USD(7.50));
+	expect("1.3 TB total", b.total, USD(12.50));
+	bill("cloudflare", "containers", "na-eu", "2026-11", 30 * TB, &b);
+	expect("30 TB", b.egress, USD(725));
+	expect("30 TB total", b.total, USD(730));
+}
+
+/* Oceania, Korea, Taiwan: 500 GB included, $0.05 beyond.  1.3 TB: 800 GB x
+ * 0.05 = 40, net 45 USD; in EUR at USD=0.92: base 4.60, egress 36.80, net
+ * 41.40; VAT 19% 7.866 -> 7.87; total 49.27 EUR. */
+static void cloudflare_containers_oceania_in_eur_with_vat(void **state)
+{
+	struct pricing_plan *p = plan_of("cloudflare", "containers", "oc-kr-tw", "2026-11", NULL);
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	assert_int_equal(pricing_bill(p, 13 * TB / 10, &b, &e), 0);
+	expect("usd egress", b.egress, USD(40));
+	assert_int_equal(b.included_bytes, 500 * GB);
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_currency(&m, "EUR", &e), 0);
+	assert_int_equal(pricing_money_add_rate(&m, "USD=0.92", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "19", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	expect("base", b.base, USD(4.60));
+	expect("egress", b.egress, USD(36.80));
+	expect("vat", b.vat, USD(7.87));
+	expect("total", b.total, USD(49.27));
+	free(p);
+}
+
+/* A service on 1 vCPU / 1 GB is met by standard-2 (1 vCPU, 6 GiB, 12 GB):
+ * 0.00003584/s x 2,592,000 s (November) = 92.89728 -> 92.90 with the $5
+ * plan and 1.3 TB (7.50): 105.40. */
+static void cloudflare_container_service(void **state)
+{
+	struct pricing_plan *p = plan_of("cloudflare", "containers", NULL, "2026-11", "1x1cpu/1GB");
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	expect("compute", b.compute, USD(92.90));
+	expect("total", b.total, USD(105.40));
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +311,16 @@ int main(void)
 	    cmocka_unit_test(railway_one_byte_over_a_gib),
 	    cmocka_unit_test(railway_large_months),
 	    cmocka_unit_test(railway_service_in_eur_with_vat),
+	    cmocka_unit_test(vercel_pro_allowance_edge),
+	    cmocka_unit_test(vercel_pro_one_byte_over),
+	    cmocka_unit_test(vercel_pro_large_months),
+	    cmocka_unit_test(vercel_pro_team_in_eur_with_vat),
+	    cmocka_unit_test(vercel_pro_starts_in_june_2024),
+	    cmocka_unit_test(cloudflare_workers_egress_is_not_billed),
+	    cmocka_unit_test(cloudflare_containers_allowance_edge),
+	    cmocka_unit_test(cloudflare_containers_large_months),
+	    cmocka_unit_test(cloudflare_containers_oceania_in_eur_with_vat),
+	    cmocka_unit_test(cloudflare_container_service),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
