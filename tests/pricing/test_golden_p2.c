@@ -304,6 +304,94 @@ static void cloudflare_container_service(void **state)
 	free(p);
 }
 
+/* --- ovh public cloud: EUR, egress included except in Asia-Pacific ------- */
+
+/* Europe / North America: outbound traffic included, 30 TB costs nothing;
+ * Asia-Pacific: exactly 1 TB is the included project allowance. */
+static void ovh_allowance_edges(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("ovh", "public-cloud", "eu-na", "2026-11", 30 * TB, &b);
+	assert_true(b.unlimited);
+	expect("eu-na 30 TB", b.total, 0);
+	bill("ovh", "public-cloud", "apac", "2026-11", TB, &b);
+	expect("apac 1 TB", b.egress, 0);
+	assert_int_equal(b.included_bytes, TB);
+	assert_string_equal(b.currency, "EUR");
+}
+
+/* One byte over 1 TB in Asia-Pacific: one started GB at EUR 0.01. */
+static void ovh_apac_one_byte_over(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("ovh", "public-cloud", "apac", "2026-11", TB + 1, &b);
+	expect("egress", b.egress, USD(0.01));
+	assert_int_equal(b.billable_bytes, 1);
+}
+
+/* Asia-Pacific 1.3 TB: 300 GB x 0.01 = EUR 3.00; 30 TB: 29,000 GB x 0.01 =
+ * EUR 290.00. */
+static void ovh_apac_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	bill("ovh", "public-cloud", "apac", "2026-11", 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, USD(3));
+	bill("ovh", "public-cloud", "apac", "2026-11", 30 * TB, &b);
+	expect("30 TB", b.egress, USD(290));
+}
+
+/* A 2 vCPU / 4 GB server in Europe is met by b2-7 (EUR 24.20 a month); at
+ * 30 TB, in USD at EUR=1.08 with French VAT 20%: 24.20 x 1.08 = 26.136 ->
+ * 26.14; VAT 5.228 -> 5.23; total USD 31.37. */
+static void ovh_b2_7_in_usd_with_vat(void **state)
+{
+	struct pricing_plan *p = plan_of("ovh", "public-cloud", "eu-na", "2026-11", "1x2cpu/4GB");
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_add_rate(&m, "EUR=1.08", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "20", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 30 * TB, &b, &conv, &e), 0);
+	assert_true(conv);
+	assert_string_equal(b.currency, "USD");
+	expect("compute", b.compute, USD(26.14));
+	expect("egress", b.egress, 0);
+	expect("vat", b.vat, USD(5.23));
+	expect("total", b.total, USD(31.37));
+	free(p);
+}
+
+/* The same server in Asia-Pacific at 1.3 TB, left in EUR with VAT 21%:
+ * 24.20 + 3.00 = 27.20; VAT 5.712 -> 5.71; total EUR 32.91. */
+static void ovh_apac_server_in_eur_with_vat(void **state)
+{
+	struct pricing_plan *p = plan_of("ovh", "public-cloud", "apac", "2026-11", "1x2cpu/4GB");
+	struct pricing_money m;
+	struct pricing_bill b;
+	struct err e;
+	bool conv;
+
+	(void)state;
+	pricing_money_init(&m);
+	assert_int_equal(pricing_money_currency(&m, "EUR", &e), 0);
+	assert_int_equal(pricing_money_vat(&m, "21", &e), 0);
+	assert_int_equal(pricing_money_bill(&m, p, 13 * TB / 10, &b, &conv, &e), 0);
+	assert_true(conv);
+	assert_string_equal(b.currency, "EUR");
+	expect("compute", b.compute, USD(24.20));
+	expect("egress", b.egress, USD(3));
+	expect("vat", b.vat, USD(5.71));
+	expect("total", b.total, USD(32.91));
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +409,11 @@ int main(void)
 	    cmocka_unit_test(cloudflare_containers_large_months),
 	    cmocka_unit_test(cloudflare_containers_oceania_in_eur_with_vat),
 	    cmocka_unit_test(cloudflare_container_service),
+	    cmocka_unit_test(ovh_allowance_edges),
+	    cmocka_unit_test(ovh_apac_one_byte_over),
+	    cmocka_unit_test(ovh_apac_large_months),
+	    cmocka_unit_test(ovh_b2_7_in_usd_with_vat),
+	    cmocka_unit_test(ovh_apac_server_in_eur_with_vat),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
