@@ -508,7 +508,7 @@ static void need_syntax_and_fit(void **state)
  */
 static void render_service_is_matched_on_fly_and_hetzner(void **state)
 {
-	struct pricing_select s = sel_of("2026-05", NULL, NULL, NULL);
+	struct pricing_select s = sel_of("2026-05", "fly,hetzner,render", NULL, NULL);
 	struct pricing_quote q;
 	struct pricing_money m;
 	struct config *cfg;
