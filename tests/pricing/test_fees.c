@@ -63,14 +63,6 @@ static int64_t other(const char *provider, const char *plan, const char *month, 
 	return b.other;
 }
 
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	char g[32], w[32];
-	if (got != want)
-		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 2, g, 32),
-		         num_format_fixed(want, 6, 2, w, 32));
-}
-
 /* Render Pro includes 1,000 build minutes; each one beyond is $0.005. */
 static void render_build_minutes_beyond_the_included(void **state)
 {

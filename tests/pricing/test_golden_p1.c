@@ -24,16 +24,6 @@
 
 #include "fixture.h"
 
-#define GiB 1073741824ULL
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	char g[32], w[32];
-	if (got != want)
-		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 6, g, 32),
-		         num_format_fixed(want, 6, 6, w, 32));
-}
-
 /*
  * The one plan of provider/plan/region in May 2026 (31 days, a whole month
  * of every hourly plan is its monthly price); config, when not NULL, is a

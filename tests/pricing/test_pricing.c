@@ -63,14 +63,6 @@ static void bill(const struct q *q, uint64_t egress, struct pricing_bill *b)
 	config_free(cfg);
 }
 
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	char g[32], w[32];
-	if (got != want)
-		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 2, g, 32),
-		         num_format_fixed(want, 6, 2, w, 32));
-}
-
 /* --- the five bills the issue names ----------------------------------- */
 
 static void render_professional_may_2026_is_8_blocks_of_15(void **state)

@@ -20,14 +20,6 @@
 
 #include "fixture.h"
 
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	char g[32], w[32];
-	if (got != want)
-		fail_msg("%s: got %s, want %s", what, num_format_fixed(got, 6, 2, g, 32),
-		         num_format_fixed(want, 6, 2, w, 32));
-}
-
 static struct pricing_select sel_of(const char *month, const char *provider, const char *plan,
                                     const char *region)
 {
