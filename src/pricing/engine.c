@@ -486,6 +486,31 @@ static const struct table_row *cheapest_fit(const struct table *t, const char *p
 	return best;
 }
 
+/*
+ * One entry of `instances = type[:count], ...` (a strtok_r token): trims
+ * *tok to the type name in place and reads the count (1 when not given).
+ * Returns 0, or the usage error for a bad count.
+ */
+static int instance_entry(const struct config *c, const struct usage *u, char **tok,
+                          uint64_t *count, struct err *e)
+{
+	char *colon, *end;
+
+	*count = 1;
+	while (**tok == ' ')
+		(*tok)++;
+	for (end = *tok + strlen(*tok); end > *tok && end[-1] == ' ';)
+		*--end = '\0';
+	if ((colon = strchr(*tok, ':'))) {
+		*colon++ = '\0';
+		if (num_parse_u64(colon, 1, 10000, count, NULL)) {
+			err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon, *tok);
+			return usage_error(c, u->instances_line, e);
+		}
+	}
+	return 0;
+}
+
 /* Prices the explicit `instances = type:count, ...` of the config. */
 static int price_instances(const struct table *t, const struct config *c, const struct usage *u,
                            const char *plan, const char *region, int32_t first, int32_t last,
@@ -499,24 +524,12 @@ static int price_instances(const struct table *t, const struct config *c, const 
 	p->compute = 0;
 	p->count = 0;
 	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-		char *colon, *end;
 		const struct table_row *r;
-		uint64_t n = 1;
+		uint64_t n;
 		int64_t cost;
 
-		while (*tok == ' ')
-			tok++;
-		for (end = tok + strlen(tok); end > tok && end[-1] == ' ';)
-			*--end = '\0';
-		if ((colon = strchr(tok, ':'))) {
-			*colon++ = '\0';
-			if (num_parse_u64(colon, 1, 10000, &n, NULL)) {
-				err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon,
-				        tok);
-				rc = usage_error(c, u->instances_line, e);
-				break;
-			}
-		}
+		if ((rc = instance_entry(c, u, &tok, &n, e)))
+			break;
 		r = pick_specific(t, KIND_INSTANCE, plan, tok, region, first, last);
 		if (!r) {
 			char known[512];
@@ -609,23 +622,11 @@ static int need_of_instances(const struct table *t, const struct config *c, cons
 		plan = successor_of(t, u->plan, first, last, &since);
 	memset(n, 0, sizeof(*n));
 	for (tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-		char *colon, *end;
 		const struct table_row *r;
-		uint64_t k = 1;
+		uint64_t k;
 
-		while (*tok == ' ')
-			tok++;
-		for (end = tok + strlen(tok); end > tok && end[-1] == ' ';)
-			*--end = '\0';
-		if ((colon = strchr(tok, ':'))) {
-			*colon++ = '\0';
-			if (num_parse_u64(colon, 1, 10000, &k, NULL)) {
-				err_set(e, "bad count '%s' for instance '%s' (1 to 10000)", colon,
-				        tok);
-				rc = usage_error(c, u->instances_line, e);
-				break;
-			}
-		}
+		if ((rc = instance_entry(c, u, &tok, &k, e)))
+			break;
 		r = pick_specific(t, KIND_INSTANCE, plan, tok, region, first, last);
 		if (!r) {
 			rc = 1; /* pricing_select reports it, with the known types */
