@@ -104,6 +104,7 @@ struct verdict {
 	uint16_t service;
 	bool local_is_a;
 	int64_t expires;
+	uint32_t seq; /* the order it was loaded in: newest first */
 };
 
 struct total {
@@ -775,6 +776,14 @@ static int verdict_cmp(const void *x, const void *y)
 	              sizeof(struct key));
 }
 
+/* By key, then in the order they were loaded. */
+static int verdict_load_cmp(const void *x, const void *y)
+{
+	const struct verdict *v = x, *w = y;
+	int r = verdict_cmp(v, w);
+	return r ? r : (v->seq > w->seq) - (v->seq < w->seq);
+}
+
 /* The stored verdict of flow k, if one is loaded and has not expired by sec. */
 static const struct verdict *verdict_find(const struct capture *c, const struct key *k, int64_t sec)
 {
@@ -1172,6 +1181,7 @@ static int load_one(void *ctx, const struct store_verdict *sv)
 	v->service = (uint16_t)svc;
 	v->local_is_a = sv->local_is_a;
 	v->expires = sv->expires;
+	v->seq = (uint32_t)(c->nverdicts - 1);
 	return 0;
 }
 
@@ -1184,34 +1194,90 @@ int capture_load_verdicts(struct capture *c, struct store *s, const char *host, 
 		return -1;
 	if (l.failed)
 		return err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
-	if (c->nverdicts > 1) /* none: verdicts is NULL, which qsort must not get */
-		qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_cmp);
+	if (c->nverdicts > 1) { /* none: verdicts is NULL, which qsort must not get */
+		/* Newest sets came first: of a flow's verdicts, keep the first loaded. */
+		qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_load_cmp);
+		size_t kept = 1;
+		for (size_t i = 1; i < c->nverdicts; i++)
+			if (verdict_cmp(&c->verdicts[kept - 1], &c->verdicts[i]))
+				c->verdicts[kept++] = c->verdicts[i];
+		c->nverdicts = kept;
+	}
 	return 0;
 }
 
-/* Stores the verdicts of the flows seen since the last flush (inside its transaction). */
+/*
+ * A verdict is stored for a flow seen since the last flush and decided by
+ * what it carried (not forced by the capture's end), unless it has already
+ * expired by the latest packet: the expiry that follows would drop it.
+ */
+static bool verdict_worth_storing(const struct capture *c, const struct flow *f)
+{
+	if ((f->flags & (F_SEEN | F_DECIDED | F_FORCED)) != (F_SEEN | F_DECIDED))
+		return false;
+	return !c->have_latest ||
+	       c->time_base + (int64_t)f->last_seen + (int64_t)flow_timeout(f) >= c->latest_sec;
+}
+
+struct verdict_out {
+	const struct capture *c;
+	const uint32_t *order;
+};
+
+static void verdict_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *service)
+{
+	const struct verdict_out *o = ctx;
+	const struct flow *f = &o->c->flows[o->order[i]];
+
+	v->proto = f->proto;
+	v->family = f->family == AF_INET6 ? 6 : 4;
+	memcpy(v->a, f->a, 16);
+	memcpy(v->b, f->b, 16);
+	v->pa = f->pa;
+	v->pb = f->pb;
+	v->local_is_a = (f->flags & F_LOCAL_IS_A) != 0;
+	v->last_seen = o->c->time_base + (int64_t)f->last_seen;
+	v->expires = v->last_seen + (int64_t)flow_timeout(f);
+	*service = f->service;
+}
+
+/*
+ * Stores the verdicts of the flows seen since the last flush as one set
+ * (inside the flush's transaction), then drops the sets expired by the
+ * latest packet.
+ */
 static int put_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
 {
-	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
-		const struct flow *f = &c->flows[i];
-		if ((f->flags & (F_SEEN | F_DECIDED | F_FORCED)) != (F_SEEN | F_DECIDED))
-			continue;
-		struct store_verdict v;
-		memset(&v, 0, sizeof(v));
-		v.proto = f->proto;
-		v.family = f->family == AF_INET6 ? 6 : 4;
-		memcpy(v.a, f->a, 16);
-		memcpy(v.b, f->b, 16);
-		v.pa = f->pa;
-		v.pb = f->pb;
-		v.local_is_a = (f->flags & F_LOCAL_IS_A) != 0;
-		snprintf(v.service, sizeof(v.service), "%s",
-		         classify_service_name(c->cls, f->service));
-		v.last_seen = c->time_base + (int64_t)f->last_seen;
-		v.expires = v.last_seen + (int64_t)flow_timeout(f);
-		if (store_verdict_put(s, host, &v, e))
-			return -1;
+	uint32_t *order = NULL, n = 0;
+	const char **names = NULL;
+	int rc = 0;
+
+	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+		n += verdict_worth_storing(c, &c->flows[i]);
+	if (n && (!(order = malloc((size_t)n * sizeof(*order))) ||
+	          !(names = malloc(c->nsvc * sizeof(*names))))) {
+		free(order);
+		return err_set(e, "out of memory for %u verdicts", n);
 	}
+	if (n) {
+		struct verdict_out out = {c, order};
+		struct store_verdict_batch b = {.services = names,
+		                                .nservices = c->nsvc,
+		                                .n = n,
+		                                .get = verdict_get,
+		                                .ctx = &out};
+		n = 0;
+		for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
+			if (verdict_worth_storing(c, &c->flows[i]))
+				order[n++] = i;
+		for (size_t svc = 0; svc < c->nsvc; svc++)
+			names[svc] = classify_service_name(c->cls, (uint16_t)svc);
+		rc = store_verdicts_put(s, host, &b, e);
+	}
+	free(order);
+	free(names);
+	if (rc)
+		return -1;
 	if (c->have_latest && store_verdict_expire(s, host, c->latest_sec, NULL, e))
 		return -1;
 	return 0;

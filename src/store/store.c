@@ -36,8 +36,6 @@ enum stmt_id {
 	ST_CAP_COVERAGE,
 	ST_CLEAR_DAILY,
 	ST_CLEAR_COVERAGE,
-	ST_VERDICT_PUT,
-	ST_VERDICT_GET,
 	ST_COUNT
 };
 
@@ -80,14 +78,6 @@ static const char *const stmt_sql[ST_COUNT] = {
         "malformed = malformed + excluded.malformed, drops = drops + excluded.drops, "
         "resets = resets + excluded.resets, samples = samples + excluded.samples, "
         "gaps = gaps + excluded.gaps, gap_seconds = gap_seconds + excluded.gap_seconds",
-    [ST_VERDICT_PUT] =
-        "INSERT INTO verdicts(host, proto, a, pa, b, pb, local_is_a, service, last_seen, "
-        "expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-        "ON CONFLICT(host, proto, a, pa, b, pb) DO UPDATE SET local_is_a = excluded.local_is_a, "
-        "service = excluded.service, last_seen = excluded.last_seen, expires = excluded.expires",
-    [ST_VERDICT_GET] = "SELECT local_is_a, service, last_seen, expires FROM verdicts "
-                       "WHERE host = ?1 AND proto = ?2 AND a = ?3 AND pa = ?4 AND b = ?5 AND "
-                       "pb = ?6",
 };
 
 /*
@@ -186,6 +176,20 @@ static const char *const migrations[] = {
     " last_seen INTEGER NOT NULL, expires INTEGER NOT NULL,"
     " PRIMARY KEY (host, proto, a, pa, b, pb)) WITHOUT ROWID;"
     "CREATE INDEX verdicts_by_expiry ON verdicts(host, expires);",
+    /*
+     * 6: verdicts in sets.  One row per host and flush whose blob holds all
+     * of that flush's verdicts (format at store_verdicts_put): a flush of a
+     * million connections was a million b-tree inserts.  The v5 rows are
+     * dropped: they live ten minutes at most, so an upgrade forgets at most
+     * the connections open across it.
+     */
+    "DROP TABLE verdicts;"
+    "CREATE TABLE verdict_sets ("
+    " id INTEGER PRIMARY KEY, host TEXT NOT NULL,"
+    " newest INTEGER NOT NULL, expires INTEGER NOT NULL,"
+    " count INTEGER NOT NULL CHECK (count > 0), base INTEGER NOT NULL,"
+    " services TEXT NOT NULL, data BLOB NOT NULL);"
+    "CREATE INDEX verdict_sets_by_host ON verdict_sets(host, expires);",
 };
 
 struct store {
@@ -1656,63 +1660,253 @@ int store_moves_apply(struct store *s, const char *host, struct err *e)
 	                e);
 }
 
-static int bind_verdict_key(sqlite3_stmt *st, const char *host, const struct store_verdict *v)
+/*
+ * Verdicts are written in sets: one row per host and flush whose blob holds
+ * every verdict of that flush, so that a flush of a million connections is
+ * one row and a sequential write rather than a million b-tree inserts.
+ * The blob is a sequence of entries, integers little-endian:
+ *   u8 flags (1: IPv6, 2: local_is_a), u8 proto, u16 service (an index
+ *   into the set's newline-separated service names), u16 pa, u16 pb,
+ *   a and b (4 bytes each for IPv4, 16 for IPv6), u32 last_seen - base,
+ *   u16 expires - last_seen.
+ */
+#define VSET_FIXED 14 /* an entry's bytes besides its two addresses */
+#define VSET_CHUNK 65536
+#define VSET_V6    1
+#define VSET_LOCAL 2
+
+static size_t vset_entry_size(int family)
 {
-	int alen = v->family == 6 ? 16 : 4;
-	return sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
-	       sqlite3_bind_int(st, 2, v->proto) ||
-	       sqlite3_bind_blob(st, 3, v->a, alen, SQLITE_TRANSIENT) ||
-	       sqlite3_bind_int(st, 4, v->pa) ||
-	       sqlite3_bind_blob(st, 5, v->b, alen, SQLITE_TRANSIENT) ||
-	       sqlite3_bind_int(st, 6, v->pb);
+	return VSET_FIXED + 2 * (family == 6 ? 16u : 4u);
+}
+
+static uint8_t *put_u16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	return p + 2;
+}
+
+static uint32_t get_u16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static size_t vset_encode(uint8_t *out, const struct store_verdict *v, uint16_t service,
+                          int64_t base)
+{
+	size_t alen = v->family == 6 ? 16 : 4;
+	uint32_t seen = (uint32_t)(v->last_seen - base);
+	uint8_t *p = out;
+
+	*p++ = (uint8_t)((v->family == 6 ? VSET_V6 : 0) | (v->local_is_a ? VSET_LOCAL : 0));
+	*p++ = v->proto;
+	p = put_u16(p, service);
+	p = put_u16(p, v->pa);
+	p = put_u16(p, v->pb);
+	memcpy(p, v->a, alen);
+	memcpy(p + alen, v->b, alen);
+	p += 2 * alen;
+	p = put_u16(p, seen & 0xffff);
+	p = put_u16(p, seen >> 16);
+	p = put_u16(p, (uint32_t)(v->expires - v->last_seen));
+	return (size_t)(p - out);
+}
+
+/* Checks what one set needs to be encodable: families, times, service indexes. */
+static int vset_measure(const struct store_verdict_batch *b, int64_t *base, int64_t *newest,
+                        int64_t *expires, int64_t *bytes, struct err *e)
+{
+	struct store_verdict v;
+	uint16_t service;
+
+	*bytes = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		b->get(b->ctx, i, &v, &service);
+		if ((v.family != 4 && v.family != 6) || service >= b->nservices)
+			return err_set(e, "verdict %zu: address family %d, service %u of %zu", i,
+			               v.family, service, b->nservices);
+		if (v.expires < v.last_seen || v.expires - v.last_seen > 0xffff)
+			return err_set(e, "verdict %zu: expires %lld for last seen %lld", i,
+			               (long long)v.expires, (long long)v.last_seen);
+		if (i == 0 || v.last_seen < *base)
+			*base = v.last_seen;
+		if (i == 0 || v.last_seen > *newest)
+			*newest = v.last_seen;
+		if (i == 0 || v.expires > *expires)
+			*expires = v.expires;
+		*bytes += (int64_t)vset_entry_size(v.family);
+	}
+	if (*newest - *base > (int64_t)UINT32_MAX)
+		return err_set(e, "verdicts span more than 2^32 seconds");
+	return 0;
+}
+
+static char *vset_names(const struct store_verdict_batch *b, struct err *e)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < b->nservices; i++)
+		len += strlen(b->services[i]) + 1;
+	char *names = malloc(len), *p = names;
+	if (!names) {
+		err_set(e, "out of memory for %zu service names", b->nservices);
+		return NULL;
+	}
+	for (size_t i = 0; i < b->nservices; i++) {
+		if (strchr(b->services[i], '\n') || !b->services[i][0]) {
+			free(names);
+			err_set(e, "service name '%s' cannot be stored with a verdict",
+			        b->services[i]);
+			return NULL;
+		}
+		p += sprintf(p, "%s%s", i ? "\n" : "", b->services[i]);
+	}
+	*p = '\0';
+	return names;
+}
+
+/* Streams the entries into the new row's zero-filled blob, a chunk at a time. */
+static int vset_write(struct store *s, int64_t row, const struct store_verdict_batch *b,
+                      int64_t base, struct err *e)
+{
+	sqlite3_blob *blob;
+	uint8_t *buf = malloc(VSET_CHUNK);
+	size_t used = 0;
+	int off = 0, rc = SQLITE_OK;
+
+	if (!buf)
+		return err_set(e, "out of memory for a verdict set");
+	if (sqlite3_blob_open(s->db, "main", "verdict_sets", "data", row, 1, &blob) != SQLITE_OK) {
+		free(buf);
+		return db_err(s, e, "cannot write verdicts");
+	}
+	for (size_t i = 0; i < b->n && rc == SQLITE_OK; i++) {
+		struct store_verdict v;
+		uint16_t service;
+		b->get(b->ctx, i, &v, &service);
+		used += vset_encode(buf + used, &v, service, base);
+		if (used > VSET_CHUNK - vset_entry_size(6) || i + 1 == b->n) {
+			rc = sqlite3_blob_write(blob, buf, (int)used, off);
+			off += (int)used;
+			used = 0;
+		}
+	}
+	sqlite3_blob_close(blob);
+	free(buf);
+	return rc == SQLITE_OK ? 0 : db_err(s, e, "cannot write verdicts");
+}
+
+int store_verdicts_put(struct store *s, const char *host, const struct store_verdict_batch *b,
+                       struct err *e)
+{
+	int64_t base = 0, newest = 0, expires = 0, bytes;
+	sqlite3_stmt *st = NULL;
+	char *names;
+
+	if (b->n == 0)
+		return 0;
+	if (vset_measure(b, &base, &newest, &expires, &bytes, e))
+		return -1;
+	if (bytes > INT32_MAX)
+		return err_set(e, "%zu verdicts do not fit in one set", b->n);
+	if (!(names = vset_names(b, e)))
+		return -1;
+	if (sqlite3_prepare_v2(s->db,
+	                       "INSERT INTO verdict_sets(host, newest, expires, count, base, "
+	                       "services, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7))",
+	                       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(st, 2, newest) || sqlite3_bind_int64(st, 3, expires) ||
+	    sqlite3_bind_int64(st, 4, (int64_t)b->n) || sqlite3_bind_int64(st, 5, base) ||
+	    sqlite3_bind_text(st, 6, names, -1, SQLITE_STATIC) ||
+	    sqlite3_bind_int64(st, 7, bytes)) {
+		db_err(s, e, "cannot store verdicts");
+		sqlite3_finalize(st);
+		free(names);
+		return -1;
+	}
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(names);
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, "cannot store verdicts");
+	return vset_write(s, sqlite3_last_insert_rowid(s->db), b, base, e);
+}
+
+struct one_verdict {
+	const struct store_verdict *v;
+};
+
+static void one_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *service)
+{
+	(void)i;
+	*v = *((const struct one_verdict *)ctx)->v;
+	*service = 0;
 }
 
 int store_verdict_put(struct store *s, const char *host, const struct store_verdict *v,
                       struct err *e)
 {
-	sqlite3_stmt *st = s->st[ST_VERDICT_PUT];
-
-	if (v->family != 4 && v->family != 6)
-		return err_set(e, "verdict with address family %d", v->family);
-	if (bind_verdict_key(st, host, v) || sqlite3_bind_int(st, 7, v->local_is_a ? 1 : 0) ||
-	    sqlite3_bind_text(st, 8, v->service, -1, SQLITE_TRANSIENT) ||
-	    sqlite3_bind_int64(st, 9, v->last_seen) || sqlite3_bind_int64(st, 10, v->expires)) {
-		sqlite3_reset(st);
-		return db_err(s, e, "cannot bind");
-	}
-	return step_done(s, st, e, "cannot store a verdict");
+	struct one_verdict one = {v};
+	const char *name = v->service;
+	struct store_verdict_batch b = {
+	    .services = &name, .nservices = 1, .n = 1, .get = one_get, .ctx = &one};
+	return store_verdicts_put(s, host, &b, e);
 }
 
-/* Fills the non-key fields of v from a row: local_is_a, service, last_seen, expires. */
-static void read_verdict(sqlite3_stmt *st, int col, struct store_verdict *v)
+/* Splits a set's service names in place; *n gets their number. */
+static const char **vset_split(char *names, size_t *n)
 {
-	const unsigned char *svc = sqlite3_column_text(st, col + 1);
-	v->local_is_a = sqlite3_column_int(st, col) != 0;
-	snprintf(v->service, sizeof(v->service), "%s", svc ? (const char *)svc : "");
-	v->last_seen = sqlite3_column_int64(st, col + 2);
-	v->expires = sqlite3_column_int64(st, col + 3);
+	size_t cap = 1;
+	for (const char *p = names; *p; p++)
+		cap += *p == '\n';
+	const char **out = malloc(cap * sizeof(*out));
+	if (!out)
+		return NULL;
+	*n = 0;
+	for (char *p = names, *nl; p; p = nl ? nl + 1 : NULL) {
+		if ((nl = strchr(p, '\n')))
+			*nl = '\0';
+		out[(*n)++] = p;
+	}
+	return out;
 }
 
-int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
-                      struct err *e)
+/* Decodes one set's entries, calling fn for those expiring at or after now. */
+static int vset_each(const uint8_t *data, size_t len, const char **names, size_t nnames,
+                     int64_t base, int64_t now, int (*fn)(void *ctx, const struct store_verdict *v),
+                     void *ctx, bool *stop)
 {
-	sqlite3_stmt *st = s->st[ST_VERDICT_GET];
-	int rc;
+	size_t off = 0;
 
-	*found = false;
-	if (bind_verdict_key(st, host, v)) {
-		sqlite3_reset(st);
-		return db_err(s, e, "cannot bind");
+	while (off < len) {
+		struct store_verdict v;
+		const uint8_t *p = data + off;
+		memset(&v, 0, sizeof(v));
+		v.family = (p[0] & VSET_V6) ? 6 : 4;
+		size_t alen = v.family == 6 ? 16 : 4, size = vset_entry_size(v.family);
+		if (len - off < size)
+			return -1;
+		uint32_t service = get_u16(p + 2);
+		if (service >= nnames)
+			return -1;
+		v.local_is_a = (p[0] & VSET_LOCAL) != 0;
+		v.proto = p[1];
+		v.pa = (uint16_t)get_u16(p + 4);
+		v.pb = (uint16_t)get_u16(p + 6);
+		memcpy(v.a, p + 8, alen);
+		memcpy(v.b, p + 8 + alen, alen);
+		p += 8 + 2 * alen;
+		v.last_seen = base + (int64_t)(get_u16(p) | get_u16(p + 2) << 16);
+		v.expires = v.last_seen + (int64_t)get_u16(p + 4);
+		snprintf(v.service, sizeof(v.service), "%s", names[service]);
+		off += size;
+		if (v.expires >= now && fn(ctx, &v)) {
+			*stop = true;
+			return 0;
+		}
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		read_verdict(st, 0, v);
-		*found = true;
-		rc = SQLITE_DONE;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read a verdict");
+	return 0;
 }
 
 int store_verdict_each(struct store *s, const char *host, int64_t now,
@@ -1720,59 +1914,101 @@ int store_verdict_each(struct store *s, const char *host, int64_t now,
                        struct err *e)
 {
 	sqlite3_stmt *st;
+	bool stop = false;
 	int rc;
 
-	if (sqlite3_prepare_v2(
-	        s->db,
-	        "SELECT proto, a, pa, b, pb, local_is_a, service, last_seen, expires "
-	        "FROM verdicts WHERE host = ?1 AND expires >= ?2 ORDER BY last_seen DESC",
-	        -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db,
+	                       "SELECT id, base, services, data FROM verdict_sets "
+	                       "WHERE host = ?1 AND expires >= ?2 ORDER BY newest DESC, id DESC",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot read verdicts");
 	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_int64(st, 2, now)) {
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_verdict v;
-		memset(&v, 0, sizeof(v));
-		int alen = sqlite3_column_bytes(st, 1);
-		if ((alen != 4 && alen != 16) || sqlite3_column_bytes(st, 3) != alen)
-			continue; /* the CHECK constraints make this impossible */
-		v.proto = (uint8_t)sqlite3_column_int(st, 0);
-		v.family = alen == 16 ? 6 : 4;
-		memcpy(v.a, sqlite3_column_blob(st, 1), (size_t)alen);
-		v.pa = (uint16_t)sqlite3_column_int(st, 2);
-		memcpy(v.b, sqlite3_column_blob(st, 3), (size_t)alen);
-		v.pb = (uint16_t)sqlite3_column_int(st, 4);
-		read_verdict(st, 5, &v);
-		if (fn(ctx, &v)) {
-			rc = SQLITE_DONE;
-			break;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *text = sqlite3_column_text(st, 2);
+		char *names = strdup(text ? (const char *)text : "");
+		size_t nnames = 0;
+		const char **list = names ? vset_split(names, &nnames) : NULL;
+		if (!list) {
+			free(names);
+			sqlite3_finalize(st);
+			return err_set(e, "out of memory for a verdict set");
+		}
+		const uint8_t *data = sqlite3_column_blob(st, 3);
+		int bad = vset_each(data, (size_t)sqlite3_column_bytes(st, 3), list, nnames,
+		                    sqlite3_column_int64(st, 1), now, fn, ctx, &stop);
+		free(list);
+		free(names);
+		if (bad) {
+			err_set(e, "database '%s': verdict set %lld is damaged", s->path,
+			        (long long)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+			return -1;
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read verdicts");
+	return stop || rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read verdicts");
+}
+
+struct get_ctx {
+	struct store_verdict *want;
+	bool found;
+};
+
+static int get_one(void *ctx, const struct store_verdict *v)
+{
+	struct get_ctx *g = ctx;
+	struct store_verdict *w = g->want;
+	size_t alen = v->family == 6 ? 16 : 4;
+	if (v->proto != w->proto || v->family != w->family || v->pa != w->pa || v->pb != w->pb ||
+	    memcmp(v->a, w->a, alen) || memcmp(v->b, w->b, alen))
+		return 0;
+	*w = *v;
+	g->found = true;
+	return 1;
+}
+
+int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
+                      struct err *e)
+{
+	struct get_ctx g = {v, false};
+	int rc = store_verdict_each(s, host, INT64_MIN, get_one, &g, e);
+	*found = g.found;
+	return rc;
 }
 
 int store_verdict_expire(struct store *s, const char *host, int64_t now, uint64_t *removed,
                          struct err *e)
 {
 	sqlite3_stmt *st;
+	int rc;
 
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM verdicts WHERE host = ?1 AND expires < ?2", -1,
-	                       &st, NULL) != SQLITE_OK)
+	if (removed) {
+		if (sqlite3_prepare_v2(s->db,
+		                       "SELECT coalesce(sum(count), 0) FROM verdict_sets "
+		                       "WHERE host = ?1 AND expires < ?2",
+		                       -1, &st, NULL) != SQLITE_OK)
+			return db_err(s, e, "cannot expire verdicts");
+		sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, now);
+		rc = sqlite3_step(st);
+		*removed = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return db_err(s, e, "cannot expire verdicts");
+	}
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM verdict_sets WHERE host = ?1 AND expires < ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot expire verdicts");
 	if (sqlite3_bind_text(st, 1, host, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_int64(st, 2, now)) {
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}
-	int rc = sqlite3_step(st);
+	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(s, e, "cannot expire verdicts");
-	if (removed)
-		*removed = (uint64_t)sqlite3_changes(s->db);
-	return 0;
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot expire verdicts");
 }

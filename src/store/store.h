@@ -13,7 +13,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct store;
 
@@ -276,27 +276,52 @@ struct store_verdict {
 	int64_t expires;   /* Unix seconds */
 };
 
-/* Inserts or replaces the verdict of v's flow.  Use inside a transaction. */
+/*
+ * Verdicts written together, as one set: n of them, the i-th given by
+ * get(ctx, i, v, service), which fills every field of v but its service
+ * name and sets *service to an index into services.
+ */
+struct store_verdict_batch {
+	const char *const *services;
+	size_t nservices;
+	size_t n;
+	void (*get)(void *ctx, size_t i, struct store_verdict *v, uint16_t *service);
+	void *ctx;
+};
+
+/*
+ * Stores a batch of verdicts as one set (one row; a later set's verdict of
+ * the same flow wins).  Each must expire within 65,535 s of its last_seen.
+ * Use inside a transaction.
+ */
+int store_verdicts_put(struct store *s, const char *host, const struct store_verdict_batch *b,
+                       struct err *e);
+
+/* Stores one verdict (a set of one).  Use inside a transaction. */
 int store_verdict_put(struct store *s, const char *host, const struct store_verdict *v,
                       struct err *e);
 
 /*
- * Looks up the verdict of the flow whose key (proto, family, a, pa, b, pb)
- * is in v and fills in the rest; *found false when there is none (expired
- * ones included: the caller compares `expires` with its own clock).
+ * Looks up the newest verdict of the flow whose key (proto, family, a, pa,
+ * b, pb) is in v and fills in the rest; *found false when there is none
+ * (expired ones included: the caller compares `expires` with its own clock).
  */
 int store_verdict_get(struct store *s, const char *host, struct store_verdict *v, bool *found,
                       struct err *e);
 
 /*
- * Calls fn for each verdict of host expiring at or after now, most recently
- * seen first; fn returning non-zero stops.
+ * Calls fn for each verdict of host expiring at or after now, the newest
+ * sets first (a flow may come again from an older set); fn returning
+ * non-zero stops.
  */
 int store_verdict_each(struct store *s, const char *host, int64_t now,
                        int (*fn)(void *ctx, const struct store_verdict *v), void *ctx,
                        struct err *e);
 
-/* Removes host's verdicts that expired before now; *removed (may be NULL) gets their number. */
+/*
+ * Removes host's sets whose every verdict expired before now; *removed
+ * (may be NULL) gets the number of verdicts they held.
+ */
 int store_verdict_expire(struct store *s, const char *host, int64_t now, uint64_t *removed,
                          struct err *e);
 

@@ -195,6 +195,25 @@ static void a_flow_met_mid_stream_takes_the_stored_verdict(void **state)
 	assert_int_equal(totals(f, "fallback", -1).in + totals(f, "fallback", -1).eg, 1000);
 }
 
+/* Two windows decided the same 5-tuple differently: the later verdict is the one used. */
+static void the_newest_verdict_of_a_flow_wins(void **state)
+{
+	struct fx *f = *state;
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x02, 60, NULL);
+	send_tcp(f, T0, CLI, 1000, SRV, 2000, 0x18, 300, "beta");
+	next_capture(f);
+	/* The ports are used again by a new connection that falls back. */
+	send_tcp(f, T0 + 20, CLI, 1000, SRV, 2000, 0x02, 60, NULL);
+	for (int i = 0; i < 100; i++)
+		send_tcp(f, T0 + 20, CLI, 1000, SRV, 2000, 0x18, 100, "zzzz");
+	assert_int_equal(totals(f, "fallback", -1).in, 60 + 100 * 100);
+	next_capture(f);
+	send_tcp(f, T0 + 30, CLI, 1000, SRV, 2000, 0x18, 700, "zzzz");
+	/* Totals add up over the windows: the 700 bytes go where window 2 said. */
+	assert_int_equal(totals(f, "fallback", -1).in, 60 + 100 * 100 + 700);
+	assert_int_equal(totals(f, "beta", -1).in, 60 + 300);
+}
+
 static void a_decision_forced_at_the_end_is_not_kept(void **state)
 {
 	struct fx *f = *state;
@@ -457,6 +476,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
 	    cmocka_unit_test_setup_teardown(a_flow_met_mid_stream_takes_the_stored_verdict, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(the_newest_verdict_of_a_flow_wins, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_decision_forced_at_the_end_is_not_kept, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(

@@ -322,7 +322,8 @@ static void version_2_is_migrated_and_moves_keep_totals_whole(void **state)
 	/* Back to what costs wrote at schema 2. */
 	assert_int_equal(sqlite3_open(f, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "DROP TABLE nft_moves; DROP TABLE verdicts; PRAGMA user_version = 2",
+	    sqlite3_exec(db,
+	                 "DROP TABLE nft_moves; DROP TABLE verdict_sets; PRAGMA user_version = 2",
 	                 NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
@@ -434,6 +435,99 @@ static void version_2_is_migrated_and_takes_prometheus_rows(void **state)
 	store_close(s);
 	assert_true(store_source_rank(STORE_SOURCE_IMPORT) < store_source_rank("prometheus"));
 	assert_true(store_source_rank("prometheus") < store_source_rank(STORE_SOURCE_IFACE));
+}
+
+/* A batch of 1,000 verdicts: every 7th IPv6, services by index. */
+static void batch_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *service)
+{
+	(void)ctx;
+	memset(v, 0, sizeof(*v));
+	v->proto = i % 3 ? 6 : 17;
+	v->family = i % 7 ? 4 : 6;
+	for (int k = 0; k < 16; k++) {
+		v->a[k] = (uint8_t)(k + 1);
+		v->b[k] = (uint8_t)(i >> (k % 2 ? 8 : 0));
+	}
+	v->pa = 443;
+	v->pb = (uint16_t)(10000 + i);
+	v->local_is_a = i % 2;
+	v->last_seen = 1000000 + (int64_t)i;
+	v->expires = v->last_seen + (i % 3 ? 600 : 120);
+	*service = (uint16_t)(i % 3);
+}
+
+struct seen {
+	size_t n, v6, local;
+	int64_t max_expires;
+};
+
+static int count_one(void *ctx, const struct store_verdict *v)
+{
+	struct seen *c = ctx;
+	c->n++;
+	c->v6 += v->family == 6;
+	c->local += v->local_is_a;
+	if (v->expires > c->max_expires)
+		c->max_expires = v->expires;
+	return 0;
+}
+
+static void verdicts_are_stored_as_one_set(void **state)
+{
+	const char *names[] = {"udp-thing", "https", "mcp"};
+	struct store_verdict_batch b = {
+	    .services = names, .nservices = 3, .n = 1000, .get = batch_get};
+	struct store *s;
+	struct err e;
+	struct seen c = {0};
+	bool found;
+	(void)state;
+	assert_int_equal(store_open(path("vset.db"), true, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_verdicts_put(s, "h", &b, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_verdict_each(s, "h", INT64_MIN, count_one, &c, &e), 0);
+	assert_int_equal(c.n, 1000);
+	assert_int_equal(c.v6, 143); /* i = 0, 7, ..., 994 */
+	assert_int_equal(c.local, 500);
+	assert_int_equal(c.max_expires, 1000000 + 998 + 600);
+	/* One by key: i = 700 is IPv6, UDP (700 % 3 = 1: TCP), service https. */
+	struct store_verdict q;
+	uint16_t svc;
+	batch_get(NULL, 700, &q, &svc);
+	q.local_is_a = false;
+	q.expires = q.last_seen = 0;
+	assert_int_equal(store_verdict_get(s, "h", &q, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(q.family, 6);
+	assert_int_equal(q.proto, 6);
+	assert_string_equal(q.service, "https");
+	assert_int_equal(q.last_seen, 1000700);
+	assert_int_equal(q.expires, 1000700 + 600);
+	/* Only what expires at or after now is given. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_verdict_each(s, "h", 1000000 + 999 + 120, count_one, &c, &e), 0);
+	/* TCP (600 s) from i = 519, and i = 999 (UDP, 120 s): 320 + 1 */
+	assert_int_equal(c.n, 321);
+	/* What one set cannot hold is refused, and nothing is written. */
+	const char *one[] = {"x"};
+	struct store_verdict_batch bad = {
+	    .services = one, .nservices = 1, .n = 1000, .get = batch_get};
+	assert_int_equal(store_verdicts_put(s, "h", &bad, &e), -1);
+	assert_non_null(strstr(e.msg, "service 1 of 1"));
+	store_close(s);
+
+	/* A damaged set is an error naming it, not a crash. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path("vset.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE verdict_sets SET data = substr(data, 1, 50)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(path("vset.db"), false, 1000, &s, &e), 0);
+	assert_int_equal(store_verdict_each(s, "h", INT64_MIN, count_one, &c, &e), -1);
+	assert_non_null(strstr(e.msg, "verdict set 1 is damaged"));
+	store_close(s);
 }
 
 static void version_2_is_migrated_and_keeps_verdicts(void **state)
@@ -623,6 +717,7 @@ int main(void)
 	    cmocka_unit_test(version_2_is_migrated_and_moves_keep_totals_whole),
 	    cmocka_unit_test(version_2_is_migrated_and_takes_prometheus_rows),
 	    cmocka_unit_test(version_2_is_migrated_and_keeps_verdicts),
+	    cmocka_unit_test(verdicts_are_stored_as_one_set),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
