@@ -131,6 +131,7 @@ struct capture {
 
 	struct pending *pend;
 	uint32_t pend_cap, pend_free;
+	uint32_t pend_fresh; /* slots from here on never used: not on the free list */
 	uint32_t payload_cap, payload_used; /* undecided flows holding payload */
 
 	struct frag *frags;
@@ -431,9 +432,8 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	/* Free lists are threaded lazily: entries beyond `used` are fresh. */
 	c->free_head = NONE;
 	c->lru_head = c->lru_tail = NONE;
-	for (uint32_t i = 0; i < c->pend_cap; i++)
-		c->pend[i].next_free = i + 1 < c->pend_cap ? i + 1 : NONE;
-	c->pend_free = 0;
+	/* As with flows, slots join the free list once used: untouched pages stay unmapped. */
+	c->pend_free = NONE;
 	/*
 	 * Whole files start with auto direction, where a flow met without its
 	 * handshake is decided late by the sides seen accepting connections.
@@ -449,6 +449,18 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 }
 
 /* ---- pending slots ---- */
+
+/* A free pending slot taken off the list, or NONE when all are in use. */
+static uint32_t pending_take(struct capture *c)
+{
+	uint32_t idx = c->pend_free;
+
+	if (idx != NONE)
+		c->pend_free = c->pend[idx].next_free;
+	else if (c->pend_fresh < c->pend_cap)
+		idx = c->pend_fresh++;
+	return idx;
+}
 
 static void pending_release(struct capture *c, uint32_t idx)
 {
@@ -985,21 +997,17 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 		classify_fill(f, d, from_a, &cp);
 		if (classify_flow_start(c->cls, &cp, &state, &svc) == CLASSIFY_DONE) {
 			classify_flow_free(state);
-			if ((f->flags & F_DIR_GUESS) && c->pend_free != NONE) {
-				f->pend = c->pend_free; /* to hold the bytes until the direction is
-				                           known */
-				c->pend_free = c->pend[f->pend].next_free;
-			}
+			if (f->flags & F_DIR_GUESS)
+				f->pend = pending_take(c); /* holds the bytes until the direction
+				                              is known */
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
-		} else if (c->pend_free == NONE) {
+		} else if ((f->pend = pending_take(c)) == NONE) {
 			/* Too many undecided flows at once: decide this one now. */
 			f->flags &= (uint8_t)~F_DIR_GUESS;
 			svc = classify_flow_fallback(c->cls, state);
 			classify_flow_free(state);
 			flow_settle(c, f, svc < c->nsvc ? svc : c->other);
 		} else {
-			f->pend = c->pend_free;
-			c->pend_free = c->pend[f->pend].next_free;
 			c->pend[f->pend].state = state;
 			c->pend[f->pend].npkts = 1;
 			pending_payload(c, f, cp.len);
@@ -1219,16 +1227,30 @@ static bool verdict_worth_storing(const struct capture *c, const struct flow *f)
 	       c->time_base + (int64_t)f->last_seen + (int64_t)flow_timeout(f) >= c->latest_sec;
 }
 
+/* Walks the flows worth storing in LRU order, as the store asks for them (in order). */
 struct verdict_out {
 	const struct capture *c;
-	const uint32_t *order;
+	size_t next; /* the index of the flow at cur */
+	uint32_t cur;
 };
 
 static void verdict_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *service)
 {
-	const struct verdict_out *o = ctx;
-	const struct flow *f = &o->c->flows[o->order[i]];
+	struct verdict_out *o = ctx;
+	const struct capture *c = o->c;
 
+	if (i == 0 || i < o->next) {
+		o->cur = c->lru_head;
+		o->next = 0;
+	}
+	for (;; o->cur = c->flows[o->cur].lru_next) {
+		if (!verdict_worth_storing(c, &c->flows[o->cur]))
+			continue;
+		if (o->next++ == i)
+			break;
+	}
+	const struct flow *f = &c->flows[o->cur];
+	o->cur = f->lru_next;
 	v->proto = f->proto;
 	v->family = f->family == AF_INET6 ? 6 : 4;
 	memcpy(v->a, f->a, 16);
@@ -1236,7 +1258,7 @@ static void verdict_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *
 	v->pa = f->pa;
 	v->pb = f->pb;
 	v->local_is_a = (f->flags & F_LOCAL_IS_A) != 0;
-	v->last_seen = o->c->time_base + (int64_t)f->last_seen;
+	v->last_seen = c->time_base + (int64_t)f->last_seen;
 	v->expires = v->last_seen + (int64_t)flow_timeout(f);
 	*service = f->service;
 }
@@ -1248,36 +1270,26 @@ static void verdict_get(void *ctx, size_t i, struct store_verdict *v, uint16_t *
  */
 static int put_verdicts(struct capture *c, struct store *s, const char *host, struct err *e)
 {
-	uint32_t *order = NULL, n = 0;
-	const char **names = NULL;
-	int rc = 0;
+	size_t n = 0;
+	const char **names;
+	int rc;
 
 	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
 		n += verdict_worth_storing(c, &c->flows[i]);
-	if (n && (!(order = malloc((size_t)n * sizeof(*order))) ||
-	          !(names = malloc(c->nsvc * sizeof(*names))))) {
-		free(order);
-		return err_set(e, "out of memory for %u verdicts", n);
-	}
 	if (n) {
-		struct verdict_out out = {c, order};
-		struct store_verdict_batch b = {.services = names,
-		                                .nservices = c->nsvc,
-		                                .n = n,
-		                                .get = verdict_get,
-		                                .ctx = &out};
-		n = 0;
-		for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next)
-			if (verdict_worth_storing(c, &c->flows[i]))
-				order[n++] = i;
+		struct verdict_out out = {.c = c};
+		struct store_verdict_batch b = {
+		    .nservices = c->nsvc, .n = n, .get = verdict_get, .ctx = &out};
+		if (!(names = malloc(c->nsvc * sizeof(*names))))
+			return err_set(e, "out of memory for %zu service names", c->nsvc);
 		for (size_t svc = 0; svc < c->nsvc; svc++)
 			names[svc] = classify_service_name(c->cls, (uint16_t)svc);
+		b.services = names;
 		rc = store_verdicts_put(s, host, &b, e);
+		free(names);
+		if (rc)
+			return -1;
 	}
-	free(order);
-	free(names);
-	if (rc)
-		return -1;
 	if (c->have_latest && store_verdict_expire(s, host, c->latest_sec, NULL, e))
 		return -1;
 	return 0;

@@ -279,7 +279,8 @@ struct store_verdict {
 /*
  * Verdicts written together, as one set: n of them, the i-th given by
  * get(ctx, i, v, service), which fills every field of v but its service
- * name and sets *service to an index into services.
+ * name and sets *service to an index into services.  get is called for
+ * i = 0, 1, ..., n - 1 in order, and may be called so more than once.
  */
 struct store_verdict_batch {
 	const char *const *services;
