@@ -84,6 +84,34 @@ static int export_command(struct cli *cli, bool compare, int kind, int argc, cha
 	return export_write(compare ? ca.out : pa.out, compare ? run_compare : run_project, &r);
 }
 
+struct totals_out {
+	struct store *st;
+	const struct store_query *q;
+	bool monthly;
+	const char *out;
+	FILE *f;
+};
+
+static int write_total(void *ctx, const struct store_total *t)
+{
+	return report_totals_csv_row(((struct totals_out *)ctx)->f, t) ? 1 : 0;
+}
+
+/* Streams the rows into f as the store reads them: a million days, one row's memory. */
+static int write_totals(void *ctx, FILE *f)
+{
+	struct totals_out *t = ctx;
+	struct err e;
+
+	t->f = f;
+	int rc = report_totals_csv_head(f, t->monthly)
+	             ? 1
+	             : store_totals_each(t->st, t->q, write_total, t, &e);
+	if (rc < 0)
+		return cli_error("%s", e.msg);
+	return rc ? cli_error("cannot write '%s'", t->out ? t->out : "standard output") : 0;
+}
+
 /* export daily|monthly: the totals of a period, one source per host and day. */
 static int export_totals(struct cli *cli, int argc, char **argv)
 {
@@ -96,11 +124,7 @@ static int export_totals(struct cli *cli, int argc, char **argv)
 	struct cli_period p;
 	const char *out = NULL, *kind;
 	struct store_query q;
-	struct store_total *rows = NULL;
 	struct store *st;
-	struct outfile of;
-	struct err e;
-	size_t n = 0;
 	int opt, rc;
 
 	cli_period_init(&p);
@@ -138,23 +162,10 @@ static int export_totals(struct cli *cli, int argc, char **argv)
 	if (!(st = cli_open_store(cli, false)))
 		return 1;
 	cli_period_query(&p, &q);
-	rc = store_totals(st, &q, &rows, &n, &e);
+	struct totals_out t = {.st = st, .q = &q, .monthly = p.by_month, .out = out};
+	rc = export_write(out, write_totals, &t);
 	store_close(st);
-	if (rc)
-		return cli_error("%s", e.msg);
-	if (outfile_open(&of, out, &e)) {
-		store_totals_free(rows, n);
-		return cli_error("%s", e.msg);
-	}
-	rc = report_totals_csv(of.f, rows, n, p.by_month);
-	store_totals_free(rows, n);
-	if (rc) {
-		outfile_abort(&of);
-		return cli_error("cannot write '%s'", out ? out : "standard output");
-	}
-	if (outfile_commit(&of, &e))
-		return cli_error("%s", e.msg);
-	return 0;
+	return rc;
 }
 
 static int exec_export(struct cli *cli, int argc, char **argv)

@@ -31,61 +31,66 @@ static char *put_u64(char *p, uint64_t v)
 	return p;
 }
 
+int report_totals_csv_head(FILE *f, bool monthly)
+{
+	const char *head[8];
+
+	memcpy(head, report_daily_header, sizeof(head));
+	head[0] = monthly ? "month" : "day";
+	return csvio_write_row(f, head, 8);
+}
+
 /*
  * One row per call to fwrite: the numbers never need quotes, and names are
  * copied as they are unless they hold a character CSV must quote (then the
  * row goes through csvio, which quotes).  A million rows, a million writes
  * into stdio's buffer, not eight.
  */
-int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+int report_totals_csv_row(FILE *f, const struct store_total *r)
 {
-	const char *head[8];
+	const char *names[4] = {r->period, r->host, r->service, r->source};
+	size_t len[4], sum = 0;
+	bool plain = true;
 	char line[512];
 
-	memcpy(head, report_daily_header, sizeof(head));
-	head[0] = monthly ? "month" : "day";
-	if (csvio_write_row(f, head, 8))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const struct store_total *r = &rows[i];
-		const char *names[4] = {r->period, r->host, r->service, r->source};
-		size_t len[4], sum = 0;
-		bool plain = true;
-
-		for (int k = 0; k < 4 && plain; k++) {
-			len[k] = strlen(names[k]);
-			sum += len[k];
-			plain = !strpbrk(names[k], ",\"\r\n");
-		}
-		if (!plain || sum + 4 + 4 * 21 > sizeof(line)) {
-			char eb[21], ib[21], ep[21], ip[21];
-			*put_u64(eb, r->egress_bytes) = '\0';
-			*put_u64(ib, r->ingress_bytes) = '\0';
-			*put_u64(ep, r->egress_packets) = '\0';
-			*put_u64(ip, r->ingress_packets) = '\0';
-			const char *cells[8] = {r->period, r->host, r->service, r->source,
-			                        eb,        ib,      ep,         ip};
-			if (csvio_write_row(f, cells, 8))
-				return -1;
-			continue;
-		}
-		char *p = line;
-		for (int k = 0; k < 4; k++) {
-			memcpy(p, names[k], len[k]);
-			p += len[k];
-			*p++ = ',';
-		}
-		p = put_u64(p, r->egress_bytes);
-		*p++ = ',';
-		p = put_u64(p, r->ingress_bytes);
-		*p++ = ',';
-		p = put_u64(p, r->egress_packets);
-		*p++ = ',';
-		p = put_u64(p, r->ingress_packets);
-		*p++ = '\n';
-		if (fwrite(line, 1, (size_t)(p - line), f) != (size_t)(p - line))
-			return -1;
+	for (int k = 0; k < 4 && plain; k++) {
+		len[k] = strlen(names[k]);
+		sum += len[k];
+		plain = !strpbrk(names[k], ",\"\r\n");
 	}
+	if (!plain || sum + 4 + 4 * 21 > sizeof(line)) {
+		char eb[21], ib[21], ep[21], ip[21];
+		*put_u64(eb, r->egress_bytes) = '\0';
+		*put_u64(ib, r->ingress_bytes) = '\0';
+		*put_u64(ep, r->egress_packets) = '\0';
+		*put_u64(ip, r->ingress_packets) = '\0';
+		const char *cells[8] = {r->period, r->host, r->service, r->source, eb, ib, ep, ip};
+		return csvio_write_row(f, cells, 8);
+	}
+	char *p = line;
+	for (int k = 0; k < 4; k++) {
+		memcpy(p, names[k], len[k]);
+		p += len[k];
+		*p++ = ',';
+	}
+	p = put_u64(p, r->egress_bytes);
+	*p++ = ',';
+	p = put_u64(p, r->ingress_bytes);
+	*p++ = ',';
+	p = put_u64(p, r->egress_packets);
+	*p++ = ',';
+	p = put_u64(p, r->ingress_packets);
+	*p++ = '\n';
+	return fwrite(line, 1, (size_t)(p - line), f) == (size_t)(p - line) ? 0 : -1;
+}
+
+int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly)
+{
+	if (report_totals_csv_head(f, monthly))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (report_totals_csv_row(f, &rows[i]))
+			return -1;
 	return 0;
 }
 

@@ -15,6 +15,10 @@
 /* Column headers of the CSV contracts (DESIGN §2). */
 extern const char *const report_daily_header[8];
 
+/* The CSV header alone; then one report_totals_csv_row per total. */
+int report_totals_csv_head(FILE *f, bool monthly);
+int report_totals_csv_row(FILE *f, const struct store_total *t);
+
 /* Writes the header and one row per total; period column "day" or "month". */
 int report_totals_csv(FILE *f, const struct store_total *rows, size_t n, bool monthly);
 

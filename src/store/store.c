@@ -918,7 +918,29 @@ struct totals_run {
 	size_t tlen, tcap;
 	bool overflow;
 	struct totals_run *hidden; /* rows the one-source rule left out */
+	/*
+	 * Streaming (by day only): out holds the current total, and each
+	 * finished one goes to fn (none: only counted in emitted).
+	 */
+	bool stream;
+	int (*fn)(void *ctx, const struct store_total *t);
+	void *ctx;
+	size_t emitted;
+	int fn_rc; /* fn's non-zero answer, which stops the query */
 };
+
+/* Streaming: hands the current total to fn and empties out. */
+static int totals_pass_on(struct totals_run *r)
+{
+	if (!r->n)
+		return 0;
+	if (!r->overflow && r->fn)
+		r->fn_rc = r->fn(r->ctx, &r->out[0]);
+	r->emitted++;
+	free(r->out[0].host);
+	r->n = 0;
+	return r->overflow || r->fn_rc ? -1 : 0;
+}
 
 int store_source_rank(const char *src)
 {
@@ -947,6 +969,8 @@ static int totals_emit(struct totals_run *r, const char *period, const char *hos
 	struct store_total *t = r->n ? &r->out[r->n - 1] : NULL;
 	if (!t || strcmp(t->period, period) != 0 || strcmp(t->host, host) != 0 ||
 	    strcmp(t->service, service) != 0 || strcmp(t->source, src) != 0) {
+		if (r->stream && r->n && totals_pass_on(r))
+			return -1;
 		if (r->n == r->cap) {
 			size_t nc = r->cap ? r->cap * 2 : 64;
 			struct store_total *o = realloc(r->out, nc * sizeof(*o));
@@ -1096,20 +1120,17 @@ const char *store_totals_sql(bool best_source)
 	return best_source ? sql_best : sql_all;
 }
 
-int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
-                 struct err *e)
+/*
+ * Runs q into r (and the rows the one-source rule hides into r->hidden).
+ * Returns SQLITE_DONE, or SQLITE_NOMEM, SQLITE_RANGE (a total past
+ * 2^63-1), SQLITE_ABORT (r's fn said stop) or SQLite's error.
+ */
+static int totals_query(struct store *s, const struct store_query *q, struct totals_run *r)
 {
 	char from[11] = "0000-00-00", to[11] = "9999-99-99";
 	sqlite3_stmt *st = NULL;
-	struct totals_run r;
 	int rc;
 
-	struct totals_run hid = {.q = q};
-
-	memset(&r, 0, sizeof(r));
-	r.q = q;
-	if (q->best_source && q->hidden)
-		r.hidden = &hid;
 	if (q->from <= q->to) {
 		/* Open ends (INT32_MIN/MAX) stay the strings above: no date arithmetic on them. */
 		if (q->from >= date_from_civil(0, 1, 1) && q->from <= date_from_civil(9999, 12, 31))
@@ -1118,7 +1139,7 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 			date_format_day(q->to, to);
 	}
 	if (sqlite3_prepare_v2(s->db, store_totals_sql(q->best_source), -1, &st, NULL) != SQLITE_OK)
-		return db_err(s, e, "cannot query totals");
+		return SQLITE_ERROR;
 	if (sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT) ||
 	    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT) ||
 	    (q->host ? sqlite3_bind_text(st, 3, q->host, -1, SQLITE_TRANSIENT)
@@ -1129,7 +1150,7 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 	      (q->source ? sqlite3_bind_text(st, 5, q->source, -1, SQLITE_TRANSIENT)
 	                 : sqlite3_bind_null(st, 5))))) {
 		sqlite3_finalize(st);
-		return db_err(s, e, "cannot bind");
+		return SQLITE_ERROR;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *day = (const char *)sqlite3_column_text(st, 0);
@@ -1138,49 +1159,102 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		if (r.nrows && (strcmp(day, r.day) != 0 || strcmp(host, r.hostbuf) != 0) &&
-		    totals_flush_group(&r, r.hostbuf)) {
+		if (r->nrows && (strcmp(day, r->day) != 0 || strcmp(host, r->hostbuf) != 0) &&
+		    totals_flush_group(r, r->hostbuf)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		if (r.nrows == 0) {
-			snprintf(r.day, sizeof(r.day), "%s", day);
-			free(r.hostbuf);
-			if (!(r.hostbuf = strdup(host))) {
+		if (r->nrows == 0) {
+			snprintf(r->day, sizeof(r->day), "%s", day);
+			free(r->hostbuf);
+			if (!(r->hostbuf = strdup(host))) {
 				rc = SQLITE_NOMEM;
 				break;
 			}
 		}
-		if (totals_add_row(&r, st)) {
+		if (totals_add_row(r, st)) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE && r.nrows && totals_flush_group(&r, r.hostbuf))
+	if (rc == SQLITE_DONE && r->nrows && totals_flush_group(r, r->hostbuf))
 		rc = SQLITE_NOMEM;
-	if (rc == SQLITE_DONE && q->by_month) {
-		totals_merge_months(&r);
-		totals_merge_months(&hid);
+	if (rc == SQLITE_DONE && r->stream) {
+		totals_pass_on(r);
+		if (r->hidden)
+			totals_pass_on(r->hidden);
 	}
+	if (rc == SQLITE_DONE && q->by_month) {
+		totals_merge_months(r);
+		if (r->hidden)
+			totals_merge_months(r->hidden);
+	}
+	if ((rc == SQLITE_DONE || rc == SQLITE_NOMEM) && r->overflow)
+		rc = SQLITE_RANGE;
+	else if (rc == SQLITE_NOMEM && r->fn_rc)
+		rc = SQLITE_ABORT;
+	free(r->rows);
+	free(r->text);
+	free(r->hostbuf);
+	return rc;
+}
+
+static int totals_error(struct store *s, int rc, struct err *e)
+{
+	if (rc == SQLITE_RANGE)
+		return err_set(e, "database '%s': a total exceeds 2^63-1 bytes", s->path);
+	return rc == SQLITE_NOMEM ? err_set(e, "out of memory")
+	                          : db_err(s, e, "cannot query totals");
+}
+
+int store_totals(struct store *s, const struct store_query *q, struct store_total **rows, size_t *n,
+                 struct err *e)
+{
+	struct totals_run r = {.q = q}, hid = {.q = q};
+
+	if (q->best_source && q->hidden)
+		r.hidden = &hid;
+	int rc = totals_query(s, q, &r);
 	if (q->hidden)
 		*q->hidden = hid.n;
 	store_totals_free(hid.out, hid.n);
-	free(r.rows);
-	free(r.text);
-	free(r.hostbuf);
-	if (rc == SQLITE_DONE && r.overflow)
-		rc = SQLITE_RANGE;
 	if (rc != SQLITE_DONE) {
 		store_totals_free(r.out, r.n);
-		if (rc == SQLITE_RANGE)
-			return err_set(e, "database '%s': a total exceeds 2^63-1 bytes", s->path);
-		return rc == SQLITE_NOMEM ? err_set(e, "out of memory")
-		                          : db_err(s, e, "cannot query totals");
+		return totals_error(s, rc, e);
 	}
 	*rows = r.out;
 	*n = r.n;
 	return 0;
+}
+
+int store_totals_each(struct store *s, const struct store_query *q,
+                      int (*fn)(void *ctx, const struct store_total *t), void *ctx, struct err *e)
+{
+	struct store_total *rows;
+	size_t n;
+	int rc = 0;
+
+	if (q->by_month) { /* a month's rows come from many days: gathered first */
+		if (store_totals(s, q, &rows, &n, e))
+			return -1;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = fn(ctx, &rows[i]);
+		store_totals_free(rows, n);
+		return rc;
+	}
+	struct totals_run r = {.q = q, .stream = true, .fn = fn, .ctx = ctx};
+	struct totals_run hid = {.q = q, .stream = true};
+	if (q->best_source && q->hidden)
+		r.hidden = &hid;
+	rc = totals_query(s, q, &r);
+	if (q->hidden)
+		*q->hidden = hid.emitted;
+	store_totals_free(hid.out, hid.n);
+	store_totals_free(r.out, r.n);
+	if (rc == SQLITE_ABORT)
+		return r.fn_rc;
+	return rc == SQLITE_DONE ? 0 : totals_error(s, rc, e);
 }
 
 int store_day_range(struct store *s, int32_t *first, int32_t *last, struct err *e)

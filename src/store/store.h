@@ -205,6 +205,15 @@ int store_totals(struct store *s, const struct store_query *q, struct store_tota
 void store_totals_free(struct store_total *rows, size_t n);
 
 /*
+ * The rows of store_totals, in the same order, each handed to fn instead
+ * of gathered: by day a million rows need memory for one.  fn returning
+ * non-zero stops; that value is returned (e untouched).  Returns -1 with e
+ * set when the query fails.
+ */
+int store_totals_each(struct store *s, const struct store_query *q,
+                      int (*fn)(void *ctx, const struct store_total *t), void *ctx, struct err *e);
+
+/*
  * The SQL store_totals runs (parameters: ?1 first day, ?2 last day, ?3
  * host, and without best_source ?4 service, ?5 source), for checking its
  * query plan.  A static string.

@@ -133,6 +133,76 @@ static void best_source_picks_one_source_per_host_and_day(void **state)
 	store_close(s);
 }
 
+struct collected {
+	struct store_total t[16];
+	char names[16][3][32];
+	size_t n;
+	size_t stop_at; /* 0: never */
+};
+
+static int collect(void *ctx, const struct store_total *t)
+{
+	struct collected *c = ctx;
+	if (c->n == 16 || (c->stop_at && c->n + 1 == c->stop_at))
+		return 7;
+	c->t[c->n] = *t;
+	snprintf(c->names[c->n][0], 32, "%s", t->host);
+	snprintf(c->names[c->n][1], 32, "%s", t->service);
+	snprintf(c->names[c->n][2], 32, "%s", t->source);
+	c->n++;
+	return 0;
+}
+
+/* store_totals_each hands out exactly store_totals' rows, hidden count included. */
+static void totals_streamed_equal_totals_gathered(void **state)
+{
+	struct store *s;
+	struct err e;
+	struct store_total *rows;
+	size_t n, hidden_all = 0, hidden_each = 0;
+	(void)state;
+	assert_int_equal(store_open(path("each.db"), true, 1000, &s, &e), 0);
+	const char *src[] = {"pcap", "nft", "import"};
+	for (int day = 10; day < 13; day++)
+		for (int k = 0; k < 3; k++) {
+			assert_int_equal(store_add_daily(s, k ? "h" : "g", day,
+			                                 k == 2 ? "mcp" : "https", STORE_EGRESS,
+			                                 src[(day + k) % 3],
+			                                 (uint64_t)(100 * day + k), 1, &e),
+			                 0);
+			assert_int_equal(store_add_daily(s, "h", day, "https", STORE_INGRESS,
+			                                 src[k], (uint64_t)(day + k), 2, &e),
+			                 0);
+		}
+	for (int monthly = 0; monthly < 2; monthly++) {
+		struct store_query q = {
+		    .from = 1, .to = 0, .best_source = true, .by_month = monthly};
+		struct collected c = {0};
+		q.hidden = &hidden_all;
+		assert_int_equal(store_totals(s, &q, &rows, &n, &e), 0);
+		q.hidden = &hidden_each;
+		assert_int_equal(store_totals_each(s, &q, collect, &c, &e), 0);
+		assert_int_equal(c.n, n);
+		assert_int_equal(hidden_each, hidden_all);
+		assert_true(hidden_all > 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(c.t[i].period, rows[i].period);
+			assert_string_equal(c.names[i][0], rows[i].host);
+			assert_string_equal(c.names[i][1], rows[i].service);
+			assert_string_equal(c.names[i][2], rows[i].source);
+			assert_true(c.t[i].egress_bytes == rows[i].egress_bytes);
+			assert_true(c.t[i].ingress_bytes == rows[i].ingress_bytes);
+			assert_true(c.t[i].ingress_packets == rows[i].ingress_packets);
+		}
+		store_totals_free(rows, n);
+		/* fn's non-zero answer stops the walk and is returned. */
+		struct collected stop = {.stop_at = 2};
+		assert_int_equal(store_totals_each(s, &q, collect, &stop, &e), 7);
+		assert_int_equal(stop.n, 1);
+	}
+	store_close(s);
+}
+
 static void totals_beyond_int64_are_refused_not_wrapped(void **state)
 {
 	struct store *s;
@@ -718,6 +788,7 @@ int main(void)
 	    cmocka_unit_test(version_2_is_migrated_and_takes_prometheus_rows),
 	    cmocka_unit_test(version_2_is_migrated_and_keeps_verdicts),
 	    cmocka_unit_test(verdicts_are_stored_as_one_set),
+	    cmocka_unit_test(totals_streamed_equal_totals_gathered),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
 	    cmocka_unit_test(counters_and_coverage_round_trip),
