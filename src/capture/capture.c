@@ -1153,6 +1153,8 @@ void capture_decide_all(struct capture *c)
 struct load_ctx {
 	struct capture *c;
 	int failed;
+	char last[64]; /* the service name met last, and its index: they come in runs */
+	size_t last_svc;
 };
 
 static int load_one(void *ctx, const struct store_verdict *sv)
@@ -1164,9 +1166,15 @@ static int load_one(void *ctx, const struct store_verdict *sv)
 
 	if (c->nverdicts >= c->capacity / 2)
 		return 1; /* the most recent ones: a table's worth would double the memory */
-	for (svc = 0; svc < c->nsvc; svc++)
-		if (strcmp(classify_service_name(c->cls, (uint16_t)svc), sv->service) == 0)
-			break;
+	if (l->last[0] && strcmp(l->last, sv->service) == 0) {
+		svc = l->last_svc;
+	} else {
+		for (svc = 0; svc < c->nsvc; svc++)
+			if (strcmp(classify_service_name(c->cls, (uint16_t)svc), sv->service) == 0)
+				break;
+		snprintf(l->last, sizeof(l->last), "%s", sv->service);
+		l->last_svc = svc;
+	}
 	if (svc == c->nsvc)
 		return 0; /* a service the config no longer has */
 	if ((c->nverdicts & (c->nverdicts - 1)) == 0) {

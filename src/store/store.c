@@ -1947,22 +1947,35 @@ static const char **vset_split(char *names, size_t *n)
 }
 
 /* Decodes one set's entries, calling fn for those expiring at or after now. */
-static int vset_each(const uint8_t *data, size_t len, const char **names, size_t nnames,
-                     int64_t base, int64_t now, int (*fn)(void *ctx, const struct store_verdict *v),
-                     void *ctx, bool *stop)
+struct vset_reader {
+	const char **names;
+	size_t nnames;
+	int64_t base, now;
+	int (*fn)(void *ctx, const struct store_verdict *v);
+	void *ctx;
+	bool stop;
+};
+
+/*
+ * Decodes the whole entries of data[0, len), calling fn for those expiring
+ * at or after now; *used gets the bytes decoded (a last entry cut short
+ * waits for the next chunk).  -1: a damaged entry.
+ */
+static int vset_each(struct vset_reader *r, const uint8_t *data, size_t len, size_t *used)
 {
 	size_t off = 0;
+	const char **names = r->names;
 
-	while (off < len) {
+	while (off < len && !r->stop) {
 		struct store_verdict v;
 		const uint8_t *p = data + off;
 		memset(&v, 0, sizeof(v));
 		v.family = (p[0] & VSET_V6) ? 6 : 4;
 		size_t alen = v.family == 6 ? 16 : 4, size = vset_entry_size(v.family);
 		if (len - off < size)
-			return -1;
+			break;
 		uint32_t service = get_u16(p + 2);
-		if (service >= nnames)
+		if (service >= r->nnames || (p[0] & ~(VSET_V6 | VSET_LOCAL)))
 			return -1;
 		v.local_is_a = (p[0] & VSET_LOCAL) != 0;
 		v.proto = p[1];
@@ -1971,15 +1984,50 @@ static int vset_each(const uint8_t *data, size_t len, const char **names, size_t
 		memcpy(v.a, p + 8, alen);
 		memcpy(v.b, p + 8 + alen, alen);
 		p += 8 + 2 * alen;
-		v.last_seen = base + (int64_t)(get_u16(p) | get_u16(p + 2) << 16);
+		v.last_seen = r->base + (int64_t)(get_u16(p) | get_u16(p + 2) << 16);
 		v.expires = v.last_seen + (int64_t)get_u16(p + 4);
 		snprintf(v.service, sizeof(v.service), "%s", names[service]);
 		off += size;
-		if (v.expires >= now && fn(ctx, &v)) {
-			*stop = true;
-			return 0;
-		}
+		if (v.expires >= r->now && r->fn(r->ctx, &v))
+			r->stop = true;
 	}
+	*used = off;
+	return 0;
+}
+
+/* Reads set `id` (len bytes) a chunk at a time: a set of a million is not held whole. */
+static int vset_read(struct store *s, int64_t id, size_t len, struct vset_reader *r, struct err *e)
+{
+	sqlite3_blob *blob;
+	uint8_t *buf;
+	size_t have = 0, off = 0, used;
+	int bad = 0;
+
+	if (sqlite3_blob_open(s->db, "main", "verdict_sets", "data", id, 0, &blob) != SQLITE_OK)
+		return db_err(s, e, "cannot read verdicts");
+	if (!(buf = malloc(VSET_CHUNK))) {
+		sqlite3_blob_close(blob);
+		return err_set(e, "out of memory for a verdict set");
+	}
+	while (!bad && !r->stop && off < len) {
+		size_t n = len - off < VSET_CHUNK - have ? len - off : VSET_CHUNK - have;
+		if (sqlite3_blob_read(blob, buf + have, (int)n, (int)off) != SQLITE_OK) {
+			sqlite3_blob_close(blob);
+			free(buf);
+			return db_err(s, e, "cannot read verdicts");
+		}
+		off += n;
+		have += n;
+		if ((bad = vset_each(r, buf, have, &used)))
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	sqlite3_blob_close(blob);
+	free(buf);
+	if (bad || (!r->stop && have))
+		return err_set(e, "database '%s': verdict set %lld is damaged", s->path,
+		               (long long)id);
 	return 0;
 }
 
@@ -1987,12 +2035,12 @@ int store_verdict_each(struct store *s, const char *host, int64_t now,
                        int (*fn)(void *ctx, const struct store_verdict *v), void *ctx,
                        struct err *e)
 {
+	struct vset_reader r = {.now = now, .fn = fn, .ctx = ctx};
 	sqlite3_stmt *st;
-	bool stop = false;
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db,
-	                       "SELECT id, base, services, data FROM verdict_sets "
+	                       "SELECT id, base, services, length(data) FROM verdict_sets "
 	                       "WHERE host = ?1 AND expires >= ?2 ORDER BY newest DESC, id DESC",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return db_err(s, e, "cannot read verdicts");
@@ -2001,30 +2049,23 @@ int store_verdict_each(struct store *s, const char *host, int64_t now,
 		sqlite3_finalize(st);
 		return db_err(s, e, "cannot bind");
 	}
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!r.stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const unsigned char *text = sqlite3_column_text(st, 2);
 		char *names = strdup(text ? (const char *)text : "");
-		size_t nnames = 0;
-		const char **list = names ? vset_split(names, &nnames) : NULL;
-		if (!list) {
-			free(names);
-			sqlite3_finalize(st);
-			return err_set(e, "out of memory for a verdict set");
-		}
-		const uint8_t *data = sqlite3_column_blob(st, 3);
-		int bad = vset_each(data, (size_t)sqlite3_column_bytes(st, 3), list, nnames,
-		                    sqlite3_column_int64(st, 1), now, fn, ctx, &stop);
-		free(list);
+		r.names = names ? vset_split(names, &r.nnames) : NULL;
+		r.base = sqlite3_column_int64(st, 1);
+		int failed = !r.names ? err_set(e, "out of memory for a verdict set")
+		                      : vset_read(s, sqlite3_column_int64(st, 0),
+		                                  (size_t)sqlite3_column_int64(st, 3), &r, e);
+		free(r.names);
 		free(names);
-		if (bad) {
-			err_set(e, "database '%s': verdict set %lld is damaged", s->path,
-			        (long long)sqlite3_column_int64(st, 0));
+		if (failed) {
 			sqlite3_finalize(st);
 			return -1;
 		}
 	}
 	sqlite3_finalize(st);
-	return stop || rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read verdicts");
+	return r.stop || rc == SQLITE_DONE ? 0 : db_err(s, e, "cannot read verdicts");
 }
 
 struct get_ctx {
