@@ -269,6 +269,57 @@ static void linode_vat(void **state)
 	expect("total", b.total, USD(186.34));
 }
 
+/* --- Linode: g6-nanode-1 (Nanode 1GB), $5, 1 TB pooled, $0.005 per GB --- */
+
+static void linode_nanode_allowance_edge_and_one_byte_over(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 1 TB = 10^12 bytes is inside the Nanode's 1 TB: $5 in all. */
+	bill("linode", "g6-nanode-1", NULL, NULL, TB, &b);
+	assert_int_equal(b.included_bytes, TB);
+	expect("edge egress", b.egress, 0);
+	expect("edge total", b.total, USD(5));
+	/* One byte over: $0.005 / 10^9 = $0.000000000005, rounded up to one
+	 * micro-unit. */
+	bill("linode", "g6-nanode-1", NULL, NULL, TB + 1, &b);
+	expect("one byte over", b.egress, 1);
+}
+
+static void linode_nanode_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 1.3 TB: 300 GB x $0.005 = $1.50; total $6.50. */
+	bill("linode", "g6-nanode-1", NULL, NULL, 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, USD(1.50));
+	expect("1.3 TB total", b.total, USD(6.50));
+	/* 30 TB: 29,000 GB x $0.005 = $145; total $150. */
+	bill("linode", "g6-nanode-1", NULL, NULL, 30 * TB, &b);
+	expect("30 TB", b.egress, USD(145));
+	expect("30 TB total", b.total, USD(150));
+	/* Three Nanodes pool 3 TB: 13 TB leaves 10,000 GB = $50; compute $15. */
+	bill("linode", "g6-nanode-1", NULL, "[provider linode]\ncount = 3\n", 13 * TB, &b);
+	assert_int_equal(b.included_bytes, 3 * TB);
+	expect("pooled", b.egress, USD(50));
+	expect("three nanodes", b.compute, USD(15));
+}
+
+static void linode_nanode_in_euros_with_vat(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 30 TB at USD 1 = EUR 0.92 (report in EUR): compute 5 x 0.92 = 4.60,
+	 * egress 145 x 0.92 = 133.40; net 138.00; VAT 21% = 28.98; total
+	 * 166.98. */
+	invoice("linode", "g6-nanode-1", NULL, "EUR", "USD=0.92", "21", 30 * TB, &b);
+	assert_string_equal(b.currency, "EUR");
+	expect("compute", b.compute, USD(4.60));
+	expect("egress", b.egress, USD(133.40));
+	expect("vat", b.vat, USD(28.98));
+	expect("total", b.total, USD(166.98));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +335,9 @@ int main(void)
 	    cmocka_unit_test(linode_large_months),
 	    cmocka_unit_test(linode_pool_adds_the_linodes_allowances),
 	    cmocka_unit_test(linode_vat),
+	    cmocka_unit_test(linode_nanode_allowance_edge_and_one_byte_over),
+	    cmocka_unit_test(linode_nanode_large_months),
+	    cmocka_unit_test(linode_nanode_in_euros_with_vat),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
