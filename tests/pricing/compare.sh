@@ -334,8 +334,8 @@ check_grep '^need 2x 1 vCPU/2.00 GB shared, as on render' "$T/out" "the need, de
 check_grep '^fly  *payg  *na-eu  *2x shared-cpu-1x-2gb  *need  *shared .* 22.12  *26.00 .* 48.12  *USD$' "$T/out" "fly: shared-cpu-1x-2gb x 2"
 # hetzner cx23: 2 x EUR 3.99 = 7.98 x 1.08 = 8.6184 -> 8.62
 check_grep '^hetzner  *cx23 \*  *eu  *2x cx23  *need  *shared .*  8.62  *USD$' "$T/out" "hetzner: 2x cx23"
-# render as configured: 2 x 25 + seat 19 + 8 blocks x 15 = 189
-check_grep '^render  *professional  *global  *2x standard  *config  *shared .* 189.00  *USD$' "$T/out" "render as configured"
+# render as configured: 2 x 25 + seat 19 + 8 blocks x 15 = 189 (uncertain: the legacy block rule after 2026-04-23)
+check_grep '^render  *professional \*  *global  *2x standard  *config  *shared .* 189.00  *USD$' "$T/out" "render as configured"
 check_eq "cheapest first by the whole bill" "hetzner cax11" "$(awk 'f { print $1, $2; exit } /^provider / { f = 1 }' "$T/out")"
 run_costs --config "$T/render.conf" compare --month 2026-05 --format csv
 check_eq "csv: fit, cpu and need at the end" "fly,payg,shared-cpu-1x-2gb,2,need,shared,2x 1 vCPU/2.00 GB shared" \

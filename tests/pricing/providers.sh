@@ -43,7 +43,7 @@ check_eq "every provider listed" "$ntables" "$(($(wc -l <"$T/out") - 1))"
 run_costs providers show render
 check_rc 0 "show"
 check_grep 'https://render.com/docs/outbound-bandwidth' "$T/out" "sources listed"
-check_grep '^egress  *professional .*2025-08-01  *2026-07-31  *15 USD' "$T/out" "dated rows shown"
+check_grep '^egress  *professional .*2026-04-23  *2026-07-31  *15 USD' "$T/out" "dated rows shown"
 run_costs providers show render --format csv
 # The writer quotes only fields that need it, so compare without quotes;
 # comment lines (# ...) are not rows.

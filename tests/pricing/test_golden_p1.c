@@ -214,6 +214,64 @@ static void lightsail_in_euros_with_vat(void **state)
 	expect("total", b.total, USD(93.58));
 }
 
+/* --- Lightsail: the $24 and larger bundles (4 to 8 TB, as 1,024 GB a TB) */
+
+static void lightsail_medium_allowance_edge_and_one_byte_over(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* medium_3_0, $24, 4 TB = 4,096 GB: the edge is free. */
+	bill("lightsail", "medium_3_0", "us-eu-ca", NULL, 4096 * GB, &b);
+	assert_int_equal(b.included_bytes, 4096 * GB);
+	expect("edge egress", b.egress, 0);
+	expect("edge total", b.total, USD(24));
+	/* One byte over: $0.09 / 10^9 -> one micro-unit. */
+	bill("lightsail", "medium_3_0", "us-eu-ca", NULL, 4096 * GB + 1, &b);
+	expect("one byte over", b.egress, 1);
+}
+
+static void lightsail_large_bundles_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* medium_3_0, 30 TB in the US: 25,904 GB x $0.09 = $2,331.36; total
+	 * $2,355.36. */
+	bill("lightsail", "medium_3_0", "us-eu-ca", NULL, 30 * TB, &b);
+	expect("medium 30 TB", b.egress, USD(2331.36));
+	expect("medium total", b.total, USD(2355.36));
+	/* large_3_0 ($44, 5,120 GB) in Sydney, 10 TB: 4,880 GB x $0.17 =
+	 * $829.60; total $873.60. */
+	bill("lightsail", "large_3_0", "sydney", NULL, 10 * TB, &b);
+	expect("large sydney", b.egress, USD(829.60));
+	expect("large total", b.total, USD(873.60));
+	/* 4xlarge_3_0 ($384, 8,192 GB) in Tokyo, 1.3 TB: inside; $384. */
+	bill("lightsail", "4xlarge_3_0", "tokyo", NULL, 13 * TB / 10, &b);
+	expect("4xlarge egress", b.egress, 0);
+	expect("4xlarge total", b.total, USD(384));
+	/* Two xlarge_3_0 ($84, 6,144 GB each) pool 12,288 GB: 13 TB leaves
+	 * 712 GB x $0.12 (Singapore) = $85.44; compute $168. */
+	bill("lightsail", "xlarge_3_0", "singapore", "[provider lightsail]\ncount = 2\n", 13 * TB,
+	     &b);
+	assert_int_equal(b.included_bytes, 12288 * GB);
+	expect("pooled", b.egress, USD(85.44));
+	expect("two xlarge", b.compute, USD(168));
+}
+
+static void lightsail_medium_in_euros_with_vat(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* medium_3_0, 30 TB in the US at EUR 0.92 per USD: 24.00 -> 22.08 and
+	 * 2,331.36 -> 2,144.8512 -> 2,144.85, net 2,166.93; VAT 20% = 433.386
+	 * -> 433.39; total EUR 2,600.32. */
+	invoice("lightsail", "medium_3_0", "us-eu-ca", "EUR", "USD=0.92", "20", 30 * TB, &b);
+	assert_string_equal(b.currency, "EUR");
+	expect("compute", b.compute, USD(22.08));
+	expect("egress", b.egress, USD(2144.85));
+	expect("vat", b.vat, USD(433.39));
+	expect("total", b.total, USD(2600.32));
+}
+
 /* --- Linode: g6-standard-2, $24, 4 TB pooled, $0.005 per GB ------------ */
 
 static void linode_allowance_edge_and_one_byte_over(void **state)
@@ -269,6 +327,57 @@ static void linode_vat(void **state)
 	expect("total", b.total, USD(186.34));
 }
 
+/* --- Linode: g6-nanode-1 (Nanode 1GB), $5, 1 TB pooled, $0.005 per GB --- */
+
+static void linode_nanode_allowance_edge_and_one_byte_over(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 1 TB = 10^12 bytes is inside the Nanode's 1 TB: $5 in all. */
+	bill("linode", "g6-nanode-1", NULL, NULL, TB, &b);
+	assert_int_equal(b.included_bytes, TB);
+	expect("edge egress", b.egress, 0);
+	expect("edge total", b.total, USD(5));
+	/* One byte over: $0.005 / 10^9 = $0.000000000005, rounded up to one
+	 * micro-unit. */
+	bill("linode", "g6-nanode-1", NULL, NULL, TB + 1, &b);
+	expect("one byte over", b.egress, 1);
+}
+
+static void linode_nanode_large_months(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 1.3 TB: 300 GB x $0.005 = $1.50; total $6.50. */
+	bill("linode", "g6-nanode-1", NULL, NULL, 13 * TB / 10, &b);
+	expect("1.3 TB", b.egress, USD(1.50));
+	expect("1.3 TB total", b.total, USD(6.50));
+	/* 30 TB: 29,000 GB x $0.005 = $145; total $150. */
+	bill("linode", "g6-nanode-1", NULL, NULL, 30 * TB, &b);
+	expect("30 TB", b.egress, USD(145));
+	expect("30 TB total", b.total, USD(150));
+	/* Three Nanodes pool 3 TB: 13 TB leaves 10,000 GB = $50; compute $15. */
+	bill("linode", "g6-nanode-1", NULL, "[provider linode]\ncount = 3\n", 13 * TB, &b);
+	assert_int_equal(b.included_bytes, 3 * TB);
+	expect("pooled", b.egress, USD(50));
+	expect("three nanodes", b.compute, USD(15));
+}
+
+static void linode_nanode_in_euros_with_vat(void **state)
+{
+	struct pricing_bill b;
+	(void)state;
+	/* 30 TB at USD 1 = EUR 0.92 (report in EUR): compute 5 x 0.92 = 4.60,
+	 * egress 145 x 0.92 = 133.40; net 138.00; VAT 21% = 28.98; total
+	 * 166.98. */
+	invoice("linode", "g6-nanode-1", NULL, "EUR", "USD=0.92", "21", 30 * TB, &b);
+	assert_string_equal(b.currency, "EUR");
+	expect("compute", b.compute, USD(4.60));
+	expect("egress", b.egress, USD(133.40));
+	expect("vat", b.vat, USD(28.98));
+	expect("total", b.total, USD(166.98));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,10 +389,16 @@ int main(void)
 	    cmocka_unit_test(lightsail_large_months_by_region),
 	    cmocka_unit_test(lightsail_pool_per_bundle),
 	    cmocka_unit_test(lightsail_in_euros_with_vat),
+	    cmocka_unit_test(lightsail_medium_allowance_edge_and_one_byte_over),
+	    cmocka_unit_test(lightsail_large_bundles_large_months),
+	    cmocka_unit_test(lightsail_medium_in_euros_with_vat),
 	    cmocka_unit_test(linode_allowance_edge_and_one_byte_over),
 	    cmocka_unit_test(linode_large_months),
 	    cmocka_unit_test(linode_pool_adds_the_linodes_allowances),
 	    cmocka_unit_test(linode_vat),
+	    cmocka_unit_test(linode_nanode_allowance_edge_and_one_byte_over),
+	    cmocka_unit_test(linode_nanode_large_months),
+	    cmocka_unit_test(linode_nanode_in_euros_with_vat),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
