@@ -1177,14 +1177,10 @@ static int load_one(void *ctx, const struct store_verdict *sv)
 	}
 	if (svc == c->nsvc)
 		return 0; /* a service the config no longer has */
-	if ((c->nverdicts & (c->nverdicts - 1)) == 0) {
-		size_t n = c->nverdicts ? c->nverdicts * 2 : 64;
-		v = realloc(c->verdicts, n * sizeof(*v));
-		if (!v) {
-			l->failed = 1;
-			return 1;
-		}
-		c->verdicts = v;
+	/* All the room at once: pages are only backed as they fill, and nothing is copied. */
+	if (!c->verdicts && !(c->verdicts = malloc((c->capacity / 2 + 1) * sizeof(*v)))) {
+		l->failed = 1;
+		return 1;
 	}
 	v = &c->verdicts[c->nverdicts++];
 	memset(v, 0, sizeof(*v));
