@@ -107,7 +107,11 @@ int cli_project_parse(const struct cmd *cmd, int argc, char **argv, struct cli_p
 	return 0;
 }
 
-/* Exit status 3 and one line on stderr when the p50 bill is over budget. */
+/*
+ * Exit status 3 and one line on stderr when the p50 bill is over budget:
+ * the bill as shown, rounded as the invoice is (projection_price), so a
+ * budget equal to the figure shown is not exceeded.
+ */
 static int check_budget(const struct projection *p, const struct projection_bill *r, int64_t budget)
 {
 	char m[8], t[3][32], bud[32];
@@ -176,7 +180,7 @@ static int price_and_write(struct cli *cli, struct cli_project_args *a, const st
 		cli_error("out of memory");
 		goto out;
 	}
-	if (projection_price(p, plans, nplans, rows, &e)) {
+	if (projection_price(p, plans, nplans, NULL, rows, &e)) {
 		cli_error("%s", e.msg);
 		goto out;
 	}
@@ -261,11 +265,15 @@ const struct cmd cmd_project = {
             "                      table's first)\n"
             "  --need SPEC         what runs there: ram=4GB,cpu=2,count=2 (as compare)\n"
             "  --budget AMOUNT     exit 3, with one line on stderr, when the p50 bill of the\n"
-            "                      one selected plan exceeds AMOUNT (in its currency)\n"
+            "                      one selected plan, as shown (in cents), exceeds AMOUNT\n"
+            "                      (in its currency)\n"
             "  --format FMT        table (default), csv or json\n"
             "  --backtest          replay the forecast over every complete past month at\n"
             "                      day 7, 14 and 21 and print its error and coverage\n"
             "\nBills are the bills of the egress quantiles (a bill never falls as egress\n"
-            "grows); the allowance is used up on the first day the p50 path passes it.\n",
+            "grows), each rounded as the provider's invoice is (every line half up to\n"
+            "cents, the total their sum), the same in every format; the egress figures\n"
+            "stay exact.  The allowance is used up on the first day the p50 path passes\n"
+            "it.\n",
     .exec = exec_project,
 };
