@@ -140,6 +140,26 @@ check_eq "fly, CSV" "601.94,601.94,601.94" "$(tail -1 "$T/out" | cut -d, -f9-11)
 inv export project --month 2026-04 --provider fly --need 1x1cpu/256MB --plan payg --budget 601.94
 check_rc 0 "export project: a budget equal to the invoice's total"
 check_eq "export project, CSV" "601.94,601.94,601.94" "$(tail -1 "$T/out" | cut -d, -f9-11)"
+# Converted and taxed as compare does: cx23 at 30 TB with --rate EUR=1.0009
+# into USD, line by line: 3.99 x 1.0009 = 3.993591 -> 3.99, 7.28 x 1.0009 =
+# 7.286552 -> 7.29, net 11.28; 19 % VAT on that rounded net: 2.1432 -> 2.14;
+# total USD 13.42 (the issue's compare showed 3.99 + 7.29 with total 11.29).
+inv project --month 2026-04 --host a --provider hetzner --rate EUR=1.0009 --vat 19 --format csv
+check_rc 0 "project --rate --vat"
+check_eq "cx23 converted and taxed" "USD,13.42,13.42,13.42" "$(tail -1 "$T/out" | cut -d, -f5,9-11)"
+inv compare --month 2026-04 --host a --provider hetzner --rate EUR=1.0009 --vat 19 --format csv
+check_eq "compare agrees (compute, egress, total, vat)" "3.99,7.29,13.42,2.14" "$(tail -1 "$T/out" | cut -d, -f10,11,13,15)"
+inv project --month 2026-04 --host a --provider hetzner --plan cx23 --rate EUR=1.0009 --vat 19 --budget 13.42
+check_rc 0 "a budget in the report currency, equal to the bill"
+inv export project --month 2026-04 --host a --provider hetzner --plan cx23 --rate EUR=1.0009 --vat 19 --budget 13.41
+check_rc 3 "export project: over a budget in the report currency"
+check_grep "is USD 13.42 (p50, 13.42 to 13.42), over the budget of 13.41 USD" "$T/err" "budget line in the report currency"
+inv project --month 2026-04 --rate EUR=1.08 --currency EUR
+check_rc 2 "a rate into the report currency itself"
+check_grep "converts the report currency into itself" "$T/err" "rate message"
+inv project --month 2026-04 --vat 101
+check_rc 2 "bad --vat"
+check_grep "bad VAT '101'" "$T/err" "bad --vat named"
 
 run_costs project --month 2026-05 --as-of 2026-06-01
 check_rc 2 "as-of outside the month"
