@@ -53,7 +53,8 @@ static int project_option(const struct cmd *cmd, struct cli_project_args *a, int
 		a->budget_set = true;
 		return 0;
 	}
-	return cli_select_option(cmd, &a->sel, opt, arg);
+	int rc = cli_money_option(cmd, &a->money, opt, arg);
+	return rc != 1 ? rc : cli_select_option(cmd, &a->sel, opt, arg);
 }
 
 int cli_project_parse(const struct cmd *cmd, int argc, char **argv, struct cli_project_args *a)
@@ -66,14 +67,19 @@ int cli_project_parse(const struct cmd *cmd, int argc, char **argv, struct cli_p
 	    {"out", required_argument, NULL, CLI_OPT_OUT},
 	    {"backtest", no_argument, NULL, OPT_BACKTEST},
 	    CLI_SELECT_LONGOPTS,
+	    {"rate", required_argument, NULL, CLI_OPT_RATE},
+	    {"currency", required_argument, NULL, CLI_OPT_CURRENCY},
+	    {"vat", required_argument, NULL, CLI_OPT_VAT},
 	    {"budget", required_argument, NULL, OPT_BUDGET},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	bool exporting = cmd != &cmd_project;
+	struct err e;
 	int opt, rc;
 
 	memset(a, 0, sizeof(*a));
+	pricing_money_init(&a->money);
 	a->month_first = a->month_last = a->as_of = -1;
 	a->fmt = exporting ? CLI_FORMAT_CSV : CLI_FORMAT_TABLE;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -104,10 +110,16 @@ int cli_project_parse(const struct cmd *cmd, int argc, char **argv, struct cli_p
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
 	if (a->backtest && a->budget_set)
 		return cli_usage(cmd, "--budget does not go with --backtest");
+	if (pricing_money_check(&a->money, &e))
+		return cli_usage(cmd, "--%s (see --currency)", e.msg);
 	return 0;
 }
 
-/* Exit status 3 and one line on stderr when the p50 bill is over budget. */
+/*
+ * Exit status 3 and one line on stderr when the p50 bill is over budget:
+ * the bill as shown, rounded as the invoice is (projection_price), so a
+ * budget equal to the figure shown is not exceeded.
+ */
 static int check_budget(const struct projection *p, const struct projection_bill *r, int64_t budget)
 {
 	char m[8], t[3][32], bud[32];
@@ -176,7 +188,7 @@ static int price_and_write(struct cli *cli, struct cli_project_args *a, const st
 		cli_error("out of memory");
 		goto out;
 	}
-	if (projection_price(p, plans, nplans, rows, &e)) {
+	if (projection_price(p, plans, nplans, &a->money, rows, &e)) {
 		cli_error("%s", e.msg);
 		goto out;
 	}
@@ -247,8 +259,8 @@ static int exec_project(struct cli *cli, int argc, char **argv)
 const struct cmd cmd_project = {
     .name = "project",
     .synopsis = "[--month YYYY-MM] [--as-of DAY] [--host NAME] [--provider NAME] [--plan NAME] "
-                "[--region NAME] [--need SPEC] [--budget AMOUNT] [--format table|csv|json] "
-                "[--backtest]",
+                "[--region NAME] [--need SPEC] [--rate CUR=X] [--currency CUR] [--vat PCT] "
+                "[--budget AMOUNT] [--format table|csv|json] [--backtest]",
     .summary = "forecast the month's egress and bill from the days measured so far",
     .help = "  --month YYYY-MM     the month to project (default: the month of --as-of)\n"
             "  --as-of DAY         use data up to and including DAY (default: today, or the\n"
@@ -260,12 +272,21 @@ const struct cmd cmd_project = {
             "  --region NAME       the provider's region (default: the config's, else the\n"
             "                      table's first)\n"
             "  --need SPEC         what runs there: ram=4GB,cpu=2,count=2 (as compare)\n"
+            "  --rate CUR=X        convert bills in CUR at X units of the report currency,\n"
+            "                      line by line (repeat for several currencies)\n"
+            "  --currency CUR      the report currency for --rate (default USD)\n"
+            "  --vat PCT           add VAT at PCT percent of the rounded net bill\n"
             "  --budget AMOUNT     exit 3, with one line on stderr, when the p50 bill of the\n"
-            "                      one selected plan exceeds AMOUNT (in its currency)\n"
+            "                      one selected plan, as shown (in cents), exceeds AMOUNT\n"
+            "                      (in the bill's currency: the plan's, or the report\n"
+            "                      currency when --rate converts it)\n"
             "  --format FMT        table (default), csv or json\n"
             "  --backtest          replay the forecast over every complete past month at\n"
             "                      day 7, 14 and 21 and print its error and coverage\n"
             "\nBills are the bills of the egress quantiles (a bill never falls as egress\n"
-            "grows); the allowance is used up on the first day the p50 path passes it.\n",
+            "grows), each rounded as the provider's invoice is (every line half up to\n"
+            "cents, the total their sum), the same in every format; the egress figures\n"
+            "stay exact.  The allowance is used up on the first day the p50 path passes\n"
+            "it.\n",
     .exec = exec_project,
 };

@@ -42,7 +42,8 @@ static void usage(FILE *f)
 	        "  -h, --help        this help; 'costs COMMAND --help' for a command\n"
 	        "  -V, --version     print the version\n"
 	        "\n"
-	        "Exit status: 0 ok, 1 failure, 2 usage error, 3 budget exceeded.\n");
+	        "Exit status: 0 ok, 1 failure, 2 usage error, 3 a limit passed: over budget\n"
+	        "(project --budget) or stale price rows (providers check --stale).\n");
 }
 
 /* Builds "$XDG_x_HOME/costs/NAME" or "$HOME/FALLBACK/costs/NAME" into buf. */

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "pricing/pricing.h"
+#include "pricing/quote.h"
 
 struct cli_project_args {
 	enum cli_format fmt;
@@ -19,6 +20,7 @@ struct cli_project_args {
 	bool backtest, budget_set;
 	int64_t budget;
 	struct pricing_select sel;
+	struct pricing_money money; /* --rate, --currency, --vat */
 };
 
 /*

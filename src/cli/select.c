@@ -36,11 +36,35 @@ int cli_select_option(const struct cmd *cmd, struct pricing_select *sel, int opt
 	return 1;
 }
 
+int cli_money_option(const struct cmd *cmd, struct pricing_money *m, int opt, const char *arg)
+{
+	struct err e;
+
+	switch (opt) {
+	case CLI_OPT_RATE:
+		if (pricing_money_add_rate(m, arg, &e))
+			return cli_usage(cmd, "%s", e.msg);
+		return 0;
+	case CLI_OPT_CURRENCY:
+		if (pricing_money_currency(m, arg, &e))
+			return cli_usage(cmd, "%s", e.msg);
+		return 0;
+	case CLI_OPT_VAT:
+		if (pricing_money_vat(m, arg, &e))
+			return cli_usage(cmd, "%s", e.msg);
+		return 0;
+	}
+	return 1;
+}
+
 int cli_quote_option(const struct cmd *cmd, struct cli_quote *q, int opt, const char *arg)
 {
 	struct err e;
 	uint64_t u;
+	int rc;
 
+	if ((rc = cli_money_option(cmd, &q->money, opt, arg)) != 1)
+		return rc;
 	switch (opt) {
 	case CLI_OPT_SEATS:
 		if (num_parse_u64(arg, 1, 10000, &u, &e))
@@ -53,18 +77,6 @@ int cli_quote_option(const struct cmd *cmd, struct cli_quote *q, int opt, const 
 		return 0;
 	case CLI_OPT_FIRST_MONTH:
 		q->sel.first_month = true;
-		return 0;
-	case CLI_OPT_RATE:
-		if (pricing_money_add_rate(&q->money, arg, &e))
-			return cli_usage(cmd, "%s", e.msg);
-		return 0;
-	case CLI_OPT_CURRENCY:
-		if (pricing_money_currency(&q->money, arg, &e))
-			return cli_usage(cmd, "%s", e.msg);
-		return 0;
-	case CLI_OPT_VAT:
-		if (pricing_money_vat(&q->money, arg, &e))
-			return cli_usage(cmd, "%s", e.msg);
 		return 0;
 	case CLI_OPT_ALLOW_SHARED:
 		q->sel.allow_shared = true;

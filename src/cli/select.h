@@ -85,6 +85,13 @@ void cli_quote_init(struct cli_quote *q);
  */
 int cli_select_option(const struct cmd *cmd, struct pricing_select *sel, int opt, const char *arg);
 
+/*
+ * Handles --rate, --currency and --vat into m (compare's, plot's and
+ * project's money options).  Returns 0, 1 when opt is not one of them, or
+ * 2 after printing a usage error.
+ */
+int cli_money_option(const struct cmd *cmd, struct pricing_money *m, int opt, const char *arg);
+
 /* The same for every quote option (selection and money). */
 int cli_quote_option(const struct cmd *cmd, struct cli_quote *q, int opt, const char *arg);
 

@@ -324,7 +324,7 @@ static int write_bills(FILE *f, struct store *st, const struct metrics_input *in
 	projected = p.measured_days > 0 || p.fc.observed > 0;
 	if (!(rows = calloc(n ? n : 1, sizeof(*rows))))
 		goto oom;
-	if (projected && projection_price(&p, plans, n, rows, e))
+	if (projected && projection_price(&p, plans, n, NULL, rows, e))
 		goto out;
 
 	family(f, "costs_month_egress_bytes", "gauge",

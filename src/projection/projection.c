@@ -143,17 +143,25 @@ static int cmp_bills(const void *a, const void *b)
 }
 
 int projection_price(const struct projection *p, const struct pricing_plan *plans, size_t n,
-                     struct projection_bill *rows, struct err *e)
+                     const struct pricing_money *m, struct projection_bill *rows, struct err *e)
 {
 	const double q[3] = {p->p10, p->p50, p->p90};
+	struct pricing_money plain;
 	struct err sub;
+	bool conv;
 
+	if (!m) {
+		pricing_money_init(&plain);
+		m = &plain;
+	}
 	for (size_t i = 0; i < n; i++) {
 		rows[i].plan = &plans[i];
 		rows[i].exhausted_on = -1;
+		/* Rounded per line as the invoice is, so what is shown, written and
+		 * held against a budget is the invoice's figure, not micro-units. */
 		for (int k = 0; k < 3; k++)
-			if (pricing_bill(&plans[i], (uint64_t)llround(q[k]), &rows[i].bill[k],
-			                 &sub))
+			if (pricing_money_bill(m, &plans[i], (uint64_t)llround(q[k]),
+			                       &rows[i].bill[k], &conv, &sub))
 				return err_set(e, "%s/%s: %s", plans[i].provider, plans[i].plan,
 				               sub.msg);
 		if (plans[i].unlimited || plans[i].included == 0)

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "forecast/forecast.h"
 #include "pricing/pricing.h"
+#include "pricing/quote.h"
 #include "store/store.h"
 #include "util/err.h"
 
@@ -66,13 +67,18 @@ struct projection_bill {
 };
 
 /*
- * Prices the projection on every plan: bills never fall as egress grows, so
- * the bill quantiles are the bills of the egress quantiles.  Fills rows[0 ..
- * n-1] (pointing into plans), sorted by currency, then p50 total, provider
- * and plan.  Returns 0, or -1 with a message naming the plan.
+ * Prices the projection on every plan as the provider's invoice would, the
+ * way compare does (pricing_money_bill): each line rounded half up to cents,
+ * the total their sum, converted line by line and VAT added on the rounded
+ * net as m says (NULL: the plan's own currency, no VAT), so the lines of
+ * every bill add up to its total.  Bills never fall as egress grows, so the
+ * bill quantiles are the bills of the egress quantiles (the egress
+ * quantiles themselves stay exact).  Fills rows[0 .. n-1] (pointing into
+ * plans), sorted by currency, then p50 total, provider and plan.  Returns
+ * 0, or -1 with a message naming the plan.
  */
 int projection_price(const struct projection *p, const struct pricing_plan *plans, size_t n,
-                     struct projection_bill *rows, struct err *e);
+                     const struct pricing_money *m, struct projection_bill *rows, struct err *e);
 
 /* One month of a backtest: the forecast made on a day against the truth. */
 struct projection_trial {

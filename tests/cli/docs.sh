@@ -37,6 +37,19 @@ for c in plot export; do
 	check_eq "$c --help does not offer --by" "0" "$(grep -c -- '--by' "$T/out")"
 done
 
+# Exit status 3 has two meanings (DESIGN: a limit passed): over budget
+# (project --budget) and stale price rows (providers check --stale); the
+# global --help, the man page's EXIT STATUS and the README say both.
+"$COSTS" --help >"$T/help"
+check_grep "^Exit status:.* 3 .*budget" "$T/help" "--help: 3 over budget"
+check_grep "providers check --stale" "$T/help" "--help: 3 stale rows"
+sed -n '/^\.SH EXIT STATUS/,/^\.SH ENVIRONMENT/p' "$SRCDIR/doc/costs.1" >"$T/exit"
+check_grep 'project \\-\\-budget' "$T/exit" "man EXIT STATUS: project --budget"
+check_grep 'providers check \\-\\-stale' "$T/exit" "man EXIT STATUS: providers check --stale"
+tr '\n' ' ' <"$SRCDIR/README.md" | grep -o 'Exit status: 0 ok[^.]*\.' >"$T/exit" || true
+check_grep 'project --budget' "$T/exit" "README exit status: project --budget"
+check_grep 'providers check --stale' "$T/exit" "README exit status: providers check --stale"
+
 # The man page renders without warnings.
 if command -v groff >/dev/null; then
 	groff -man -ww -z "$SRCDIR/doc/costs.1" 2>"$T/groff"
