@@ -441,7 +441,7 @@ void nftc_watch_record(struct nftc_watch *w, const uint8_t *rec, size_t len, int
 
 static void handler(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
-	struct nftc_watch *w = (struct nftc_watch *)user;
+	struct nftc_watch *w = (void *)user; /* what nftc_watch_read handed pcap_dispatch */
 
 	nftc_watch_record(w, bytes, h->caplen, w->now_us);
 }

@@ -243,8 +243,8 @@ static void bad_fee_included_is_a_table_problem(void **state)
 	                          "fee,,d,USD,1,month,2/server,https://x.example,2026-01-01\n"
 	                          "fee,,e,USD,1,month,500,https://x.example,2026-01-01\n";
 	static const char *const want[] = {
-	    "3:7: bad included '5GB' on a fee row (a count like 500 the plan gives free, or "
-	    "1/server for one per server in the plan's price)",
+	    ("3:7: bad included '5GB' on a fee row (a count like 500 the plan gives free, or "
+	     "1/server for one per server in the plan's price)"),
 	    "4:7: bad included '/server' on a fee row",
 	    "5:7: a one-off fee has no included quantity",
 	};
