@@ -177,18 +177,41 @@ static const struct table_row *pick(const struct table *t, enum table_kind kind,
 	return best;
 }
 
-/* The most specific row: plan and region, plan, region, then neither. */
+/*
+ * The group a region belongs to: the `item` of its region row (Fly's `ams`
+ * is in `na-eu`), or "" when it is in none or is not a region of t.
+ */
+static const char *region_group(const struct table *t, const char *region)
+{
+	for (size_t i = 0; region && *region && i < t->nrows; i++)
+		if (t->rows[i].kind == KIND_REGION &&
+		    strcmp(t->rows[i].raw[COL_REGION], region) == 0)
+			return t->rows[i].raw[COL_ITEM];
+	return "";
+}
+
+/*
+ * The most specific row: plan and region, plan and the region's group,
+ * plan, region, the region's group, then neither.  A region in a group
+ * takes the group's rows where it has none of its own (Fly's `ams` has its
+ * own Machine prices and the egress rate of `na-eu`).
+ */
 static const struct table_row *pick_specific(const struct table *t, enum table_kind kind,
                                              const char *plan, const char *item, const char *region,
                                              int32_t first, int32_t last)
 {
+	const char *group = region_group(t, region);
 	const struct table_row *r;
 
 	if ((r = pick(t, kind, plan, item, region, first, last)))
 		return r;
+	if (*group && (r = pick(t, kind, plan, item, group, first, last)))
+		return r;
 	if ((r = pick(t, kind, plan, item, "", first, last)))
 		return r;
 	if ((r = pick(t, kind, "", item, region, first, last)))
+		return r;
+	if (*group && (r = pick(t, kind, "", item, group, first, last)))
 		return r;
 	return pick(t, kind, "", item, "", first, last);
 }
@@ -427,16 +450,28 @@ static void list_plans(const struct table *t, int32_t first, int32_t last, char 
 	}
 }
 
-static void list_regions(const struct table *t, char *buf, size_t len)
+/*
+ * Appends the regions of t to buf ("a, b, c"); with groups_only, the regions
+ * in no group, then how many regions the groups hold ("a, b + 18 regions in
+ * them"), which keeps a list over every table short.
+ */
+static void list_regions(const struct table *t, bool groups_only, char *buf, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, members = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].kind == KIND_REGION &&
-		    o + strlen(t->rows[i].raw[COL_REGION]) + 3 < len)
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct table_row *r = &t->rows[i];
+		if (r->kind != KIND_REGION)
+			continue;
+		if (groups_only && *r->raw[COL_ITEM])
+			members++;
+		else if (o + strlen(r->raw[COL_REGION]) + 3 < len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-			                      t->rows[i].raw[COL_REGION]);
+			                      r->raw[COL_REGION]);
+	}
+	if (members && o + 32 < len)
+		snprintf(buf + o, len - o, " + %zu regions in them", members);
 }
 
 static bool has_region(const struct table *t, const char *region)
@@ -909,7 +944,7 @@ static int select_rows(const struct table *t, const struct pricing_select *sel, 
 		return -1;
 	region = sel->region ? sel->region : u.region ? u.region : first_region(t);
 	if (!has_region(t, region) && *region) {
-		list_regions(t, known, sizeof(known));
+		list_regions(t, false, known, sizeof(known));
 		if (!sel->region && u.region) {
 			err_set(e, "unknown region '%s' for %s (known: %s)", region, t->name,
 			        known);
@@ -931,8 +966,9 @@ static int select_rows(const struct table *t, const struct pricing_select *sel, 
 			continue;
 		if (want_plan && strcmp(r->raw[COL_PLAN], want_plan) != 0)
 			continue;
-		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0)
-			continue; /* the plan is not offered in this region */
+		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0 &&
+		    strcmp(r->raw[COL_REGION], region_group(t, region)) != 0)
+			continue; /* the plan is not offered in this region or its group */
 		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, r->raw[COL_REGION], first, last) !=
 		    r)
 			continue; /* a later row of the same plan wins */
@@ -998,7 +1034,7 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 			list[0] = '\0';
 			for (size_t i = 0; i < ts->n; i++) {
 				char one[256];
-				list_regions(&ts->t[i], one, sizeof(one));
+				list_regions(&ts->t[i], true, one, sizeof(one));
 				if (*one && o < sizeof(list))
 					o +=
 					    (size_t)snprintf(list + o, sizeof(list) - o, "%s%s: %s",
