@@ -380,8 +380,17 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		problem(l, line, colno(l, *v[COL_CPU] ? COL_CPU : COL_DISK),
 		        "cpu and disk belong on an instance row or a plan that is a machine "
 		        "(vcpu and ram)");
-	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT || r.kind == KIND_EGRESS) && *v[COL_ITEM])
+	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT) && *v[COL_ITEM])
 		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
+	if (r.kind == KIND_EGRESS && *v[COL_ITEM] && strcmp(v[COL_ITEM], "private") != 0)
+		problem(l, line, colno(l, COL_ITEM),
+		        "bad egress item '%s' (empty: to the internet; private: private-network "
+		        "traffic to another region)",
+		        v[COL_ITEM]);
+	if (r.kind == KIND_EGRESS && *v[COL_ITEM] && *v[COL_INCLUDED])
+		problem(l, line, colno(l, COL_INCLUDED),
+		        "a private egress row has no included allowance (its price applies from "
+		        "the first byte; free private traffic is a free row)");
 	if (r.kind == KIND_SEAT && *v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "this seat row takes no region");
 	if (r.kind == KIND_SUCCESSOR && (!*v[COL_PLAN] || !*v[COL_ITEM] || !*v[COL_FROM]))

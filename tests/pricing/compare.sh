@@ -89,6 +89,32 @@ check_eq "config plan, seats and instances" "render,professional,38.00,50.00,60.
 check_eq "fly from config" "fly,payg,17.68,16.11,2.00,35.79" \
 	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,10-13)"
 
+# traffic = private: the measured websocket bytes (494,256,363,365) are
+# private traffic to other regions.  fly in ams (na-eu): private
+# 494.256363365 GB x $0.006 = 2.96553818, 2.97; internet 805.743636635 GB x
+# $0.02 = 16.11487273, 16.11; the egress line 19.08.  Render has no private
+# rate: its egress is the whole 1.3 TB, as without the key.
+cat >"$T/private.conf" <<'CONF'
+[service websocket]
+match = port=9001
+traffic = private
+
+[provider fly]
+region = ams
+CONF
+run_costs --config "$T/private.conf" compare --month 2026-05 --provider fly,render --plan payg,professional --format csv
+check_rc 0 "compare with private traffic"
+check_eq "fly: private and internet lines" "fly,payg,ams,1300000000000,19.08" "$(grep '^fly,' "$T/out" | cut -d, -f1-3,6,11)"
+check_eq "render bills it as egress" "render,professional,120.00" "$(grep '^render,' "$T/out" | cut -d, -f1,2,11)"
+run_costs --config "$T/private.conf" compare --month 2026-05 --provider fly,render --plan payg,professional
+check_grep '^of the egress, 494 GB is private traffic to other regions (traffic = private):$' "$T/out" "private note"
+check_grep '^  fly/payg bills 494 GB of it at its private rate: 2.97 USD of the egress line$' "$T/out" "private part of fly's egress line"
+check_grep '^  the other plans bill it as egress$' "$T/out" "others bill it as egress"
+printf '[service websocket]\nmatch = port=9001\ntraffic = vpn\n' >"$T/badtraffic.conf"
+run_costs --config "$T/badtraffic.conf" compare --month 2026-05
+check_rc 1 "bad traffic value"
+check_grep "badtraffic.conf:3: bad traffic 'vpn' (internet, or private" "$T/err" "bad traffic message"
+
 # --need: the cheapest fitting instance on every provider.
 run_costs compare --egress 1.3TB --month 2026-05 --need ram=4GB,cpu=2,count=2 --provider render --plan professional --format csv
 check_rc 0 "--need"
