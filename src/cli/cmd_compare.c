@@ -107,6 +107,35 @@ static int print_invoice(FILE *f, const struct cli_compare_args *a,
 }
 
 /* Writes the quote in the chosen format, with the text extras. */
+/*
+ * Under the table: how much of the egress is private traffic to other
+ * regions (services with traffic = private) and what each plan with a
+ * private rate bills for it, inside its egress line.
+ */
+static int print_private(FILE *f, const struct cli_compare_args *a, const struct pricing_quote *q)
+{
+	char sz[32], m1[32];
+	bool any = false;
+
+	fprintf(f, "of the egress, %s is private traffic to other regions (traffic = private):\n",
+	        num_format_bytes(a->q.sel.private_bytes, sz, sizeof(sz)));
+	for (size_t i = 0; i < q->n; i++) {
+		const struct pricing_quote_row *r = &q->rows[i];
+		if (!r->plan->has_private)
+			continue;
+		any = true;
+		fprintf(f, "  %s/%s bills %s of it at its private rate: %s %s of the egress line\n",
+		        r->plan->provider, r->plan->plan,
+		        num_format_bytes(r->bill.private_bytes, sz, sizeof(sz)),
+		        num_format_fixed(r->bill.private_egress, 6, 2, m1, sizeof(m1)),
+		        r->bill.currency);
+	}
+	fprintf(f, "  %s\n",
+	        any ? "the other plans bill it as egress"
+	            : "no plan here has a private rate: it is billed as egress");
+	return 0;
+}
+
 static int write_quote(FILE *f, const struct cli_compare_args *a, const struct pricing_quote *q,
                        const char *source)
 {
@@ -120,6 +149,8 @@ static int write_quote(FILE *f, const struct cli_compare_args *a, const struct p
 	fprintf(f, "%s egress in %s (%s)\n", num_format_bytes(q->egress, sz, sizeof(sz)),
 	        date_format_month(q->month, mon), source);
 	rc = report_compare_table(f, q) ? 1 : 0;
+	if (!rc && a->q.sel.private_bytes)
+		rc = print_private(f, a, q);
 	if (!rc && a->breakeven) {
 		struct err e;
 		if (report_compare_breakeven(f, &a->q.money, q, &e))
@@ -146,6 +177,7 @@ int cli_compare_run(struct cli *cli, const struct cmd *cmd, struct cli_compare_a
 		if ((rc = measured_egress(cli, a, &m)))
 			return rc;
 		a->egress = m.bytes;
+		a->q.sel.private_bytes = m.private_bytes;
 		source = m.source ? m.source : "no data";
 	}
 	if (pricing_load_dir(cli->providers_dir, &tables, &e))
@@ -306,7 +338,8 @@ const struct cmd cmd_compare = {
     .help = "  --month YYYY-MM     the month billed; without --egress its measured egress\n"
             "                      (billable services; per host one source: nft, else pcap,\n"
             "                      else import, else prometheus, else iface; hosts are\n"
-            "                      summed)\n"
+            "                      summed; services with traffic = private at a table's\n"
+            "                      private rate between regions where it has one)\n"
             "  --egress SIZE       price this volume instead (1.3TB = 1.3e12 bytes; kB MB GB\n"
             "                      TB KiB MiB GiB TiB); the month defaults to this month\n"
             "  --host NAME         measured egress of this host only\n"

@@ -240,6 +240,7 @@ static int compare_egress(struct cli *cli, struct plot_args *a)
 		return cli_error("no traffic recorded for %s (give --egress SIZE)",
 		                 date_format_month(a->period.from, mon));
 	a->egress = m.bytes;
+	a->q.sel.private_bytes = m.private_bytes;
 	return 0;
 }
 

@@ -439,9 +439,30 @@ static int handler(struct parse *p, const char *key, const char *value)
 		} else if (strcmp(key, "billable") == 0) {
 			if (parse_bool(value, &s->billable))
 				return fail(p, "bad billable '%s' (yes or no)", value);
+			if (!s->billable && s->private_traffic)
+				return fail(p,
+				            "billable = no in [service %s], whose traffic = "
+				            "private is billed at a private rate: keep one",
+				            s->name);
+		} else if (strcmp(key, "traffic") == 0) {
+			if (strcmp(value, "private") == 0)
+				s->private_traffic = true;
+			else if (strcmp(value, "internet") == 0)
+				s->private_traffic = false;
+			else
+				return fail(
+				    p,
+				    "bad traffic '%s' (internet, or private: private-network "
+				    "traffic to another region of the provider)",
+				    value);
+			if (s->private_traffic && !s->billable)
+				return fail(p,
+				            "traffic = private in [service %s], which is "
+				            "billable = no: keep one",
+				            s->name);
 		} else if (strcmp(key, "description") != 0) {
 			return fail(p,
-			            "unknown key '%s' in a service (match, billable, "
+			            "unknown key '%s' in a service (match, billable, traffic, "
 			            "description)",
 			            key);
 		}
@@ -671,6 +692,14 @@ bool config_service_billable(const struct config *c, const char *name)
 		if (strcmp(c->services[i].name, name) == 0)
 			return c->services[i].billable;
 	return true;
+}
+
+bool config_service_private(const struct config *c, const char *name)
+{
+	for (size_t i = 0; c && i < c->nservices; i++)
+		if (strcmp(c->services[i].name, name) == 0)
+			return c->services[i].private_traffic;
+	return false;
 }
 
 const char *config_provider_get(const struct config_provider *p, const char *key)

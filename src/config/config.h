@@ -69,7 +69,9 @@ struct config_match {
 struct config_service {
 	char *name;
 	unsigned line;
-	bool billable; /* `billable = no` marks traffic a provider would not bill */
+	bool billable;        /* `billable = no` marks traffic a provider would not bill */
+	bool private_traffic; /* `traffic = private`: private network to another
+	                         region, billed at a provider's private rate */
 	struct config_match *matches;
 	size_t nmatches;
 };
@@ -149,6 +151,13 @@ bool config_valid_service_name(const char *name);
  * bill.  Services not in the config (the built-ins) are billable.
  */
 bool config_service_billable(const struct config *c, const char *name);
+
+/*
+ * Whether the named service is private-network traffic to another region of
+ * the provider (`traffic = private`), which a table with a private egress
+ * rate bills at that rate.  Services not in the config are not.
+ */
+bool config_service_private(const struct config *c, const char *name);
 
 /* The value of key in a provider section, or NULL. */
 const char *config_provider_get(const struct config_provider *p, const char *key);

@@ -177,18 +177,41 @@ static const struct table_row *pick(const struct table *t, enum table_kind kind,
 	return best;
 }
 
-/* The most specific row: plan and region, plan, region, then neither. */
+/*
+ * The group a region belongs to: the `item` of its region row (Fly's `ams`
+ * is in `na-eu`), or "" when it is in none or is not a region of t.
+ */
+static const char *region_group(const struct table *t, const char *region)
+{
+	for (size_t i = 0; region && *region && i < t->nrows; i++)
+		if (t->rows[i].kind == KIND_REGION &&
+		    strcmp(t->rows[i].raw[COL_REGION], region) == 0)
+			return t->rows[i].raw[COL_ITEM];
+	return "";
+}
+
+/*
+ * The most specific row: plan and region, plan and the region's group,
+ * plan, region, the region's group, then neither.  A region in a group
+ * takes the group's rows where it has none of its own (Fly's `ams` has its
+ * own Machine prices and the egress rate of `na-eu`).
+ */
 static const struct table_row *pick_specific(const struct table *t, enum table_kind kind,
                                              const char *plan, const char *item, const char *region,
                                              int32_t first, int32_t last)
 {
+	const char *group = region_group(t, region);
 	const struct table_row *r;
 
 	if ((r = pick(t, kind, plan, item, region, first, last)))
 		return r;
+	if (*group && (r = pick(t, kind, plan, item, group, first, last)))
+		return r;
 	if ((r = pick(t, kind, plan, item, "", first, last)))
 		return r;
 	if ((r = pick(t, kind, "", item, region, first, last)))
+		return r;
+	if (*group && (r = pick(t, kind, "", item, group, first, last)))
 		return r;
 	return pick(t, kind, "", item, "", first, last);
 }
@@ -427,16 +450,28 @@ static void list_plans(const struct table *t, int32_t first, int32_t last, char 
 	}
 }
 
-static void list_regions(const struct table *t, char *buf, size_t len)
+/*
+ * Appends the regions of t to buf ("a, b, c"); with groups_only, the regions
+ * in no group, then how many regions the groups hold ("a, b + 18 regions in
+ * them"), which keeps a list over every table short.
+ */
+static void list_regions(const struct table *t, bool groups_only, char *buf, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, members = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].kind == KIND_REGION &&
-		    o + strlen(t->rows[i].raw[COL_REGION]) + 3 < len)
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct table_row *r = &t->rows[i];
+		if (r->kind != KIND_REGION)
+			continue;
+		if (groups_only && *r->raw[COL_ITEM])
+			members++;
+		else if (o + strlen(r->raw[COL_REGION]) + 3 < len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
-			                      t->rows[i].raw[COL_REGION]);
+			                      r->raw[COL_REGION]);
+	}
+	if (members && o + 32 < len)
+		snprintf(buf + o, len - o, " + %zu regions in them", members);
 }
 
 static bool has_region(const struct table *t, const char *region)
@@ -788,6 +823,17 @@ static int price_plan(const struct table *t, const struct pricing_select *sel,
 		u128 inc = (u128)r->included * (p->server_plan && !r->per_server ? p->count : 1);
 		p->included = inc > UINT64_MAX ? UINT64_MAX : (uint64_t)inc;
 	}
+	/* Private traffic to other regions, where the table has a rate for it. */
+	if ((r = pick_specific(t, KIND_EGRESS, plan, "private", region, first, last)) &&
+	    r->has_price) {
+		p->uncertain |= r->uncertain;
+		p->has_private = true;
+		p->private_price = r->price;
+		p->private_per_bytes = r->per_bytes ? r->per_bytes : 1;
+		p->private_block = r->block ? r->block : p->private_per_bytes;
+		p->private_rounding = r->rounding;
+		p->private_bytes = sel->private_bytes;
+	}
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		const struct table_row *f = &t->rows[i];
@@ -909,7 +955,7 @@ static int select_rows(const struct table *t, const struct pricing_select *sel, 
 		return -1;
 	region = sel->region ? sel->region : u.region ? u.region : first_region(t);
 	if (!has_region(t, region) && *region) {
-		list_regions(t, known, sizeof(known));
+		list_regions(t, false, known, sizeof(known));
 		if (!sel->region && u.region) {
 			err_set(e, "unknown region '%s' for %s (known: %s)", region, t->name,
 			        known);
@@ -931,8 +977,9 @@ static int select_rows(const struct table *t, const struct pricing_select *sel, 
 			continue;
 		if (want_plan && strcmp(r->raw[COL_PLAN], want_plan) != 0)
 			continue;
-		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0)
-			continue; /* the plan is not offered in this region */
+		if (*r->raw[COL_REGION] && strcmp(r->raw[COL_REGION], region) != 0 &&
+		    strcmp(r->raw[COL_REGION], region_group(t, region)) != 0)
+			continue; /* the plan is not offered in this region or its group */
 		if (pick(t, KIND_PLAN, r->raw[COL_PLAN], NULL, r->raw[COL_REGION], first, last) !=
 		    r)
 			continue; /* a later row of the same plan wins */
@@ -998,7 +1045,7 @@ int pricing_select(const struct pricing_tables *ts, const struct pricing_select 
 			list[0] = '\0';
 			for (size_t i = 0; i < ts->n; i++) {
 				char one[256];
-				list_regions(&ts->t[i], one, sizeof(one));
+				list_regions(&ts->t[i], true, one, sizeof(one));
 				if (*one && o < sizeof(list))
 					o +=
 					    (size_t)snprintf(list + o, sizeof(list) - o, "%s%s: %s",
@@ -1055,14 +1102,45 @@ static int64_t to_cents(int64_t v)
 	return (int64_t)(x * 10000);
 }
 
+/* The bytes billed for `bill` bytes, by blocks of `block` and a rounding. */
+static u128 blocks_of(int rounding, uint64_t block, uint64_t bill)
+{
+	if (rounding == 0)
+		return bill;
+	if (rounding == 1)
+		return ((u128)bill + block - 1) / block * block;
+	return (u128)bill / block * block;
+}
+
 /* The bytes billed for `bill` bytes beyond the allowance, by p's blocks. */
 static u128 billed_units(const struct pricing_plan *p, uint64_t bill)
 {
-	if (p->rounding == 0)
-		return bill;
-	if (p->rounding == 1)
-		return ((u128)bill + p->block - 1) / p->block * p->block;
-	return (u128)bill / p->block * p->block;
+	return blocks_of(p->rounding, p->block, bill);
+}
+
+/* The bytes billed for `bill` bytes of private traffic, by its blocks. */
+static u128 private_units(const struct pricing_plan *p, uint64_t bill)
+{
+	return blocks_of(p->private_rounding, p->private_block, bill);
+}
+
+/*
+ * units x price / per_bytes, rounded up to a micro-unit (cents: rounded
+ * half up to a cent, in micro-units); false when it does not fit.
+ */
+static bool units_cost(u128 units, int64_t price, uint64_t per_bytes, bool cents, int64_t *out)
+{
+	u128 den = (u128)per_bytes * PICO_PER_MICRO * (cents ? 10000u : 1u);
+	u128 v;
+
+	/* units < 2^65 and price < 2^63: check before multiplying. */
+	if (price && units > ((u128)-1) / (u128)price)
+		return false;
+	v = cents ? (units * (u128)price + den / 2) / den : (units * (u128)price + den - 1) / den;
+	if (v > MICRO_MAX / (cents ? 10000u : 1u))
+		return false;
+	*out = (int64_t)v * (cents ? 10000 : 1);
+	return true;
 }
 
 int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_bill *b,
@@ -1071,13 +1149,18 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 	u128 cost = 0;
 	int64_t total;
 
+	uint64_t priv = p->has_private && p->private_bytes < egress ? p->private_bytes
+	                : p->has_private                            ? egress
+	                                                            : 0;
+	uint64_t internet = egress - priv;
+
 	memset(b, 0, sizeof(*b));
 	snprintf(b->currency, sizeof(b->currency), "%s", p->currency);
 	b->egress_bytes = egress;
 	b->unlimited = p->unlimited;
-	b->included_bytes = p->unlimited ? egress : p->included;
-	if (!p->unlimited && egress > p->included) {
-		uint64_t bill = egress - p->included;
+	b->included_bytes = p->unlimited ? internet : p->included;
+	if (!p->unlimited && internet > p->included) {
+		uint64_t bill = internet - p->included;
 		u128 units;
 		b->billable_bytes = bill;
 		units = billed_units(p, bill);
@@ -1090,6 +1173,16 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress, struct pricing_b
 		}
 		if (cost > MICRO_MAX)
 			return err_set(e, "egress cost overflows");
+	}
+	if (priv) {
+		/* Outside the allowance: the private rate from the first byte. */
+		b->private_bytes = priv;
+		if (!units_cost(private_units(p, priv), p->private_price, p->private_per_bytes,
+		                false, &b->private_egress) ||
+		    !num_add_u64(b->billable_bytes, priv, &b->billable_bytes) ||
+		    cost + (u128)b->private_egress > MICRO_MAX)
+			return err_set(e, "egress cost overflows");
+		cost += (u128)b->private_egress;
 	}
 	b->base = p->base;
 	b->seats = p->seat_fees;
@@ -1108,14 +1201,21 @@ int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, str
 	int64_t *f[] = {&b->base, &b->seats, &b->compute, &b->egress, &b->other, &b->vat};
 	int64_t total = 0;
 
-	if (b->billable_bytes && !p->unlimited) {
-		/* From the exact pico-units, not the micro-units rounded up. */
-		u128 units = billed_units(p, b->billable_bytes);
-		u128 den = (u128)p->per_bytes * PICO_PER_MICRO * 10000u;
-		u128 cents = (units * (u128)p->price + den / 2) / den;
-		if (cents > MICRO_MAX / 10000u)
+	if (b->billable_bytes) {
+		/*
+		 * From the exact pico-units, not the micro-units rounded up: the
+		 * internet part and the private part each to cents, then summed.
+		 */
+		uint64_t internet = b->billable_bytes - b->private_bytes;
+		int64_t inet = 0, priv = 0;
+		if ((internet && !p->unlimited &&
+		     !units_cost(billed_units(p, internet), p->price, p->per_bytes, true, &inet)) ||
+		    (b->private_bytes &&
+		     !units_cost(private_units(p, b->private_bytes), p->private_price,
+		                 p->private_per_bytes, true, &priv)) ||
+		    !num_add_i64(inet, priv, &b->egress))
 			return err_set(e, "egress cost overflows");
-		b->egress = (int64_t)cents * 10000;
+		b->private_egress = priv;
 	}
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		if (f[i] != &b->egress)
@@ -1151,6 +1251,9 @@ int pricing_convert(struct pricing_bill *b, const char *to, int64_t rate, struct
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if (!scale(*f[i], rate, f[i]) || !num_add_i64(total, *f[i], &total))
 			return err_set(e, "converted bill overflows");
+	/* The private part of the egress line, converted on its own. */
+	if (!scale(b->private_egress, rate, &b->private_egress))
+		return err_set(e, "converted bill overflows");
 	/* The total is the sum of the converted lines, so the lines add up. */
 	b->total = total;
 	snprintf(b->currency, sizeof(b->currency), "%s", to);

@@ -31,6 +31,7 @@ int pricing_egress_rows(struct store *st, const struct config *cfg, const char *
 
 struct month_sum {
 	struct pricing_measured *out;
+	const struct config *cfg;
 	const char **hosts; /* the rows' hosts seen so far (valid during the walk) */
 	size_t nhosts, hcap;
 	struct err *e;
@@ -60,6 +61,9 @@ static int month_add(const struct store_total *r, bool billable, void *arg)
 		return 0;
 	if (!num_add_u64(m->out->bytes, r->egress_bytes, &m->out->bytes))
 		return err_set(m->e, "egress total overflows");
+	if (config_service_private(m->cfg, r->service) &&
+	    !num_add_u64(m->out->private_bytes, r->egress_bytes, &m->out->private_bytes))
+		return err_set(m->e, "egress total overflows");
 	/* Sources are static strings; the rows' copies are freed after the walk. */
 	const char *src = strcmp(r->source, STORE_SOURCE_NFT) == 0      ? STORE_SOURCE_NFT
 	                  : strcmp(r->source, STORE_SOURCE_PCAP) == 0   ? STORE_SOURCE_PCAP
@@ -74,7 +78,7 @@ static int month_add(const struct store_total *r, bool billable, void *arg)
 int pricing_month_egress(struct store *st, const struct config *cfg, const char *host,
                          int32_t first, int32_t last, struct pricing_measured *out, struct err *e)
 {
-	struct month_sum m = {.out = out, .e = e};
+	struct month_sum m = {.out = out, .cfg = cfg, .e = e};
 
 	memset(out, 0, sizeof(*out));
 	int rc = pricing_egress_rows(st, cfg, host, first, last, true, month_add, &m, e);

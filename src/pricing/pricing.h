@@ -194,6 +194,13 @@ struct pricing_select {
 	 */
 	struct pricing_need derived;
 	const char *derived_from; /* the provider it was derived from */
+	/*
+	 * Of the egress priced, the bytes of private-network traffic to other
+	 * regions (services with `traffic = private`): a table with a private
+	 * egress rate (an egress row with item `private`) bills them at it,
+	 * every other table as egress.
+	 */
+	uint64_t private_bytes;
 };
 
 /*
@@ -245,6 +252,13 @@ struct pricing_plan {
 	int64_t price;     /* per `per_bytes`, in pico-units (10^-12) */
 	uint64_t per_bytes, block;
 	int rounding; /* 0 none (exact), 1 up, 2 down */
+	/* private cross-region rule (an egress row with item `private`) */
+	bool has_private;
+	int64_t private_price; /* per `private_per_bytes`, in pico-units */
+	uint64_t private_per_bytes, private_block;
+	int private_rounding;
+	uint64_t private_bytes; /* sel->private_bytes: billed at this rule when
+	                           has_private, else as egress */
 };
 
 /*
@@ -277,13 +291,22 @@ struct pricing_bill {
 	uint64_t egress_bytes, included_bytes, billable_bytes;
 	bool unlimited;
 	int64_t base, seats, compute, egress, other, vat, total;
+	/*
+	 * The part of egress_bytes billed at the private cross-region rate
+	 * (also in billable_bytes, never in the allowance) and its cost, which
+	 * the egress line includes; 0 on a plan without a private rate.
+	 */
+	uint64_t private_bytes;
+	int64_t private_egress;
 };
 
 /*
  * Prices egress_bytes on plan p: billable bytes beyond the included amount,
  * rounded to the block (up, down or exact), times the price per unit,
- * rounded up to a micro-unit; plus the fixed parts.  Returns 0, or -1 on
- * arithmetic overflow.
+ * rounded up to a micro-unit; plus the fixed parts.  Where p has a private
+ * cross-region rate, p->private_bytes of egress_bytes (at most all of
+ * them) are billed at that rule instead, outside the allowance, and the
+ * egress line is the sum of both.  Returns 0, or -1 on arithmetic overflow.
  */
 int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pricing_bill *b,
                  struct err *e);
@@ -291,8 +314,10 @@ int pricing_bill(const struct pricing_plan *p, uint64_t egress_bytes, struct pri
 /*
  * Rounds b, a bill of plan p, as an invoice does: every line (base, seats,
  * compute, egress, other, vat) half up to whole cents (the egress line from
- * its exact value), and the total becomes their sum, so the lines shown
- * always add up to the total shown.  Returns 0, or -1 on overflow.
+ * its exact value; with private traffic, the internet and the private parts
+ * each from theirs, as Fly's invoice has a line per traffic type), and the
+ * total becomes their sum, so the lines shown always add up to the total
+ * shown.  Returns 0, or -1 on overflow.
  */
 int pricing_bill_round(const struct pricing_plan *p, struct pricing_bill *b, struct err *e);
 
@@ -311,11 +336,12 @@ int pricing_add_vat(struct pricing_bill *b, int64_t pct_micro, struct err *e);
 
 /* A month's measured egress as a provider would bill it. */
 struct pricing_measured {
-	uint64_t bytes;     /* billable egress, summed over hosts */
-	const char *source; /* the source used ("nft", "pcap", ...), "mixed" when days
-	                       or hosts differ, NULL when nothing was found */
-	size_t hosts;       /* hosts counted */
-	bool found;         /* the store holds any total for the selection */
+	uint64_t bytes;         /* billable egress, summed over hosts */
+	uint64_t private_bytes; /* of bytes, services with traffic = private */
+	const char *source;     /* the source used ("nft", "pcap", ...), "mixed" when days
+	                           or hosts differ, NULL when nothing was found */
+	size_t hosts;           /* hosts counted */
+	bool found;             /* the store holds any total for the selection */
 };
 
 /*

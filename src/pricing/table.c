@@ -380,8 +380,17 @@ static int parse_row(struct loader *l, size_t line, char **fields, size_t n)
 		problem(l, line, colno(l, *v[COL_CPU] ? COL_CPU : COL_DISK),
 		        "cpu and disk belong on an instance row or a plan that is a machine "
 		        "(vcpu and ram)");
-	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT || r.kind == KIND_EGRESS) && *v[COL_ITEM])
+	if ((r.kind == KIND_PLAN || r.kind == KIND_SEAT) && *v[COL_ITEM])
 		problem(l, line, colno(l, COL_ITEM), "this %s row takes no item", kinds[k]);
+	if (r.kind == KIND_EGRESS && *v[COL_ITEM] && strcmp(v[COL_ITEM], "private") != 0)
+		problem(l, line, colno(l, COL_ITEM),
+		        "bad egress item '%s' (empty: to the internet; private: private-network "
+		        "traffic to another region)",
+		        v[COL_ITEM]);
+	if (r.kind == KIND_EGRESS && *v[COL_ITEM] && *v[COL_INCLUDED])
+		problem(l, line, colno(l, COL_INCLUDED),
+		        "a private egress row has no included allowance (its price applies from "
+		        "the first byte; free private traffic is a free row)");
 	if (r.kind == KIND_SEAT && *v[COL_REGION])
 		problem(l, line, colno(l, COL_REGION), "this seat row takes no region");
 	if (r.kind == KIND_SUCCESSOR && (!*v[COL_PLAN] || !*v[COL_ITEM] || !*v[COL_FROM]))
@@ -441,6 +450,36 @@ static bool ranges_overlap(const struct table_row *a, const struct table_row *b)
 	return a->from <= b->to && b->from <= a->to;
 }
 
+/*
+ * A region row's item names the group the region is in: another region of
+ * the table that is in no group itself (one level, so a lookup never loops).
+ */
+static void check_group(struct loader *l, const struct table_row *r)
+{
+	const struct table *t = l->t;
+	const char *group = r->raw[COL_ITEM];
+	const struct table_row *g = NULL;
+
+	if (strcmp(group, r->raw[COL_REGION]) == 0) {
+		problem(l, r->line, colno(l, COL_ITEM), "region '%s' cannot be its own group",
+		        group);
+		return;
+	}
+	for (size_t j = 0; j < t->nrows && !g; j++)
+		if (t->rows[j].kind == KIND_REGION &&
+		    strcmp(t->rows[j].raw[COL_REGION], group) == 0)
+			g = &t->rows[j];
+	if (!g)
+		problem(l, r->line, colno(l, COL_ITEM),
+		        "unknown region group '%s' for region '%s' (the item of a region row "
+		        "names another region row)",
+		        group, r->raw[COL_REGION]);
+	else if (*g->raw[COL_ITEM])
+		problem(l, r->line, colno(l, COL_ITEM),
+		        "region group '%s' is itself in group '%s' (groups do not nest)", group,
+		        g->raw[COL_ITEM]);
+}
+
 /* Cross-row rules, once every row is read. */
 static void check_rows(struct loader *l)
 {
@@ -486,6 +525,8 @@ static void check_rows(struct loader *l)
 				        "unknown region '%s' (add a region row)",
 				        r->raw[COL_REGION]);
 		}
+		if (r->kind == KIND_REGION && *r->raw[COL_ITEM])
+			check_group(l, r);
 		for (size_t j = 0; j < i; j++) {
 			const struct table_row *q = &t->rows[j];
 			if (q->kind != r->kind || strcmp(q->raw[COL_PLAN], r->raw[COL_PLAN]) ||

@@ -89,6 +89,32 @@ check_eq "config plan, seats and instances" "render,professional,38.00,50.00,60.
 check_eq "fly from config" "fly,payg,17.68,16.11,2.00,35.79" \
 	"$(grep '^fly,' "$T/out" | cut -d, -f1,2,10-13)"
 
+# traffic = private: the measured websocket bytes (494,256,363,365) are
+# private traffic to other regions.  fly in ams (na-eu): private
+# 494.256363365 GB x $0.006 = 2.96553818, 2.97; internet 805.743636635 GB x
+# $0.02 = 16.11487273, 16.11; the egress line 19.08.  Render has no private
+# rate: its egress is the whole 1.3 TB, as without the key.
+cat >"$T/private.conf" <<'CONF'
+[service websocket]
+match = port=9001
+traffic = private
+
+[provider fly]
+region = ams
+CONF
+run_costs --config "$T/private.conf" compare --month 2026-05 --provider fly,render --plan payg,professional --format csv
+check_rc 0 "compare with private traffic"
+check_eq "fly: private and internet lines" "fly,payg,ams,1300000000000,19.08" "$(grep '^fly,' "$T/out" | cut -d, -f1-3,6,11)"
+check_eq "render bills it as egress" "render,professional,120.00" "$(grep '^render,' "$T/out" | cut -d, -f1,2,11)"
+run_costs --config "$T/private.conf" compare --month 2026-05 --provider fly,render --plan payg,professional
+check_grep '^of the egress, 494 GB is private traffic to other regions (traffic = private):$' "$T/out" "private note"
+check_grep '^  fly/payg bills 494 GB of it at its private rate: 2.97 USD of the egress line$' "$T/out" "private part of fly's egress line"
+check_grep '^  the other plans bill it as egress$' "$T/out" "others bill it as egress"
+printf '[service websocket]\nmatch = port=9001\ntraffic = vpn\n' >"$T/badtraffic.conf"
+run_costs --config "$T/badtraffic.conf" compare --month 2026-05
+check_rc 1 "bad traffic value"
+check_grep "badtraffic.conf:3: bad traffic 'vpn' (internet, or private" "$T/err" "bad traffic message"
+
 # --need: the cheapest fitting instance on every provider.
 run_costs compare --egress 1.3TB --month 2026-05 --need ram=4GB,cpu=2,count=2 --provider render --plan professional --format csv
 check_rc 0 "--need"
@@ -162,13 +188,14 @@ check_rc 1 "unknown plan"
 check_grep "unknown plan 'gold' for render in 2026-05 (known: hobby-legacy, professional, organization, hobby, pro, scale)" "$T/err" "known plans"
 run_costs compare --egress 1TB --region mars
 check_rc 1 "unknown region"
-check_grep "unknown region 'mars' (known: .*fly: na-eu, apac-oc-sa, africa-india; hetzner: eu, us, sin; .*render: global" "$T/err" "known regions"
+check_grep "unknown region 'mars' (known: .*fly: na-eu, apac-oc-sa, africa-india + 18 regions in them; hetzner: eu, us, sin; .*render: global" "$T/err" "known regions"
 run_costs compare --egress 1.3TB --month 2026-05 --region sin --format csv
-check_rc 0 "a region of one provider"
-# Only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB included,
-# 1,913 started 100 MiB blocks at EUR 7.40 per TiB = 1.35004, 1.35.
-check_eq "only hetzner's cloud plans in Singapore" "hetzner,ccx13,sin,1.35" \
-	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11)"
+check_rc 0 "a region two providers name"
+# Hetzner: only ccx13 is offered there (cpx11 ended 2025-12-31); 1 TiB
+# included, 1,913 started 100 MiB blocks at EUR 7.40 per TiB = 1.35004, 1.35.
+# Fly's sin is in apac-oc-sa: 1,300 GB x $0.04 = 52.00.  No one else has sin.
+check_eq "hetzner's cloud plans and fly in Singapore" "fly,payg,sin,52.00 hetzner,ccx13,sin,1.35" \
+	"$(tail -n +2 "$T/out" | cut -d, -f1-3,11 | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 run_costs compare --egress 1TB --rate EUR=-1
 check_rc 2 "negative rate"
 check_grep "a rate must be positive" "$T/err" "negative rate message"
@@ -218,6 +245,24 @@ printf '[provider fly]\nregion = apac-oc-sa\n' >"$T/apac.conf"
 run_costs --config "$T/apac.conf" compare --egress 1TB --month 2026-05 --plan payg,organization --breakeven
 check_rc 0 "breakeven with a band"
 check_grep 'render/organization and fly/payg: fly/payg is cheaper first; render/organization from 725 GB (724875000000 bytes); fly/payg from 1.00 TB (1000000000001 bytes)' "$T/out" "organization cheaper between 725 GB and 1 TB"
+
+# A Fly Machine region: ams's own Machine price and its group's egress rate.
+# shared-cpu-1x 256MB in ams: $0.00000078/s x 2,678,400 s = 2.089152, 2.09;
+# 100 GB at na-eu's $0.02 = 2.00; total 4.09.  The table and CSV name ams.
+printf '[provider fly]\nregion = ams\ninstances = shared-cpu-1x-256mb\n' >"$T/ams.conf"
+run_costs --config "$T/ams.conf" compare --egress 100GB --month 2026-05 --provider fly --format csv
+check_rc 0 "compare in a fly machine region"
+check_eq "fly in ams" "fly,payg,ams,2.09,2.00,4.09" "$(grep '^fly,' "$T/out" | cut -d, -f1-3,10,11,13)"
+run_costs --config "$T/ams.conf" compare --egress 100GB --month 2026-05 --provider fly
+check_grep '^fly  *payg  *ams  *1x shared-cpu-1x-256mb ' "$T/out" "the table shows the region"
+# --region bom over the config: bom's price (0.00000081 x 2,678,400 =
+# 2.169504, 2.17) and africa-india's $0.12 (12.00).
+run_costs --config "$T/ams.conf" compare --egress 100GB --month 2026-05 --provider fly --region bom --format csv
+check_eq "fly in bom" "fly,payg,bom,2.17,12.00,14.17" "$(grep '^fly,' "$T/out" | cut -d, -f1-3,10,11,13)"
+printf '[provider fly]\nregion = mad\n' >"$T/mad.conf"
+run_costs --config "$T/mad.conf" compare --egress 100GB --month 2026-05 --provider fly
+check_rc 1 "a region fly no longer has"
+check_grep "mad.conf:2: unknown region 'mad' for fly (known: na-eu, apac-oc-sa, africa-india, ams, arn, bom," "$T/err" "fly's regions listed"
 
 # plot compare prices the same rows as compare for the same options: lists,
 # --need, two --rate, --vat (the data file is written even without gnuplot).

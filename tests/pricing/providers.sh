@@ -94,6 +94,44 @@ if grep -q 'bad.csv:5:' "$T/both"; then fail "a good instance row reported"; els
 run_costs providers show fly
 check_grep '^instance  *shared-cpu-1x-2gb .* 1 vCPU 2GB shared ' "$T/out" "show: a shared preset"
 check_grep '^instance  *performance-1x-2gb .* 1 vCPU 2GB dedicated ' "$T/out" "show: a dedicated preset"
+# A region row's item names its group: Fly's ams is in na-eu.
+check_grep '^region  *na-eu  *ams ' "$T/out" "show: a region and its group"
+check_grep '^instance  *shared-cpu-1x-256mb  *ams  *2024-11-01 .*0.00000078 USD' "$T/out" "show: an ams Machine price"
+# A group must be another region of the table, in no group itself.
+cat >"$T/bad/groups.csv" <<'CSV'
+kind,item,region,currency,price,per,source,source_date
+region,,na-eu,,,,,
+region,na-eu,ams,,,,,
+region,mars,xyz,,,,,
+region,ams,lhr,,,,,
+region,arn,arn,,,,,
+egress,,,USD,0.02,GB,https://fly.example,2026-01-01
+CSV
+run_costs providers check "$T/bad/groups.csv"
+check_rc 1 "bad region groups"
+cat "$T/out" "$T/err" >"$T/both"
+check_grep "groups.csv:4:2: unknown region group 'mars' for region 'xyz' (the item of a region row names another region row)" "$T/both" "unknown group"
+check_grep "groups.csv:5:2: region group 'ams' is itself in group 'na-eu' (groups do not nest)" "$T/both" "nested group"
+check_grep "groups.csv:6:2: region 'arn' cannot be its own group" "$T/both" "own group"
+check_grep "3 problems in 1 file" "$T/both" "only the three bad region rows"
+# An egress row's item is empty (to the internet) or private (to another
+# region), which has no allowance.
+cat >"$T/bad/private.csv" <<'CSV'
+kind,item,region,currency,price,per,included,source,source_date
+region,,na-eu,,,,,,
+egress,,,USD,0.02,GB,,https://fly.example,2026-01-01
+egress,private,,USD,0.006,GB,,https://fly.example,2026-01-01
+egress,vpn,,USD,0.006,GB,,https://fly.example,2026-01-01
+egress,private,na-eu,USD,0.006,GB,10GB,https://fly.example,2026-01-01
+CSV
+run_costs providers check "$T/bad/private.csv"
+check_rc 1 "bad private egress rows"
+cat "$T/out" "$T/err" >"$T/both"
+check_grep "private.csv:5:2: bad egress item 'vpn' (empty: to the internet; private: private-network traffic to another region)" "$T/both" "unknown egress item"
+check_grep "private.csv:6:7: a private egress row has no included allowance" "$T/both" "private allowance"
+check_grep "2 problems in 1 file" "$T/both" "a good private row passes"
+run_costs providers show fly
+check_grep '^egress  *private  *na-eu  *2024-07-18 .*0.006 USD' "$T/out" "show: fly's private rate"
 # Every shipped instance and machine plan says whether its CPU is shared.
 for f in "$SRCDIR"/providers/*.csv; do
 	n=$(/usr/bin/python3 -c 'import csv,sys

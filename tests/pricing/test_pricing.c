@@ -611,7 +611,8 @@ static void bad_table_reports_every_problem(void **state)
 	    "14:6: 'to' 2026-01-01 is before 'from' 2026-06-01",
 	    "15:16: a price without a source date",
 	    "16:11: unknown rounding 'sideways' (up, down or none)",
-	    "17:3: this egress row takes no item",
+	    "17:3: bad egress item 'extra' (empty: to the internet; private: "
+	    "private-network traffic to another region)",
 	    "18:4: unknown region 'moon' (add a region row)",
 	    "19:7: currency 'EUR' differs from 'USD' earlier in the table",
 	};

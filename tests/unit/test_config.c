@@ -94,6 +94,30 @@ static void errors_name_file_line_and_text(void **state)
 	parse_err("[service a]\nmatch = uid=no-such-user-here\n", "unknown user");
 }
 
+/* traffic = private: a service of Fly's private network (6PN, fdaa::/16). */
+static void private_traffic_is_a_service_property(void **state)
+{
+	struct config *c = NULL;
+	struct err e;
+	const char *text = "[service replication]\nmatch = addr=fdaa::/16\ntraffic = private\n"
+	                   "[service web]\nmatch = port=443\ntraffic = internet\n";
+	(void)state;
+	assert_int_equal(config_parse(text, strlen(text), "t.conf", &c, &e), 0);
+	assert_true(config_service_private(c, "replication"));
+	assert_true(config_service_billable(c, "replication"));
+	assert_false(config_service_private(c, "web"));
+	assert_false(config_service_private(c, "https")); /* a built-in */
+	config_free(c);
+	parse_err("[service a]\nmatch = port=1\ntraffic = 6pn\n",
+	          "t.conf:3: bad traffic '6pn' (internet, or private: private-network traffic "
+	          "to another region of the provider)");
+	parse_err("[service a]\nbillable = no\ntraffic = private\n",
+	          "t.conf:3: traffic = private in [service a], which is billable = no: keep one");
+	parse_err("[service a]\ntraffic = private\nbillable = no\n",
+	          "t.conf:3: billable = no in [service a], whose traffic = private is billed at a "
+	          "private rate: keep one");
+}
+
 static void missing_file_means_builtins_unless_required(void **state)
 {
 	struct config *c = NULL;
@@ -255,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(services_keep_file_order_and_terms),
 	    cmocka_unit_test(errors_name_file_line_and_text),
+	    cmocka_unit_test(private_traffic_is_a_service_property),
 	    cmocka_unit_test(missing_file_means_builtins_unless_required),
 	    cmocka_unit_test(long_lines_keep_line_numbers),
 	    cmocka_unit_test(services_and_match_lines_are_limited),
