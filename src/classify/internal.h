@@ -65,6 +65,8 @@ void classify_names_free(struct name_index *ix);
  */
 const uint64_t *classify_names_match(struct name_index *ix, const char *name, size_t len);
 
+#define CLASSIFY_MASK_RULES 512
+
 struct rule {
 	uint16_t service;
 	size_t nterms;
@@ -116,6 +118,16 @@ struct classify {
 	size_t nrules;
 	struct name_index *sni, *host; /* the sni= and host= patterns of the rules */
 	bool need_sni;                 /* some rule reads the server name */
+	/*
+	 * Rule sets, a bit per rule (rule_words words each), so a decision
+	 * skips the rules a flow's names already rule out: those with an sni=
+	 * term, with a host= term, with a host= or path= term; and per sni= and
+	 * host= pattern, the rules that name it.  None when there are more
+	 * than CLASSIFY_MASK_RULES rules (then every rule is walked).
+	 */
+	size_t rule_words;
+	uint64_t *with_sni, *with_host, *with_head;
+	uint64_t *by_sni, *by_host; /* npats x rule_words */
 	uint16_t id_mcp, id_websocket, id_https, id_http, id_other;
 	struct unsupported {
 		char *service;

@@ -106,6 +106,43 @@ static int add_rule(struct classify *c, uint16_t service, const struct config_ma
 	return 0;
 }
 
+static void set_bit(uint64_t *bits, size_t i)
+{
+	bits[i / 64] |= 1ull << (i % 64);
+}
+
+/* The rule sets of struct classify, from the compiled rules. */
+static int build_masks(struct classify *c)
+{
+	size_t w = (c->nrules + 63) / 64;
+
+	if (c->nrules == 0 || c->nrules > CLASSIFY_MASK_RULES)
+		return 0;
+	c->with_sni = calloc(3 * w, sizeof(uint64_t));
+	c->by_sni = calloc((c->sni->npats + c->host->npats) * w + 1, sizeof(uint64_t));
+	if (!c->with_sni || !c->by_sni)
+		return -1;
+	c->with_host = c->with_sni + w;
+	c->with_head = c->with_host + w;
+	c->by_host = c->by_sni + c->sni->npats * w;
+	for (size_t i = 0; i < c->nrules; i++)
+		for (size_t k = 0; k < c->rules[i].nterms; k++) {
+			const struct rule_term *t = &c->rules[i].terms[k];
+			if (t->kind == CONFIG_TERM_SNI) {
+				set_bit(c->with_sni, i);
+				set_bit(c->by_sni + t->u.s.pat * w, i);
+			} else if (t->kind == CONFIG_TERM_HOST) {
+				set_bit(c->with_host, i);
+				set_bit(c->with_head, i);
+				set_bit(c->by_host + t->u.s.pat * w, i);
+			} else if (t->kind == CONFIG_TERM_PATH) {
+				set_bit(c->with_head, i);
+			}
+		}
+	c->rule_words = w;
+	return 0;
+}
+
 int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 {
 	struct classify *c = calloc(1, sizeof(*c));
@@ -135,7 +172,7 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 				goto oom;
 		}
 	}
-	if (classify_names_build(c->sni) || classify_names_build(c->host))
+	if (classify_names_build(c->sni) || classify_names_build(c->host) || build_masks(c))
 		goto oom;
 	for (size_t i = 0; i < sizeof(config_builtin_services) / sizeof(*config_builtin_services);
 	     i++)
@@ -173,6 +210,8 @@ void classify_free(struct classify *c)
 	free(c->owned);
 	free(c->names);
 	free(c->rules);
+	free(c->with_sni);
+	free(c->by_sni);
 	free(c->endpoints);
 	free(c->ports);
 	if (c->sni)
@@ -350,16 +389,84 @@ static int step(struct walk *w, enum tri v, uint16_t service, bool final, uint16
 	return 0;
 }
 
+/*
+ * allow &= ~with | (the rules of each pattern in matched): of the rules
+ * with such a term, only those naming a pattern the name matched.
+ */
+static void allow_matched(uint64_t *allow, const uint64_t *with, const uint64_t *by,
+                          const uint64_t *matched, size_t npats, size_t w)
+{
+	uint64_t keep[CLASSIFY_MASK_RULES / 64];
+
+	for (size_t k = 0; k < w; k++)
+		keep[k] = ~with[k];
+	for (size_t word = 0; word < (npats + 63) / 64; word++)
+		for (uint64_t m = matched[word]; m; m &= m - 1) {
+			size_t p = word * 64 + (size_t)__builtin_ctzll(m);
+			for (size_t k = 0; k < w; k++)
+				keep[k] |= by[p * w + k];
+		}
+	for (size_t k = 0; k < w; k++)
+		allow[k] &= keep[k];
+}
+
+/*
+ * The rules a flow's facts leave possible: every rule but those whose
+ * sni=, host= or path= term the facts already make false (such a rule
+ * evaluates to TRI_NO, which a walk passes over, so leaving it out changes
+ * nothing but the time).
+ */
+static void possible_rules(const struct classify *c, struct eval *ev, uint64_t *allow)
+{
+	const struct facts *x = ev->x;
+	size_t w = c->rule_words;
+
+	for (size_t k = 0; k < w; k++)
+		allow[k] =
+		    k + 1 < w || c->nrules % 64 == 0 ? ~0ull : (1ull << (c->nrules % 64)) - 1;
+	if (x->sni_known == TRI_NO) {
+		for (size_t k = 0; k < w; k++)
+			allow[k] &= ~c->with_sni[k];
+	} else if (x->sni_known == TRI_YES && c->sni->npats) {
+		ev->sni = classify_names_match(c->sni, x->sni, x->sni_len);
+		allow_matched(allow, c->with_sni, c->by_sni, ev->sni, c->sni->npats, w);
+	}
+	if (x->head_known == TRI_NO) {
+		for (size_t k = 0; k < w; k++)
+			allow[k] &= ~c->with_head[k];
+	} else if (x->head_known == TRI_YES && c->host->npats) {
+		if (!x->host.len) {
+			for (size_t k = 0; k < w; k++)
+				allow[k] &= ~c->with_host[k];
+		} else {
+			ev->host = classify_names_match(c->host, x->host.p, x->host.len);
+			allow_matched(allow, c->with_host, c->by_host, ev->host, c->host->npats, w);
+		}
+	}
+}
+
 bool classify_decide(const struct classify *c, const struct facts *x, bool final, uint16_t *service)
 {
 	struct walk w = {0};
 	struct eval ev = {c, x, NULL, NULL};
+	uint64_t allow[CLASSIFY_MASK_RULES / 64];
 	int r;
 
-	for (size_t i = 0; i < c->nrules; i++)
-		if ((r = step(&w, rule_eval(&c->rules[i], &ev), c->rules[i].service, final,
-		              service)))
-			return r > 0;
+	if (c->rule_words) {
+		possible_rules(c, &ev, allow);
+		for (size_t word = 0; word < c->rule_words; word++)
+			for (uint64_t m = allow[word]; m; m &= m - 1) {
+				size_t i = word * 64 + (size_t)__builtin_ctzll(m);
+				if ((r = step(&w, rule_eval(&c->rules[i], &ev), c->rules[i].service,
+				              final, service)))
+					return r > 0;
+			}
+	} else {
+		for (size_t i = 0; i < c->nrules; i++)
+			if ((r = step(&w, rule_eval(&c->rules[i], &ev), c->rules[i].service, final,
+			              service)))
+				return r > 0;
+	}
 	const struct {
 		enum tri v;
 		uint16_t id;

@@ -4,7 +4,11 @@
  */
 #include "util/glob.h"
 
-#include <ctype.h>
+/* ASCII case folding, as tolower in the C locale, without a call per byte. */
+static inline unsigned char fold(unsigned char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch | 0x20) : ch;
+}
 
 bool glob_match_ci(const char *p, const char *t, size_t len)
 {
@@ -18,8 +22,8 @@ bool glob_match_ci(const char *p, const char *t, size_t len)
 		if (*p == '*') {
 			star = ++p;
 			mark = i;
-		} else if (*p && (*p == '?' ||
-		                  tolower((unsigned char)*p) == tolower((unsigned char)t[i]))) {
+		} else if (*p &&
+		           (*p == '?' || fold((unsigned char)*p) == fold((unsigned char)t[i]))) {
 			p++;
 			i++;
 		} else if (star) {
