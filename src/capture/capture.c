@@ -1442,8 +1442,8 @@ void capture_free(struct capture *c)
 {
 	if (!c)
 		return;
-	if (c->pend)
-		for (uint32_t i = 0; i < c->pend_cap; i++)
+	if (c->pend) /* slots past pend_fresh were never used (nor their pages touched) */
+		for (uint32_t i = 0; i < c->pend_fresh; i++)
 			classify_flow_free(c->pend[i].state);
 	for (size_t i = 0; i < c->ndays; i++)
 		free(c->days[i].v);
