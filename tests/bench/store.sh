@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Month queries on a large store (not a test).  Usage:
-#   tests/bench/store.sh [BUILDDIR [OTHER_COSTS_BINARY]]
+#   [BASE_PROVIDERS=DIR] tests/bench/store.sh [BUILDDIR [OTHER_COSTS_BINARY]]
 # Generates once, in ${BENCH_DIR:-BUILDDIR/bench-data}/store.db, 3 years x
 # 50 services x 20 hosts x 2 directions of daily totals (2.19M rows, source
 # pcap; every tenth host-day also has nft rows), then times, best of RUNS
@@ -15,14 +15,18 @@ BASE=${2:-}
 COSTS_BIN=$B/src/cli/costs
 RUNS=${RUNS:-5}
 DIR=${BENCH_DIR:-$B/bench-data}
-DB=$DIR/store.db
+# Made by the older binary when there are two (an older costs refuses a
+# newer schema); each binary then reads its own copy, which a newer one
+# upgrades on its first run (left out: the best of the runs counts).
+DB=$DIR/store${BASE:+-base}.db
+GEN=${BASE:-$COSTS_BIN}
 command -v sqlite3 >/dev/null || { echo "needs sqlite3" >&2; exit 1; }
 mkdir -p "$DIR"
 : >"$DIR/empty.conf"
 export COSTS_CONFIG=$DIR/empty.conf COSTS_PROVIDERS=$SRC/providers
 if [ ! -s "$DB" ]; then
 	printf 'day,host,service,source,egress_bytes,ingress_bytes,egress_packets,ingress_packets\n2024-01-01,h00,s00,pcap,1,1,1,1\n' >"$DIR/seed.csv"
-	"$COSTS_BIN" --db "$DB" import "$DIR/seed.csv" >/dev/null
+	"$GEN" --db "$DB" import "$DIR/seed.csv" >/dev/null
 	sqlite3 "$DB" <<'EOF'
 BEGIN;
 DELETE FROM daily;
@@ -45,11 +49,15 @@ rows=$(sqlite3 "$DB" "SELECT count(*) FROM daily")
 month=2026-11
 echo "$DB: $rows rows; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); best of $RUNS, wall seconds"
 : >"$DIR/store-results"
+for who in new ${BASE:+base}; do
+	cp "$DB" "$DIR/run-$who.db"
+done
 t() { # NAME BIN ARGS...
 	local name=$1 bin=$2 s e
 	shift 2
 	s=$(date +%s%N)
-	"$bin" --db "$DB" "$@" >"$DIR/out.$name" 2>&1 || { echo "$name failed: $(head -c 300 "$DIR/out.$name")" >&2; exit 1; }
+	"$bin" --db "$DIR/run-${name%%-*}.db" "$@" >"$DIR/out.$name" 2>&1 ||
+		{ echo "$name failed: $(head -c 300 "$DIR/out.$name")" >&2; exit 1; }
 	e=$(date +%s%N)
 	echo "$name $(((e - s) / 1000))" >>"$DIR/store-results"
 }
@@ -57,6 +65,9 @@ for _ in $(seq "$RUNS"); do
 	for who in new ${BASE:+base}; do
 		bin=$COSTS_BIN
 		[ "$who" = base ] && bin=$BASE
+		# An older costs may not read today's tables: BASE_PROVIDERS gives its own.
+		export COSTS_PROVIDERS=$SRC/providers
+		[ "$who" = base ] && COSTS_PROVIDERS=${BASE_PROVIDERS:-$SRC/providers}
 		t "$who-compare" "$bin" compare --month $month
 		t "$who-project" "$bin" project --as-of 2026-11-20
 		t "$who-export-daily" "$bin" export daily
