@@ -878,44 +878,31 @@ static bool make_key(const struct decoded *d, struct key *k)
 	return from_a;
 }
 
-uint32_t capture_prefetch(const struct capture *c, const uint8_t *data, size_t caplen,
-                          size_t wirelen)
-{
-	struct decoded d;
+/* A frame's flow key (from_a: its source is side a) and the key's hash. */
+struct keyed {
 	struct key k;
+	bool from_a;
+	uint32_t hash;
+};
 
-	if (c->used < PREFETCH_FLOWS)
-		return CAPTURE_NO_HINT;
-	if (capture_decode(c->dlt, data, caplen, wirelen, &d) != DECODE_OK || !d.has_ports)
-		return CAPTURE_NO_HINT;
-	make_key(&d, &k);
-	uint32_t h = key_hash(&k) & c->bucket_mask;
-	__builtin_prefetch(&c->buckets[h]);
-	return h;
+static void key_of(const struct decoded *d, struct keyed *kd)
+{
+	kd->from_a = make_key(d, &kd->k);
+	kd->hash = key_hash(&kd->k);
 }
 
-void capture_prefetch_flow(const struct capture *c, uint32_t hint)
+static void flow_packet(struct capture *c, struct decoded *d, const struct keyed *kd, int64_t sec,
+                        int32_t day)
 {
-	if (hint > c->bucket_mask)
-		return;
-	uint32_t i = c->buckets[hint];
-	if (i != NONE)
-		__builtin_prefetch(&c->flows[i], 1);
-	if (c->used >= c->capacity && c->lru_tail != NONE)
-		__builtin_prefetch(&c->flows[c->lru_tail], 1); /* evicted next */
-}
-
-static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32_t day)
-{
-	struct key k;
-	bool from_a = make_key(d, &k);
+	struct key k = kd->k;
+	bool from_a = kd->from_a;
 
 	if (!c->have_base) {
 		c->time_base = sec;
 		c->have_base = true;
 	}
 	uint32_t rel = sec > c->time_base ? (uint32_t)(sec - c->time_base) : 0;
-	uint32_t h = key_hash(&k) & c->bucket_mask;
+	uint32_t h = kd->hash & c->bucket_mask;
 	uint32_t i = c->buckets[h];
 	while (i != NONE && !key_eq(&c->flows[i], &k))
 		i = c->flows[i].next;
@@ -935,7 +922,7 @@ static void flow_packet(struct capture *c, struct decoded *d, int64_t sec, int32
 	if (i == NONE) {
 		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
 			buckets_grow(c);
-			h = key_hash(&k) & c->bucket_mask;
+			h = kd->hash & c->bucket_mask;
 		}
 		i = flow_alloc(c);
 		f = &c->flows[i];
@@ -1096,12 +1083,13 @@ void capture_add_drops(struct capture *c, int64_t now, uint64_t drops)
 	c->st.drops += drops;
 }
 
-void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
-                    size_t caplen, size_t wirelen)
+/*
+ * Accounts one decoded frame; kd is its flow key when the caller made it
+ * (a frame with ports that is not a fragment), else NULL.
+ */
+static void account(struct capture *c, int64_t sec, struct decoded *d, enum decode_status s,
+                    const struct keyed *kd)
 {
-	struct decoded d;
-	(void)usec;
-
 	if (c->observe_by_packets && (!c->obs_started || sec != c->obs_last))
 		observe_to(c, sec);
 	int32_t day = day_of(c, sec);
@@ -1112,31 +1100,89 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 	da->dirty = true;
 	c->st.packets++;
 
-	enum decode_status s = capture_decode(c->dlt, data, caplen, wirelen, &d);
 	if (s == DECODE_NOT_IP)
 		return;
 	c->st.ip_packets++;
-	c->st.bytes += d.l3_len;
+	c->st.bytes += d->l3_len;
 	if (s == DECODE_MALFORMED) {
 		da->cov.malformed++;
 		c->st.malformed++;
 	} else if (s == DECODE_TRUNCATED) {
 		c->st.truncated++;
 	}
-	if (s == DECODE_OK && d.fragment)
-		frag_track(c, &d, sec);
-	bool flowable =
-	    s == DECODE_OK && (d.has_ports || (d.proto != IPPROTO_TCP && d.proto != IPPROTO_UDP));
+	if (s == DECODE_OK && d->fragment)
+		frag_track(c, d, sec);
+	bool flowable = s == DECODE_OK &&
+	                (d->has_ports || (d->proto != IPPROTO_TCP && d->proto != IPPROTO_UDP));
 	if (!flowable) {
-		bool egress = d.has_l3 && c->nlocal && is_local(c, d.family, d.src);
-		acc_packet(c, day, c->other, egress, d.l3_len);
+		bool egress = d->has_l3 && c->nlocal && is_local(c, d->family, d->src);
+		acc_packet(c, day, c->other, egress, d->l3_len);
 		return;
 	}
-	flow_packet(c, &d, sec, day);
+	struct keyed own;
+	if (!kd) { /* keyed only now: a fragment's ports come from its first */
+		key_of(d, &own);
+		kd = &own;
+	}
+	flow_packet(c, d, kd, sec, day);
 	if (sec - c->last_expire >= 1) {
 		c->last_expire = sec;
 		capture_expire(c, sec);
 	}
+}
+
+/* The key of a frame decoded whole, with ports of its own (not a fragment). */
+static bool keyable(const struct decoded *d, enum decode_status s)
+{
+	return s == DECODE_OK && d->has_ports && !d->fragment;
+}
+
+void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
+                    size_t caplen, size_t wirelen)
+{
+	struct decoded d;
+	struct keyed kd;
+	(void)usec;
+
+	enum decode_status s = capture_decode(c->dlt, data, caplen, wirelen, &d);
+	if (keyable(&d, s))
+		key_of(&d, &kd);
+	account(c, sec, &d, s, keyable(&d, s) ? &kd : NULL);
+}
+
+void capture_packets(struct capture *c, const struct capture_frame *fr, size_t n)
+{
+	struct decoded d[CAPTURE_BATCH];
+	enum decode_status s[CAPTURE_BATCH];
+	struct keyed kd[CAPTURE_BATCH];
+
+	for (; n > CAPTURE_BATCH; fr += CAPTURE_BATCH, n -= CAPTURE_BATCH)
+		capture_packets(c, fr, CAPTURE_BATCH);
+	for (size_t i = 0; i < n; i++) {
+		s[i] = capture_decode(c->dlt, fr[i].data, fr[i].caplen, fr[i].wirelen, &d[i]);
+		if (keyable(&d[i], s[i]))
+			key_of(&d[i], &kd[i]);
+	}
+	/*
+	 * Once the table outgrows the caches, every frame's bucket and then
+	 * its flow entry are fetched from memory together, not one by one.
+	 */
+	if (c->used >= PREFETCH_FLOWS) {
+		for (size_t i = 0; i < n; i++)
+			if (keyable(&d[i], s[i]))
+				__builtin_prefetch(&c->buckets[kd[i].hash & c->bucket_mask]);
+		for (size_t i = 0; i < n; i++) {
+			if (!keyable(&d[i], s[i]))
+				continue;
+			uint32_t f = c->buckets[kd[i].hash & c->bucket_mask];
+			if (f != NONE)
+				__builtin_prefetch(&c->flows[f], 1);
+		}
+		if (c->used >= c->capacity && c->lru_tail != NONE)
+			__builtin_prefetch(&c->flows[c->lru_tail], 1); /* evicted next */
+	}
+	for (size_t i = 0; i < n; i++)
+		account(c, fr[i].sec, &d[i], s[i], keyable(&d[i], s[i]) ? &kd[i] : NULL);
 }
 
 void capture_decide_all(struct capture *c)

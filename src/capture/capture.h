@@ -100,19 +100,21 @@ void capture_set_linktype(struct capture *c, int dlt);
 void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t *data,
                     size_t caplen, size_t wirelen);
 
+/* A frame for capture_packets. */
+struct capture_frame {
+	int64_t sec;
+	const uint8_t *data;
+	size_t caplen, wirelen;
+};
+
 /*
- * Optional hints for a reader that has frames in hand before accounting
- * them: capture_prefetch starts fetching the hash bucket of a frame's flow
- * and returns a hint (CAPTURE_NO_HINT when there is nothing to fetch, as
- * while the table is small enough to stay in the caches);
- * capture_prefetch_flow, called later with that hint, starts fetching the
- * flow entry itself.  Then capture_packet finds both in the cache.  They
- * change nothing: a stale hint only wastes a fetch.
+ * Accounts n frames in order, as n calls of capture_packet would, for a
+ * reader that has several in hand: each is decoded once, and the flows of
+ * a batch are fetched from memory together.  Up to CAPTURE_BATCH at a
+ * time is best (more are taken in batches).
  */
-#define CAPTURE_NO_HINT UINT32_MAX
-uint32_t capture_prefetch(const struct capture *c, const uint8_t *data, size_t caplen,
-                          size_t wirelen);
-void capture_prefetch_flow(const struct capture *c, uint32_t hint);
+#define CAPTURE_BATCH 8
+void capture_packets(struct capture *c, const struct capture_frame *fr, size_t n);
 
 /* Live captures: marks the seconds up to now as observed (coverage). */
 void capture_observe(struct capture *c, int64_t now);

@@ -31,9 +31,8 @@
 
 #include "capture/decode.h"
 
-#define FILE_BUFFER    (1u << 20)
-#define MAX_CAPLEN     262144u /* libpcap's largest record for our link types */
-#define PREFETCH_BATCH 8       /* records whose flows are fetched together */
+#define FILE_BUFFER (1u << 20)
+#define MAX_CAPLEN  262144u /* libpcap's largest record for our link types */
 
 /* The stream libpcap reads a file through: buffered here, offset known. */
 struct reader {
@@ -433,48 +432,55 @@ static uint32_t get32(const uint8_t *p)
 static bool direct_read(struct capture_source *s, struct capture *c, int max, int *n)
 {
 	struct reader *r = s->rd;
-	size_t at[PREFETCH_BATCH];
-	uint32_t hint[PREFETCH_BATCH];
+	struct capture_frame fr[CAPTURE_BATCH];
 
 	while (max < 0 || *n < max) {
 		/*
-		 * The next few whole records already in the buffer: their flows
-		 * are fetched from memory together before any is accounted.
+		 * The next whole records already in the buffer go to the capture
+		 * together (decoded once, their flows fetched from memory at once);
+		 * one cut by the buffer's end is read on below, alone.
 		 */
-		size_t k = 0, off = r->off;
-		while (k < PREFETCH_BATCH && r->len - off >= 16) {
-			uint32_t cl = get32((const uint8_t *)r->buf + off + 8);
-			if (cl > s->snapshot || cl > MAX_CAPLEN || r->len - off - 16 < cl)
+		size_t k = 0, want = max < 0 || max - *n > CAPTURE_BATCH ? CAPTURE_BATCH
+		                                                         : (size_t)(max - *n);
+		bool filtered = false;
+		while (k < want && r->len - r->off >= 16) {
+			const uint8_t *h = (const uint8_t *)r->buf + r->off;
+			uint32_t cl = get32(h + 8);
+			if (cl > s->snapshot || cl > MAX_CAPLEN || r->len - r->off - 16 < cl)
 				break;
-			at[k++] = off;
-			off += 16 + (size_t)cl;
+			r->off += 16 + (size_t)cl;
+			r->consumed += 16 + (uint64_t)cl;
+			if (s->have_prog) {
+				struct pcap_pkthdr ph = {.caplen = cl, .len = get32(h + 12)};
+				if (!pcap_offline_filter(&s->prog, &ph, h + 16)) {
+					filtered = true;
+					continue;
+				}
+			}
+			fr[k++] =
+			    (struct capture_frame){(time_t)get32(h), h + 16, cl, get32(h + 12)};
 		}
-		for (size_t i = 0; i < k; i++) {
-			const uint8_t *h = (const uint8_t *)r->buf + at[i];
-			hint[i] = capture_prefetch(c, h + 16, get32(h + 8), get32(h + 12));
+		if (k) {
+			capture_packets(c, fr, k);
+			*n += (int)k;
+			continue;
 		}
-		for (size_t i = 0; i < k; i++)
-			capture_prefetch_flow(c, hint[i]);
-		for (size_t i = 0; i < (k ? k : 1) && (max < 0 || *n < max); i++) {
-			const uint8_t *h = direct_need(s, 16);
-			if (!h)
-				return false;
-			uint32_t sec = get32(h), frac = get32(h + 4), caplen = get32(h + 8),
-			         len = get32(h + 12);
-			if (caplen > s->snapshot || caplen > MAX_CAPLEN ||
-			    !(h = direct_need(s, 16 + caplen)))
-				return false;
-			struct pcap_pkthdr ph = {.caplen = caplen, .len = len};
-			ph.ts.tv_sec = (time_t)sec;
-			ph.ts.tv_usec = (suseconds_t)(s->nano ? frac / 1000 : frac);
-			r->off += 16 + (size_t)caplen;
-			r->consumed += 16 + (uint64_t)caplen;
-			if (s->have_prog && !pcap_offline_filter(&s->prog, &ph, h + 16))
-				continue;
-			capture_packet(c, ph.ts.tv_sec, (uint32_t)ph.ts.tv_usec, h + 16, caplen,
-			               len);
-			(*n)++;
-		}
+		if (filtered)
+			continue; /* the whole records were all filtered out */
+		const uint8_t *h = direct_need(s, 16);
+		if (!h)
+			return false;
+		uint32_t sec = get32(h), caplen = get32(h + 8), len = get32(h + 12);
+		if (caplen > s->snapshot || caplen > MAX_CAPLEN ||
+		    !(h = direct_need(s, 16 + caplen)))
+			return false;
+		r->off += 16 + (size_t)caplen;
+		r->consumed += 16 + (uint64_t)caplen;
+		struct pcap_pkthdr ph = {.caplen = caplen, .len = len};
+		if (s->have_prog && !pcap_offline_filter(&s->prog, &ph, h + 16))
+			continue;
+		capture_packet(c, (time_t)sec, 0, h + 16, caplen, len);
+		(*n)++;
 	}
 	return true;
 }
