@@ -1248,10 +1248,15 @@ int capture_load_verdicts(struct capture *c, struct store *s, const char *host, 
 	struct load_ctx l = {.c = c};
 
 	/* Expiry is checked against packet times as flows appear (files are not "now"). */
-	if (store_verdict_each(s, host, INT64_MIN, load_one, &l, e))
+	int rc = store_verdict_each(s, host, INT64_MIN, load_one, &l, e);
+	if (!rc && l.failed)
+		rc = err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
+	if (rc) { /* none, rather than some of them unsorted */
+		free(c->verdicts);
+		c->verdicts = NULL;
+		c->nverdicts = 0;
 		return -1;
-	if (l.failed)
-		return err_set(e, "out of memory for %zu stored verdicts", c->nverdicts);
+	}
 	if (c->nverdicts > 1) { /* none: verdicts is NULL, which qsort must not get */
 		/* Newest sets came first: of a flow's verdicts, keep the first loaded. */
 		qsort(c->verdicts, c->nverdicts, sizeof(*c->verdicts), verdict_load_cmp);

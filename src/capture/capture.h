@@ -148,7 +148,8 @@ int capture_flush(struct capture *c, struct store *s, const char *host, struct e
  * middle.  At most half as many verdicts as the flow table holds are
  * kept, the most recently seen;
  * verdicts naming a service the classifier does not have are ignored.
- * Call once, before the first packet.
+ * Call once, before the first packet.  On failure none is loaded, and the
+ * capture can go on without them.
  */
 int capture_load_verdicts(struct capture *c, struct store *s, const char *host, struct err *e);
 

@@ -212,10 +212,13 @@ static int capture_open(struct run *r, const struct capture_cidr *nets, size_t n
 		cli_error("%s", e.msg);
 		return 1;
 	}
-	if (capture_load_verdicts(r->cap, r->st, cli_host(r->cli), &e)) {
-		cli_error("%s (nothing stored)", e.msg);
-		return 1;
-	}
+	/*
+	 * Verdicts only help attribute connections met mid-stream: without
+	 * them the totals are still whole, so a set that cannot be read costs
+	 * a warning, not the night's capture (the flush drops it once expired).
+	 */
+	if (capture_load_verdicts(r->cap, r->st, cli_host(r->cli), &e))
+		cli_warn(r->cli, "stored verdicts not used: %s", e.msg);
 	capture_set_linktype(r->cap, capture_source_linktype(r->src));
 	if (nnets) {
 		if (capture_set_local(r->cap, nets, nnets, &e)) {

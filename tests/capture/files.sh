@@ -156,6 +156,22 @@ run_costs capture --help
 check_rc 0 "help"
 check_grep "max-memory" "$T/out" "help lists options"
 
+# A damaged verdict set costs a warning, not the capture, and the flush
+# drops it once it has expired by the packets' time.
+rm -f "$COSTS_DB"*
+run_costs -q capture -r "$D/web.pcap"
+check_rc 0 "capture that stores verdicts"
+check_eq "one verdict set" 1 "$(sqlite3 "$COSTS_DB" 'SELECT count(*) FROM verdict_sets')"
+sqlite3 "$COSTS_DB" "UPDATE verdict_sets SET data = substr(data, 1, 7), expires = 1"
+run_costs capture -r "$D/web.pcap" --again
+check_rc 0 "capture with a damaged verdict set"
+check_grep "warning: stored verdicts not used: database '.*': verdict set 1 is damaged" "$T/err" \
+	"the damaged set is named"
+check_eq "the expired damaged set is dropped" 0 \
+	"$(sqlite3 "$COSTS_DB" 'SELECT count(*) FROM verdict_sets WHERE id = 1')"
+check_eq "the second capture's totals are stored" 2 \
+	"$(sqlite3 "$COSTS_DB" 'SELECT count(*) FROM captures')"
+
 # Rules capture cannot apply are named once.
 printf '[service api]\nmatch = cgroup=system.slice/api.service\nmatch = port=8765\n' >"$T/cg.conf"
 rm -f "$COSTS_DB"*
