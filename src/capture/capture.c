@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -114,6 +115,7 @@ struct total {
 
 struct capture {
 	const struct classify *cls;
+	uint64_t seed[4]; /* of key_hash */
 	size_t nsvc;
 	uint16_t other;
 	int dlt;
@@ -383,6 +385,15 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	c->local_time = cfg->local_time;
 	c->observe_by_packets = cfg->observe_by_packets;
 	c->dlt = 1;
+	/* Fixed odd constants, made this run's own when the kernel gives randomness. */
+	c->seed[0] = 0x243f6a8885a308d3ull;
+	c->seed[1] = 0x13198a2e03707344ull;
+	c->seed[2] = 0xa4093822299f31d0ull;
+	c->seed[3] = 0x082efa98ec4e6c89ull;
+	uint64_t r[4];
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+		for (int i = 0; i < 4; i++)
+			c->seed[i] ^= r[i];
 
 	/*
 	 * A quarter for undecided flows' state, the rest for the table.  A
@@ -538,20 +549,29 @@ static void flow_fallback(struct capture *c, struct flow *f)
 
 /* ---- the table ---- */
 
-static uint32_t key_hash(const struct key *k)
+__extension__ typedef unsigned __int128 u128;
+
+/* The high and low halves of a full product, folded: every input bit reaches both. */
+static inline uint64_t fold_mul(uint64_t x, uint64_t y)
 {
-	uint64_t w[4], h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)k->proto << 40) ^
-	                   ((uint64_t)k->pa << 16) ^ k->pb;
+	u128 p = (u128)x * y;
+	return (uint64_t)p ^ (uint64_t)(p >> 64);
+}
+
+/*
+ * Two independent products, then a third: a few cycles of latency where a
+ * chain of one multiply per word took five.  Seeded per run, so that
+ * crafted addresses cannot line up in one bucket.
+ */
+static uint32_t key_hash(const struct capture *c, const struct key *k)
+{
+	uint64_t w[4];
 	memcpy(w, k->a, 16);
 	memcpy(w + 2, k->b, 16);
-	for (int i = 0; i < 4; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	h *= 0xc4ceb9fe1a85ec53ull;
-	h ^= h >> 29;
-	return (uint32_t)h;
+	uint64_t ports = ((uint64_t)k->proto << 40) ^ ((uint64_t)k->pa << 16) ^ k->pb;
+	uint64_t h = fold_mul(w[0] ^ c->seed[0], w[2] ^ c->seed[1]) ^
+	             fold_mul(w[1] ^ c->seed[2], w[3] ^ ports ^ c->seed[3]);
+	return (uint32_t)fold_mul(h, 0x9e3779b97f4a7c15ull);
 }
 
 static bool key_eq(const struct flow *f, const struct key *k)
@@ -590,7 +610,7 @@ static void buckets_grow(struct capture *c)
 	c->bucket_mask = nb - 1;
 	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
 		flow_key(&c->flows[i], &k);
-		uint32_t h = key_hash(&k) & c->bucket_mask;
+		uint32_t h = key_hash(c, &k) & c->bucket_mask;
 		c->flows[i].next = b[h];
 		b[h] = i;
 	}
@@ -629,7 +649,7 @@ static void flow_remove(struct capture *c, uint32_t i)
 	flow_fallback(c, f);
 	dir_settle(c, f, false);
 	flow_key(f, &k);
-	uint32_t *link = &c->buckets[key_hash(&k) & c->bucket_mask];
+	uint32_t *link = &c->buckets[key_hash(c, &k) & c->bucket_mask];
 	while (*link != NONE && *link != i)
 		link = &c->flows[*link].next;
 	if (*link == i)
@@ -885,10 +905,10 @@ struct keyed {
 	uint32_t hash;
 };
 
-static void key_of(const struct decoded *d, struct keyed *kd)
+static void key_of(const struct capture *c, const struct decoded *d, struct keyed *kd)
 {
 	kd->from_a = make_key(d, &kd->k);
-	kd->hash = key_hash(&kd->k);
+	kd->hash = key_hash(c, &kd->k);
 }
 
 static void flow_packet(struct capture *c, struct decoded *d, const struct keyed *kd, int64_t sec,
@@ -1121,7 +1141,7 @@ static void account(struct capture *c, int64_t sec, struct decoded *d, enum deco
 	}
 	struct keyed own;
 	if (!kd) { /* keyed only now: a fragment's ports come from its first */
-		key_of(d, &own);
+		key_of(c, d, &own);
 		kd = &own;
 	}
 	flow_packet(c, d, kd, sec, day);
@@ -1146,7 +1166,7 @@ void capture_packet(struct capture *c, int64_t sec, uint32_t usec, const uint8_t
 
 	enum decode_status s = capture_decode(c->dlt, data, caplen, wirelen, &d);
 	if (keyable(&d, s))
-		key_of(&d, &kd);
+		key_of(c, &d, &kd);
 	account(c, sec, &d, s, keyable(&d, s) ? &kd : NULL);
 }
 
@@ -1161,7 +1181,7 @@ void capture_packets(struct capture *c, const struct capture_frame *fr, size_t n
 	for (size_t i = 0; i < n; i++) {
 		s[i] = capture_decode(c->dlt, fr[i].data, fr[i].caplen, fr[i].wirelen, &d[i]);
 		if (keyable(&d[i], s[i]))
-			key_of(&d[i], &kd[i]);
+			key_of(c, &d[i], &kd[i]);
 	}
 	/*
 	 * Once the table outgrows the caches, every frame's bucket and then
