@@ -46,6 +46,16 @@ enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 
 #define LISTENER_SLOTS 4096
 
+/*
+ * Where a flow is found: its key's hash and its index, so that a probe
+ * reads the flow itself only when the hashes agree, and a new flow costs
+ * one cache line of the slot array, not a walk through other flows.
+ */
+struct slot {
+	uint32_t hash;
+	uint32_t idx1; /* the flow's index + 1; 0: empty, as fresh pages are */
+};
+
 /* 64 bytes: keep it that way, the table's capacity depends on it. */
 struct flow {
 	uint8_t a[16], b[16]; /* the two addresses, a <= b */
@@ -53,7 +63,10 @@ struct flow {
 	uint8_t proto, family, flags;
 	uint16_t service;   /* valid with F_DECIDED */
 	uint32_t last_seen; /* seconds since c->time_base */
-	uint32_t next;      /* bucket chain, or the free list */
+	union {
+		uint32_t hash; /* of the key, while in use */
+		uint32_t next; /* the free list, once removed */
+	};
 	uint32_t lru_prev, lru_next;
 	uint32_t pend; /* pending slot of an undecided flow, or NONE */
 };
@@ -125,9 +138,9 @@ struct capture {
 
 	struct flow *flows;
 	uint32_t capacity, used, free_head;
-	uint32_t *buckets;
-	uint32_t bucket_mask, bucket_max; /* grows by doubling up to bucket_max */
-	uint32_t lru_head, lru_tail;      /* head: most recently seen */
+	struct slot *slots;           /* open addressing, linear probing */
+	uint32_t slot_mask, slot_max; /* grows by doubling up to slot_max */
+	uint32_t lru_head, lru_tail;  /* head: most recently seen */
 	int64_t time_base;
 	bool have_base;
 
@@ -409,37 +422,42 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	uint64_t frag_bytes = nfrag * sizeof(struct frag);
 	uint64_t table = mem - mem / 4;
 	table = table > 2 * frag_bytes ? table - frag_bytes : table / 2;
-	uint64_t cap = table / (sizeof(struct flow) + 2 * sizeof(uint32_t));
-	if (cap < 16)
-		cap = 16;
-	if (cap > UINT32_MAX / 4)
-		cap = UINT32_MAX / 4;
-	uint32_t nb = 1;
-	while (nb < cap)
-		nb <<= 1;
+	/*
+	 * The most flows whose entries and slot array fit, the slots at most
+	 * three quarters full (so that probes stay short).
+	 */
+	uint64_t cap = 16, nb = 32;
+	for (uint64_t n = 32; n <= (1ull << 31) && n * sizeof(struct slot) < table; n <<= 1) {
+		uint64_t fit = (table - n * sizeof(struct slot)) / sizeof(struct flow);
+		if (fit > n / 4 * 3)
+			fit = n / 4 * 3;
+		if (fit > cap) {
+			cap = fit;
+			nb = n;
+		}
+	}
 	c->capacity = (uint32_t)cap;
-	c->bucket_max = nb;
+	c->slot_max = (uint32_t)nb;
 	/*
 	 * Start small and double with the number of flows: a few hundred
 	 * flows then hash into a few pages instead of megabytes (TLB misses).
 	 */
-	if (nb > 1024)
-		nb = 1024;
-	c->bucket_mask = nb - 1;
+	if (nb > 2048)
+		nb = 2048;
+	c->slot_mask = (uint32_t)nb - 1;
 	if (pend_cap > UINT32_MAX / 4)
 		pend_cap = UINT32_MAX / 4;
 	c->pend_cap = (uint32_t)(pend_cap < 16 ? 16 : pend_cap);
 	c->payload_cap = (uint32_t)(payload_cap < 16 ? 16 : payload_cap);
 	c->flows = table_alloc((size_t)c->capacity * sizeof(*c->flows));
-	c->buckets = malloc((size_t)nb * sizeof(*c->buckets));
+	c->slots = table_alloc((size_t)nb * sizeof(*c->slots));
 	c->pend = calloc(c->pend_cap, sizeof(*c->pend));
 	c->frags = calloc(nfrag, sizeof(*c->frags));
 	c->frag_mask = nfrag - 1;
-	if (!c->flows || !c->buckets || !c->pend || !c->frags) {
+	if (!c->flows || !c->slots || !c->pend || !c->frags) {
 		capture_free(c);
 		return err_set(e, "out of memory for a flow table of %u entries", (unsigned)cap);
 	}
-	memset(c->buckets, 0xff, (size_t)nb * sizeof(*c->buckets));
 	/* Free lists are threaded lazily: entries beyond `used` are fresh. */
 	c->free_head = NONE;
 	c->lru_head = c->lru_tail = NONE;
@@ -586,34 +604,62 @@ static bool key_eq(const struct flow *f, const struct key *k)
 	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
 }
 
-static void flow_key(const struct flow *f, struct key *k)
+/* The slot of the flow with this key and hash, or the empty slot where it would go. */
+static uint32_t slot_find(const struct capture *c, const struct key *k, uint32_t hash)
 {
-	memcpy(k->a, f->a, 16);
-	memcpy(k->b, f->b, 16);
-	k->pa = f->pa;
-	k->pb = f->pb;
-	k->proto = f->proto;
-	k->family = f->family;
+	uint32_t p = hash & c->slot_mask;
+	for (;; p = (p + 1) & c->slot_mask) {
+		const struct slot *sl = &c->slots[p];
+		if (!sl->idx1 || (sl->hash == hash && key_eq(&c->flows[sl->idx1 - 1], k)))
+			return p;
+	}
 }
 
-/* Doubles the bucket array and rehashes every flow (in LRU order). */
-static void buckets_grow(struct capture *c)
+/*
+ * Doubles the slot array, placing every slot again by the hash it keeps
+ * (the flows themselves are not read).  Fresh zeroed pages: no clearing.
+ */
+static void slots_grow(struct capture *c)
 {
-	uint32_t nb = (c->bucket_mask + 1) * 2;
-	uint32_t *b = realloc(c->buckets, (size_t)nb * sizeof(*b));
-	struct key k;
+	uint32_t old = c->slot_mask + 1, nb = old * 2;
+	struct slot *b = table_alloc((size_t)nb * sizeof(*b));
 
 	if (!b)
-		return; /* longer chains, still correct */
-	memset(b, 0xff, (size_t)nb * sizeof(*b));
-	c->buckets = b;
-	c->bucket_mask = nb - 1;
-	for (uint32_t i = c->lru_head; i != NONE; i = c->flows[i].lru_next) {
-		flow_key(&c->flows[i], &k);
-		uint32_t h = key_hash(c, &k) & c->bucket_mask;
-		c->flows[i].next = b[h];
-		b[h] = i;
+		return; /* fuller, still correct: the capacity is under the old size */
+	for (uint32_t i = 0; i < old; i++) {
+		struct slot sl = c->slots[i];
+		if (!sl.idx1)
+			continue;
+		uint32_t p = sl.hash & (nb - 1);
+		while (b[p].idx1)
+			p = (p + 1) & (nb - 1);
+		b[p] = sl;
 	}
+	table_free(c->slots, (size_t)old * sizeof(*b));
+	c->slots = b;
+	c->slot_mask = nb - 1;
+}
+
+/*
+ * Empties slot p and moves later slots of its run back into the hole
+ * when their home allows, so that no probe ever stops short of its flow.
+ */
+static void slot_delete(struct capture *c, uint32_t p)
+{
+	uint32_t m = c->slot_mask;
+
+	for (uint32_t j = p;;) {
+		j = (j + 1) & m;
+		if (!c->slots[j].idx1)
+			break;
+		uint32_t home = c->slots[j].hash & m;
+		/* It stays when its home lies cyclically in (p, j]. */
+		if (((j - home) & m) < ((j - p) & m))
+			continue;
+		c->slots[p] = c->slots[j];
+		p = j;
+	}
+	c->slots[p].idx1 = 0;
 }
 
 static void lru_unlink(struct capture *c, uint32_t i)
@@ -644,16 +690,13 @@ static void lru_push_head(struct capture *c, uint32_t i)
 static void flow_remove(struct capture *c, uint32_t i)
 {
 	struct flow *f = &c->flows[i];
-	struct key k;
-
 	flow_fallback(c, f);
 	dir_settle(c, f, false);
-	flow_key(f, &k);
-	uint32_t *link = &c->buckets[key_hash(c, &k) & c->bucket_mask];
-	while (*link != NONE && *link != i)
-		link = &c->flows[*link].next;
-	if (*link == i)
-		*link = f->next;
+	for (uint32_t p = f->hash & c->slot_mask; c->slots[p].idx1; p = (p + 1) & c->slot_mask)
+		if (c->slots[p].idx1 == i + 1) {
+			slot_delete(c, p);
+			break;
+		}
 	lru_unlink(c, i);
 	f->next = c->free_head;
 	c->free_head = i;
@@ -922,10 +965,8 @@ static void flow_packet(struct capture *c, struct decoded *d, const struct keyed
 		c->have_base = true;
 	}
 	uint32_t rel = sec > c->time_base ? (uint32_t)(sec - c->time_base) : 0;
-	uint32_t h = kd->hash & c->bucket_mask;
-	uint32_t i = c->buckets[h];
-	while (i != NONE && !key_eq(&c->flows[i], &k))
-		i = c->flows[i].next;
+	uint32_t at = slot_find(c, &k, kd->hash);
+	uint32_t i = c->slots[at].idx1 - 1; /* NONE when empty */
 
 	struct flow *f;
 	struct classify_pkt cp;
@@ -940,11 +981,10 @@ static void flow_packet(struct capture *c, struct decoded *d, const struct keyed
 	if (c->listeners && d->proto == IPPROTO_TCP && (d->tcp_flags & 0x12) == 0x12)
 		listener_add(c, d->family, d->src, d->sport);
 	if (i == NONE) {
-		if (c->used >= c->bucket_mask + 1 && c->bucket_mask + 1 < c->bucket_max) {
-			buckets_grow(c);
-			h = kd->hash & c->bucket_mask;
-		}
-		i = flow_alloc(c);
+		i = flow_alloc(c); /* may evict a flow and move slots */
+		if (c->used > (c->slot_mask + 1) / 2 && c->slot_mask + 1 < c->slot_max)
+			slots_grow(c);
+		at = slot_find(c, &k, kd->hash);
 		f = &c->flows[i];
 		memcpy(f->a, k.a, 16);
 		memcpy(f->b, k.b, 16);
@@ -971,8 +1011,8 @@ static void flow_packet(struct capture *c, struct decoded *d, const struct keyed
 			else
 				f->flags |= F_DIR_GUESS;
 		}
-		f->next = c->buckets[h];
-		c->buckets[h] = i;
+		c->slots[at] = (struct slot){kd->hash, i + 1};
+		f->hash = kd->hash;
 		lru_push_head(c, i);
 		c->st.flows++;
 		created = true;
@@ -1184,22 +1224,30 @@ void capture_packets(struct capture *c, const struct capture_frame *fr, size_t n
 			key_of(c, &d[i], &kd[i]);
 	}
 	/*
-	 * Once the table outgrows the caches, every frame's bucket and then
+	 * Once the table outgrows the caches, every frame's slot and then
 	 * its flow entry are fetched from memory together, not one by one.
 	 */
 	if (c->used >= PREFETCH_FLOWS) {
 		for (size_t i = 0; i < n; i++)
 			if (keyable(&d[i], s[i]))
-				__builtin_prefetch(&c->buckets[kd[i].hash & c->bucket_mask]);
+				__builtin_prefetch(&c->slots[kd[i].hash & c->slot_mask]);
 		for (size_t i = 0; i < n; i++) {
 			if (!keyable(&d[i], s[i]))
 				continue;
-			uint32_t f = c->buckets[kd[i].hash & c->bucket_mask];
-			if (f != NONE)
-				__builtin_prefetch(&c->flows[f], 1);
+			const struct slot *sl = &c->slots[kd[i].hash & c->slot_mask];
+			if (sl->idx1 && sl->hash == kd[i].hash)
+				__builtin_prefetch(&c->flows[sl->idx1 - 1], 1);
 		}
-		if (c->used >= c->capacity && c->lru_tail != NONE)
-			__builtin_prefetch(&c->flows[c->lru_tail], 1); /* evicted next */
+		/*
+		 * The flow evicted next was fetched a batch ago: now its slot,
+		 * and the flow after it.
+		 */
+		if (c->used >= c->capacity && c->lru_tail != NONE) {
+			const struct flow *t = &c->flows[c->lru_tail];
+			__builtin_prefetch(&c->slots[t->hash & c->slot_mask], 1);
+			if (t->lru_prev != NONE)
+				__builtin_prefetch(&c->flows[t->lru_prev], 1);
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		account(c, fr[i].sec, &d[i], s[i], keyable(&d[i], s[i]) ? &kd[i] : NULL);
@@ -1525,7 +1573,7 @@ void capture_free(struct capture *c)
 	free(c->listeners);
 	free(c->days);
 	table_free(c->flows, (size_t)c->capacity * sizeof(*c->flows));
-	free(c->buckets);
+	table_free(c->slots, (size_t)(c->slot_mask + 1) * sizeof(*c->slots));
 	free(c->pend);
 	free(c->frags);
 	free(c->local);

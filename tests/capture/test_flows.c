@@ -453,6 +453,69 @@ static void eviction_loses_no_bytes(void **state)
 	assert_int_equal(s.inp, flows);
 }
 
+static int setup_1m(void **state)
+{
+	return setup_mem(state, 1u << 20);
+}
+
+/*
+ * Churn through the flow table: each round touches every flow of a working
+ * set smaller than the table, in a shuffled order, then swaps some for new
+ * ones.  Every packet of a flow still in the table must find it, through
+ * the table's growth and the slots moved back by each eviction; a lost one
+ * shows as a flow created twice.
+ */
+static void the_flow_table_finds_every_flow_it_holds(void **state)
+{
+	struct fx *f = *state;
+	struct capture_stats st;
+	capture_get_stats(f->cap, &st);
+	uint32_t live = (uint32_t)st.flow_capacity * 3 / 4, next = 0, rounds = 12;
+	uint32_t *set = malloc(live * sizeof(*set)), *order = malloc(live * sizeof(*order));
+	uint8_t *seen = calloc((live + live / 4 * rounds) / 8 + 1, 1);
+	uint64_t rng = 0x9e3779b97f4a7c15ull, sent = 0;
+	assert_non_null(seen);
+	assert_non_null(set);
+	assert_non_null(order);
+	for (uint32_t i = 0; i < live; i++)
+		set[i] = next++;
+	for (uint32_t r = 0; r < rounds; r++) {
+		for (uint32_t i = 0; i < live; i++)
+			order[i] = set[i];
+		for (uint32_t i = live - 1; i > 0; i--) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			uint32_t j = (uint32_t)(rng % (i + 1)), t = order[i];
+			order[i] = order[j];
+			order[j] = t;
+		}
+		for (uint32_t i = 0; i < live; i++) {
+			uint32_t id = order[i];
+			uint8_t src[4] = {10, (uint8_t)(id >> 16), (uint8_t)(id >> 8), (uint8_t)id};
+			send_tcp(f, T0 + r, src, (uint16_t)(1024 + id % 50000), SRV, 1, 0x18, 100,
+			         "a");
+			seen[id / 8] |= (uint8_t)(1u << (id % 8));
+			sent++;
+		}
+		/* A quarter of the set leaves for good; new flows take its place. */
+		for (uint32_t i = 0; i < live / 4; i++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			set[rng % live] = next++;
+		}
+	}
+	capture_get_stats(f->cap, &st);
+	assert_true(st.evicted > 0);
+	uint64_t distinct = 0;
+	for (uint32_t id = 0; id < next; id++)
+		distinct += seen[id / 8] >> (id % 8) & 1;
+	assert_int_equal(st.flows, distinct);
+	capture_decide_all(f->cap);
+	struct sum s = totals(f, NULL, -1);
+	assert_int_equal(s.inp, sent);
+	free(seen);
+	free(set);
+	free(order);
+}
+
 int main(void)
 {
 	setenv("TZ", "UTC", 1);
@@ -474,6 +537,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(days_follow_the_time_zone, setup, teardown),
 	    cmocka_unit_test_setup_teardown(malformed_packets_count_in_other, setup, teardown),
 	    cmocka_unit_test_setup_teardown(eviction_loses_no_bytes, setup_small, teardown),
+	    cmocka_unit_test_setup_teardown(the_flow_table_finds_every_flow_it_holds, setup_1m,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(a_flow_met_mid_stream_takes_the_stored_verdict, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(the_newest_verdict_of_a_flow_wins, setup, teardown),
