@@ -42,6 +42,16 @@ struct rule_term {
  */
 #define NAME_MAX_FOLD    1024 /* longer names are matched pattern by pattern */
 #define NAME_SUFFIX_LENS 256  /* longer suffix literals are matched one by one */
+/*
+ * A pattern matched one by one, with what any name it matches must have:
+ * its literal head (before the first wildcard), its literal tail (after
+ * the last) and its length (at least, with a '*'; exactly, without).
+ */
+struct name_linear {
+	uint32_t id;
+	size_t head, tail, min, len; /* len: the pattern's */
+	bool star;
+};
 struct name_index {
 	char **pats; /* distinct patterns, lowercase */
 	size_t npats;
@@ -49,7 +59,7 @@ struct name_index {
 	uint32_t mask;
 	bool has_exact;
 	uint64_t suffix_lens[NAME_SUFFIX_LENS / 64]; /* lengths of suffix literals */
-	uint32_t *linear;
+	struct name_linear *linear;
 	size_t nlinear;
 	uint64_t *bits; /* the last match's result, one bit per pattern */
 	size_t words;

@@ -5,7 +5,8 @@
  * literal (`*.example.com`) go into one hash table keyed by a hash computed
  * from the end of the string, so every suffix of the name costs one more
  * multiply and, at the lengths some pattern has, one probe.  The rest are
- * matched one by one with glob_match_ci.  ASCII case folding, as the
+ * matched one by one with glob_match_ci, once the name has the pattern's
+ * literal head and tail and its length.  ASCII case folding, as the
  * matcher's in the C locale.
  */
 #include "classify/internal.h"
@@ -80,6 +81,16 @@ static void slot_put(struct name_index *ix, const char *lit, size_t len, uint8_t
 		ix->has_exact = true;
 }
 
+static struct name_linear linear_of(const char *p, uint32_t id)
+{
+	size_t len = strlen(p), first = strcspn(p, "*?"), last = len, stars = 0;
+	while (last > 0 && p[last - 1] != '*' && p[last - 1] != '?')
+		last--;
+	for (size_t i = 0; i < len; i++)
+		stars += p[i] == '*';
+	return (struct name_linear){id, first, len - last, len - stars, len, stars > 0};
+}
+
 int classify_names_build(struct name_index *ix)
 {
 	size_t nslots = 16, nhashed = 0;
@@ -105,7 +116,7 @@ int classify_names_build(struct name_index *ix)
 		else if (p[0] == '*' && p[1] && literal(p + 1) && len - 1 < NAME_SUFFIX_LENS)
 			slot_put(ix, p + 1, len - 1, KIND_SUFFIX, (uint32_t)i);
 		else
-			ix->linear[ix->nlinear++] = (uint32_t)i;
+			ix->linear[ix->nlinear++] = linear_of(p, (uint32_t)i);
 	}
 	return 0;
 }
@@ -153,8 +164,15 @@ const uint64_t *classify_names_match(struct name_index *ix, const char *name, si
 				probe(ix, h, buf + i, n, i == 0);
 		}
 	}
-	for (size_t i = 0; i < ix->nlinear; i++)
-		if (glob_match_ci(ix->pats[ix->linear[i]], buf, len))
-			ix->bits[ix->linear[i] / 64] |= 1ull << (ix->linear[i] % 64);
+	for (size_t i = 0; i < ix->nlinear; i++) {
+		const struct name_linear *l = &ix->linear[i];
+		const char *p = ix->pats[l->id];
+		/* The head, tail and length checks come first, in that order: within buf. */
+		if (len < l->min || (!l->star && len != l->min) || memcmp(p, buf, l->head) != 0 ||
+		    memcmp(p + l->len - l->tail, buf + len - l->tail, l->tail) != 0 ||
+		    !glob_match_ci(p, buf, len))
+			continue;
+		ix->bits[l->id / 64] |= 1ull << (l->id % 64);
+	}
 	return ix->bits;
 }
