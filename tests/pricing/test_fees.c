@@ -29,29 +29,9 @@
 static void bill(const char *provider, const char *plan, const char *month, const char *text,
                  uint64_t egress, bool round, struct pricing_bill *b)
 {
-	struct pricing_select sel;
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
-	struct err e;
-	size_t n = 0;
+	struct fixture_sel s = {.provider = provider, .plan = plan, .month = month, .config = text};
 
-	memset(&sel, 0, sizeof(sel));
-	if (date_parse_month(month, &sel.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	sel.provider = provider;
-	sel.plan = plan;
-	if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
-		fail_msg("%s", e.msg);
-	sel.config = cfg;
-	if (pricing_select(tables, &sel, &p, &n, &e))
-		fail_msg("select %s/%s: %s", provider, plan, e.msg);
-	assert_int_equal(n, 1);
-	if (pricing_bill(&p[0], egress, b, &e))
-		fail_msg("%s", e.msg);
-	if (round && pricing_bill_round(&p[0], b, &e))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
+	fixture_bill(&s, round ? FIXTURE_ROUND : 0, egress, b);
 }
 
 /* The `other` line of a bill on provider/plan with config text. */
@@ -198,17 +178,14 @@ static void seed_month_fees_of_15_dollars(void **state)
 
 static void select_error(const char *provider, const char *text, const char *want)
 {
+	struct fixture_sel s = {.provider = provider, .month = "2026-05", .config = text};
 	struct pricing_select sel;
 	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
+	struct config *cfg;
 	struct err e;
 	size_t n = 0;
 
-	memset(&sel, 0, sizeof(sel));
-	date_parse_month("2026-05", &sel.month, NULL, &e);
-	sel.provider = provider;
-	assert_int_equal(config_parse(text, strlen(text), "t.conf", &cfg, &e), 0);
-	sel.config = cfg;
+	fixture_select(&s, &sel, &cfg);
 	assert_int_equal(pricing_select(tables, &sel, &p, &n, &e), -1);
 	assert_null(p);
 	config_free(cfg);

@@ -25,83 +25,40 @@
 #include "fixture.h"
 
 /*
- * The fly/payg plan in month (YYYY-MM) for a config text (NULL: none) and a
- * --region (NULL: the config's, else na-eu), billed for egress bytes.
+ * provider's bill (its only plan, or fly's payg) in month (YYYY-MM) for a
+ * config text (NULL: none) and a --region (NULL: the config's, else
+ * na-eu) of egress bytes of which private_bytes are private traffic to
+ * other regions; round: as the invoice (lines to cents).
  */
 static void bill_private(const char *provider, const char *month, const char *region,
                          const char *config, uint64_t egress, uint64_t private_bytes,
-                         struct pricing_bill *b, bool round);
+                         struct pricing_bill *b, bool round)
+{
+	struct fixture_sel s = {.provider = provider,
+	                        .plan = strcmp(provider, "fly") == 0 ? "payg" : NULL,
+	                        .month = month,
+	                        .region = region,
+	                        .config = config,
+	                        .private_bytes = private_bytes};
 
+	fixture_bill(&s, round ? FIXTURE_ROUND : 0, egress, b);
+}
+
+/* The fly/payg plan, billed for egress bytes as bill_private. */
 static void fly_bill(const char *month, const char *region, const char *config, uint64_t egress,
                      struct pricing_bill *b)
 {
 	bill_private("fly", month, region, config, egress, 0, b, false);
 }
 
-/*
- * provider's bill (its only plan, or fly's payg) of egress bytes of which
- * private_bytes are private traffic to other regions; round: as the
- * invoice (lines to cents).
- */
-static void bill_private(const char *provider, const char *month, const char *region,
-                         const char *config, uint64_t egress, uint64_t private_bytes,
-                         struct pricing_bill *b, bool round)
-{
-	struct pricing_select sel;
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
-	struct err e;
-	size_t n = 0;
-
-	memset(&sel, 0, sizeof(sel));
-	if (date_parse_month(month, &sel.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	sel.provider = provider;
-	sel.plan = strcmp(provider, "fly") == 0 ? "payg" : NULL;
-	sel.region = region;
-	sel.private_bytes = private_bytes;
-	if (config) {
-		if (config_parse(config, strlen(config), "t.conf", &cfg, &e))
-			fail_msg("%s", e.msg);
-		sel.config = cfg;
-	}
-	if (pricing_select(tables, &sel, &p, &n, &e))
-		fail_msg("select fly in %s: %s", region ? region : "(config)", e.msg);
-	assert_int_equal(n, 1);
-	if (pricing_bill(p, egress, b, &e) || (round && pricing_bill_round(p, b, &e)))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
-}
-
-/* The same bill rounded as the invoice is (lines to cents, then the sum). */
+/* Fly's bill in May 2026 as the invoice is (lines to cents, then the sum). */
 static void fly_invoice(const char *region, const char *config, uint64_t egress,
                         struct pricing_bill *b)
 {
-	struct pricing_select sel;
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
-	struct pricing_money m;
-	struct err e;
-	size_t n = 0;
-	bool conv;
+	struct fixture_sel s = {
+	    .provider = "fly", .month = "2026-05", .region = region, .config = config};
 
-	memset(&sel, 0, sizeof(sel));
-	if (date_parse_month("2026-05", &sel.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	sel.provider = "fly";
-	sel.region = region;
-	if (config && config_parse(config, strlen(config), "t.conf", &cfg, &e))
-		fail_msg("%s", e.msg);
-	sel.config = cfg;
-	if (pricing_select(tables, &sel, &p, &n, &e))
-		fail_msg("%s", e.msg);
-	assert_int_equal(n, 1);
-	pricing_money_init(&m);
-	if (pricing_money_bill(&m, p, egress, b, &conv, &e))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
+	fixture_bill(&s, FIXTURE_INVOICE, egress, b);
 }
 
 static void ams_machines_and_na_eu_egress(void **state)

@@ -25,72 +25,36 @@
 #include "fixture.h"
 
 /*
- * The one plan of provider/plan/region in May 2026 (31 days, a whole month
- * of every hourly plan is its monthly price); config, when not NULL, is a
- * config text (count = N).  The caller frees the plan; *cfg stays alive
- * with it.
+ * The exact (unrounded) bill of egress bytes on the one plan of
+ * provider/plan/region in May 2026 (31 days, a whole month of every hourly
+ * plan is its monthly price); config, when not NULL, is a config text
+ * (count = N).
  */
-static struct pricing_plan *plan_of(const char *provider, const char *plan, const char *region,
-                                    const char *config, struct config **cfg)
-{
-	struct pricing_select sel;
-	struct pricing_plan *p = NULL;
-	struct err e;
-	size_t n = 0;
-
-	memset(&sel, 0, sizeof(sel));
-	*cfg = NULL;
-	if (date_parse_month("2026-05", &sel.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	sel.provider = provider;
-	sel.plan = plan;
-	sel.region = region;
-	if (config) {
-		if (config_parse(config, strlen(config), "t.conf", cfg, &e))
-			fail_msg("%s", e.msg);
-		sel.config = *cfg;
-	}
-	if (pricing_select(tables, &sel, &p, &n, &e))
-		fail_msg("select %s/%s: %s", provider, plan, e.msg);
-	assert_int_equal(n, 1);
-	return p;
-}
-
-/* The exact (unrounded) bill of egress bytes. */
 static void bill(const char *provider, const char *plan, const char *region, const char *config,
                  uint64_t egress, struct pricing_bill *b)
 {
-	struct config *cfg;
-	struct pricing_plan *p = plan_of(provider, plan, region, config, &cfg);
-	struct err e;
+	struct fixture_sel s = {.provider = provider,
+	                        .plan = plan,
+	                        .region = region,
+	                        .month = "2026-05",
+	                        .config = config};
 
-	if (pricing_bill(p, egress, b, &e))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
+	fixture_bill(&s, 0, egress, b);
 }
 
-/* The invoice: report currency cur (NULL: USD), a rate, VAT. */
+/* The invoice of that plan: report currency cur (NULL: USD), a rate, VAT. */
 static void invoice(const char *provider, const char *plan, const char *region, const char *cur,
                     const char *rate, const char *vat, uint64_t egress, struct pricing_bill *b)
 {
-	struct config *cfg;
-	struct pricing_plan *p = plan_of(provider, plan, region, NULL, &cfg);
-	struct pricing_money m;
-	struct err e;
-	bool conv;
+	struct fixture_sel s = {.provider = provider,
+	                        .plan = plan,
+	                        .region = region,
+	                        .month = "2026-05",
+	                        .currency = cur,
+	                        .rate = rate,
+	                        .vat = vat};
 
-	pricing_money_init(&m);
-	if (cur && pricing_money_currency(&m, cur, &e))
-		fail_msg("%s", e.msg);
-	if (rate && pricing_money_add_rate(&m, rate, &e))
-		fail_msg("%s", e.msg);
-	if (vat && pricing_money_vat(&m, vat, &e))
-		fail_msg("%s", e.msg);
-	if (pricing_money_bill(&m, p, egress, b, &conv, &e))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
+	fixture_bill(&s, FIXTURE_INVOICE, egress, b);
 }
 
 /* --- DigitalOcean: s-1vcpu-2gb, $12, 2,000 GiB pooled, $0.01 per GiB ---- */

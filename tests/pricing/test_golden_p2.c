@@ -24,35 +24,20 @@
 static struct pricing_plan *plan_of(const char *provider, const char *plan, const char *region,
                                     const char *month, const char *need)
 {
-	struct pricing_select s;
-	struct pricing_plan *p = NULL;
-	struct err e;
-	size_t n = 0;
+	struct fixture_sel s = {
+	    .provider = provider, .plan = plan, .region = region, .month = month, .need = need};
 
-	memset(&s, 0, sizeof(s));
-	if (date_parse_month(month, &s.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	s.provider = provider;
-	s.plan = plan;
-	s.region = region;
-	if (need && pricing_need_parse(need, &s.need, &e))
-		fail_msg("%s", e.msg);
-	if (pricing_select(tables, &s, &p, &n, &e))
-		fail_msg("select %s/%s: %s", provider, plan, e.msg);
-	assert_int_equal(n, 1);
-	return p;
+	return fixture_plan(&s, 0, NULL);
 }
 
 /* The exact (unrounded) bill of egress bytes on provider/plan in month. */
 static void bill(const char *provider, const char *plan, const char *region, const char *month,
                  uint64_t egress, struct pricing_bill *b)
 {
-	struct pricing_plan *p = plan_of(provider, plan, region, month, NULL);
-	struct err e;
+	struct fixture_sel s = {
+	    .provider = provider, .plan = plan, .region = region, .month = month};
 
-	if (pricing_bill(p, egress, b, &e))
-		fail_msg("%s", e.msg);
-	free(p);
+	fixture_bill(&s, 0, egress, b);
 }
 
 /* --- railway: $0.05 per GiB, prorated, nothing included ---------------- */

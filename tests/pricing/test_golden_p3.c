@@ -36,31 +36,10 @@ static bool flagged;
 static void bill(const char *provider, const char *plan, const char *region, const char *month,
                  const char *config, uint64_t egress, struct pricing_bill *b)
 {
-	struct pricing_select s;
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
-	struct err e;
-	size_t n = 0;
+	struct fixture_sel s = {
+	    .provider = provider, .plan = plan, .region = region, .month = month, .config = config};
 
-	memset(&s, 0, sizeof(s));
-	if (date_parse_month(month, &s.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	s.provider = provider;
-	s.plan = plan;
-	s.region = region;
-	if (config) {
-		if (config_parse(config, strlen(config), "t.conf", &cfg, &e))
-			fail_msg("%s", e.msg);
-		s.config = cfg;
-	}
-	if (pricing_select(tables, &s, &p, &n, &e))
-		fail_msg("select %s/%s: %s", provider, plan, e.msg);
-	assert_int_equal(n, 1);
-	if (pricing_bill(p, egress, b, &e))
-		fail_msg("%s", e.msg);
-	flagged = p->uncertain;
-	free(p);
-	config_free(cfg);
+	flagged = fixture_bill(&s, 0, egress, b);
 }
 
 /* --- hetzner US: 20 TiB until the cut, then 1 TiB ---------------------- */

@@ -22,55 +22,14 @@
 
 #include "fixture.h"
 
-struct q {
-	const char *provider, *plan, *region, *month, *need, *config, *hours;
-	unsigned seats;
-	bool first_month;
-};
-
-/* Selects exactly one plan and bills egress on it. */
-static void bill(const struct q *q, uint64_t egress, struct pricing_bill *b)
-{
-	struct pricing_select sel;
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
-	struct err e;
-	size_t n = 0;
-
-	memset(&sel, 0, sizeof(sel));
-	if (date_parse_month(q->month, &sel.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	sel.provider = q->provider;
-	sel.plan = q->plan;
-	sel.region = q->region;
-	sel.seats = q->seats;
-	sel.first_month = q->first_month;
-	if (q->hours && pricing_hours_parse(q->hours, &sel.seconds, &e))
-		fail_msg("%s", e.msg);
-	if (q->need && pricing_need_parse(q->need, &sel.need, &e))
-		fail_msg("%s", e.msg);
-	if (q->config) {
-		if (config_parse(q->config, strlen(q->config), "t.conf", &cfg, &e))
-			fail_msg("%s", e.msg);
-		sel.config = cfg;
-	}
-	if (pricing_select(tables, &sel, &p, &n, &e))
-		fail_msg("select %s/%s: %s", q->provider, q->plan, e.msg);
-	assert_int_equal(n, 1);
-	if (pricing_bill(&p[0], egress, b, &e))
-		fail_msg("%s", e.msg);
-	free(p);
-	config_free(cfg);
-}
-
 /* --- the five bills the issue names ----------------------------------- */
 
 static void render_professional_may_2026_is_8_blocks_of_15(void **state)
 {
-	struct q q = {.provider = "render", .plan = "professional", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "render", .plan = "professional", .month = "2026-05"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b); /* 1.3 TB: 800 GB over 500 GB = 8 blocks */
+	fixture_bill(&q, 0, 13 * TB / 10, &b); /* 1.3 TB: 800 GB over 500 GB = 8 blocks */
 	expect("egress", b.egress, USD(120));
 	expect("seats", b.seats, USD(19));
 	expect("total", b.total, USD(139));
@@ -81,10 +40,10 @@ static void render_professional_may_2026_is_8_blocks_of_15(void **state)
 
 static void render_pro_may_2026_is_per_gb(void **state)
 {
-	struct q q = {.provider = "render", .plan = "pro", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "render", .plan = "pro", .month = "2026-05"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b); /* (1300 - 25) x 0.15 */
+	fixture_bill(&q, 0, 13 * TB / 10, &b); /* (1300 - 25) x 0.15 */
 	expect("egress", b.egress, USD(191.25));
 	expect("base", b.base, USD(25));
 	expect("seats", b.seats, 0);
@@ -93,20 +52,20 @@ static void render_pro_may_2026_is_per_gb(void **state)
 
 static void fly_na_eu_is_two_cents_a_gb(void **state)
 {
-	struct q q = {.provider = "fly", .plan = "payg", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "fly", .plan = "payg", .month = "2026-05"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("egress", b.egress, USD(26));
 	expect("total", b.total, USD(26));
 }
 
 static void hetzner_ex44_has_no_egress_charge(void **state)
 {
-	struct q q = {.provider = "hetzner", .plan = "ex44", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "hetzner", .plan = "ex44", .month = "2026-05"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	assert_true(b.unlimited);
 	expect("egress", b.egress, 0);
 	expect("compute", b.compute, USD(39));
@@ -116,10 +75,10 @@ static void hetzner_ex44_has_no_egress_charge(void **state)
 
 static void render_professional_june_2025_is_8_blocks_of_30(void **state)
 {
-	struct q q = {.provider = "render", .plan = "professional", .month = "2025-06"};
+	struct fixture_sel q = {.provider = "render", .plan = "professional", .month = "2025-06"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("egress", b.egress, USD(240));
 	expect("total", b.total, USD(259));
 }
@@ -139,9 +98,10 @@ static void render_other_plans_may_2026(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct q q = {.provider = "render", .plan = cases[i].plan, .month = "2026-05"};
+		struct fixture_sel q = {
+		    .provider = "render", .plan = cases[i].plan, .month = "2026-05"};
 		struct pricing_bill b;
-		bill(&q, 13 * TB / 10, &b);
+		fixture_bill(&q, 0, 13 * TB / 10, &b);
 		expect(cases[i].plan, b.egress, USD(cases[i].egress));
 		expect(cases[i].plan, b.total, USD(cases[i].total));
 	}
@@ -149,10 +109,10 @@ static void render_other_plans_may_2026(void **state)
 
 static void render_hobby_legacy_june_2025_is_12_blocks_of_30(void **state)
 {
-	struct q q = {.provider = "render", .plan = "hobby-legacy", .month = "2025-06"};
+	struct fixture_sel q = {.provider = "render", .plan = "hobby-legacy", .month = "2025-06"};
 	struct pricing_bill b;
 	(void)state;
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("egress", b.egress, USD(360));
 }
 
@@ -180,86 +140,86 @@ static void new_render_plans_are_not_in_force_in_2025(void **state)
 static void fly_region_groups(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "fly", .plan = "payg", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "fly", .plan = "payg", .month = "2026-05"};
 	(void)state;
 	q.region = "apac-oc-sa";
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("apac", b.egress, USD(52));
 	q.region = "africa-india";
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("africa-india", b.egress, USD(156));
 }
 
 static void hetzner_cloud_overage_in_tib_and_100mib_blocks(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "hetzner", .plan = "ccx13", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "hetzner", .plan = "ccx13", .month = "2026-05"};
 	(void)state;
 	/* 25 TB in the EU: 25e12 - 20 TiB = 3,009,767,444,480 bytes, 28,704 started
 	 * blocks of 100 MiB, x EUR 1 per TiB = 2.737427 (rounded up). */
-	bill(&q, 25 * TB, &b);
+	fixture_bill(&q, 0, 25 * TB, &b);
 	expect("egress", b.egress, 2737427);
 	expect("compute", b.compute, USD(12.49));
 	assert_string_equal(b.currency, "EUR");
 	/* 1.3 TB in Singapore: 1 TiB included, 1,913 blocks at EUR 7.40/TiB. */
 	q.region = "sin";
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("sin egress", b.egress, 1350041);
 	expect("sin server price", b.compute, USD(21.50));
 	/* The same volume in the EU is within 20 TiB. */
 	q.region = "eu";
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("eu egress", b.egress, 0);
 }
 
 static void hetzner_cx23_prices_change_by_month(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "hetzner", .plan = "cx23", .month = "2026-02"};
+	struct fixture_sel q = {.provider = "hetzner", .plan = "cx23", .month = "2026-02"};
 	(void)state;
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("2026-02", b.total, USD(3.49));
 	q.month = "2026-05";
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("2026-05", b.total, USD(3.99));
 	q.month = "2026-06"; /* the 2026-06-15 price started last in June */
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("2026-06", b.total, USD(5.49));
 }
 
 static void setup_fees_only_in_the_first_month(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {
+	struct fixture_sel q = {
 	    .provider = "hetzner", .plan = "ex44", .month = "2026-05", .first_month = true};
 	(void)state;
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("setup 2026", b.other, USD(99));
 	expect("total", b.total, USD(138));
 	q.month = "2026-01";
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("setup before Feb 2026", b.other, USD(79));
 	q.plan = "ax41";
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("ax41 has none", b.other, 0);
 }
 
 static void need_picks_the_cheapest_fitting_instance(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "render",
-	              .plan = "pro",
-	              .month = "2026-05",
-	              .need = "ram=4GB,cpu=2,count=2"};
+	struct fixture_sel q = {.provider = "render",
+	                        .plan = "pro",
+	                        .month = "2026-05",
+	                        .need = "ram=4GB,cpu=2,count=2"};
 	(void)state;
-	bill(&q, 0, &b); /* Render "pro" instance, 4 GB / 2 CPU, $85 x 2 */
+	fixture_bill(&q, 0, 0, &b); /* Render "pro" instance, 4 GB / 2 CPU, $85 x 2 */
 	expect("render compute", b.compute, USD(170));
 	expect("render total", b.total, USD(195));
 	/* Fly: shared-cpu-2x 4GB is $21.40 per 30 days, by the second over the
 	 * 31 days of May: 21.40 x 31 / 30 = 22.113334 (rounded up), x 2. */
 	q.provider = "fly";
 	q.plan = "payg";
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("fly compute", b.compute, 2 * 22113334);
 	/* Hetzner: a server plan fits or is left out; ccx13 (2 vCPU, 8 GB) fits.
 	 * Its 20 TiB is per server (20TiB/server), not pooled: 41 TB from one
@@ -267,7 +227,7 @@ static void need_picks_the_cheapest_fitting_instance(void **state)
 	 * started 100 MiB blocks at EUR 1/TiB = 17.2893524 (17.289353 up). */
 	q.provider = "hetzner";
 	q.plan = "ccx13";
-	bill(&q, 41 * TB, &b);
+	fixture_bill(&q, 0, 41 * TB, &b);
 	expect("hetzner compute", b.compute, USD(24.98));
 	assert_int_equal(b.included_bytes, 20 * TiB);
 	expect("hetzner egress", b.egress, 17289353);
@@ -276,33 +236,35 @@ static void need_picks_the_cheapest_fitting_instance(void **state)
 static void fly_per_second_machine_over_30_and_31_days(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "fly",
-	              .plan = "payg",
-	              .month = "2026-06",
-	              .config = "[provider fly]\ninstances = shared-cpu-1x-256mb\nipv4 = 1\n"};
+	struct fixture_sel q = {.provider = "fly",
+	                        .plan = "payg",
+	                        .month = "2026-06",
+	                        .config =
+	                            "[provider fly]\ninstances = shared-cpu-1x-256mb\nipv4 = 1\n"};
 	(void)state;
-	bill(&q, 0, &b); /* 0.00000075 x 2,592,000 s */
+	fixture_bill(&q, 0, 0, &b); /* 0.00000075 x 2,592,000 s */
 	expect("30 days", b.compute, USD(1.944));
 	expect("dedicated IPv4", b.other, USD(2));
 	q.month = "2026-05";
-	bill(&q, 0, &b); /* x 2,678,400 s */
+	fixture_bill(&q, 0, 0, &b); /* x 2,678,400 s */
 	expect("31 days", b.compute, USD(2.0088));
 }
 
 static void config_seats_and_instances(void **state)
 {
 	struct pricing_bill b;
-	struct q q = {.provider = "render",
-	              .plan = "professional",
-	              .month = "2026-05",
-	              .config = "[provider render]\nseats = 3\ninstances = standard:2, starter\n"};
+	struct fixture_sel q = {
+	    .provider = "render",
+	    .plan = "professional",
+	    .month = "2026-05",
+	    .config = "[provider render]\nseats = 3\ninstances = standard:2, starter\n"};
 	(void)state;
-	bill(&q, 13 * TB / 10, &b);
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	expect("seats", b.seats, USD(57));
 	expect("compute", b.compute, USD(57)); /* 2 x 25 + 7 */
 	expect("total", b.total, USD(234));
 	q.seats = 5; /* the option wins over the config */
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("seats option", b.seats, USD(95));
 }
 
@@ -310,14 +272,14 @@ static void conversion_and_vat(void **state)
 {
 	struct pricing_bill b;
 	struct err e;
-	struct q q = {.provider = "hetzner", .plan = "ex44", .month = "2026-05"};
+	struct fixture_sel q = {.provider = "hetzner", .plan = "ex44", .month = "2026-05"};
 	(void)state;
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	assert_int_equal(pricing_convert(&b, "USD", 1080000, &e), 0);
 	expect("EUR 39 at 1.08", b.total, USD(42.12));
 	assert_string_equal(b.currency, "USD");
-	q = (struct q){.provider = "render", .plan = "pro", .month = "2026-05"};
-	bill(&q, 13 * TB / 10, &b);
+	q = (struct fixture_sel){.provider = "render", .plan = "pro", .month = "2026-05"};
+	fixture_bill(&q, 0, 13 * TB / 10, &b);
 	assert_int_equal(pricing_add_vat(&b, 19000000, &e), 0);
 	/* 19% of 216.25 = 41.0875: VAT is an invoice line, 41.09 in cents */
 	expect("vat", b.vat, USD(41.09));
@@ -330,33 +292,34 @@ static void part_of_a_month_follows_each_providers_rounding(void **state)
 	struct pricing_bill b;
 	struct err e;
 	uint64_t secs;
-	struct q q = {.provider = "hetzner", .plan = "cx23", .month = "2026-05", .hours = "100.01"};
+	struct fixture_sel q = {
+	    .provider = "hetzner", .plan = "cx23", .month = "2026-05", .hours = "100.01"};
 	(void)state;
 	/* Hetzner: started hours, 101 of the 744 in May, of the EUR 3.99 cap. */
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("hetzner 100.01 h", b.compute, 541654);
 	q.hours = "744";
-	bill(&q, 0, &b);
+	fixture_bill(&q, 0, 0, &b);
 	expect("hetzner whole month is the cap", b.compute, USD(3.99));
 	/* Render: prorated by the second; half of May is half the price. */
-	q = (struct q){.provider = "render",
-	               .plan = "pro",
-	               .month = "2026-05",
-	               .hours = "372",
-	               .config = "[provider render]\ninstances = standard\n"};
-	bill(&q, 0, &b);
+	q = (struct fixture_sel){.provider = "render",
+	                         .plan = "pro",
+	                         .month = "2026-05",
+	                         .hours = "372",
+	                         .config = "[provider render]\ninstances = standard\n"};
+	fixture_bill(&q, 0, 0, &b);
 	expect("render half a month", b.compute, USD(12.5));
 	expect("the plan fee is not prorated", b.base, USD(25));
 	/* Fly: per second, and a 30-day price prorated by the second. */
-	q = (struct q){.provider = "fly",
-	               .plan = "payg",
-	               .month = "2026-05",
-	               .hours = "10",
-	               .need = "ram=256MB"};
-	bill(&q, 0, &b);
+	q = (struct fixture_sel){.provider = "fly",
+	                         .plan = "payg",
+	                         .month = "2026-05",
+	                         .hours = "10",
+	                         .need = "ram=256MB"};
+	fixture_bill(&q, 0, 0, &b);
 	expect("fly 10 h of 256 MB", b.compute, USD(0.027));
 	q.need = "ram=4GB,cpu=2";
-	bill(&q, 0, &b); /* 21.40 x 36,000 / 2,592,000 = 0.2972222 */
+	fixture_bill(&q, 0, 0, &b); /* 21.40 x 36,000 / 2,592,000 = 0.2972222 */
 	expect("fly 10 h of a 30-day price", b.compute, 297223);
 	assert_int_equal(pricing_hours_parse("0", &secs, &e), -1);
 	assert_int_equal(pricing_hours_parse("745", &secs, &e), -1);
@@ -409,13 +372,13 @@ static void block_edges(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
 		const struct edge *x = &edges[i];
-		struct q q = {.provider = x->provider,
-		              .plan = x->plan,
-		              .region = x->region,
-		              .month = x->month};
+		struct fixture_sel q = {.provider = x->provider,
+		                        .plan = x->plan,
+		                        .region = x->region,
+		                        .month = x->month};
 		struct pricing_bill b;
 		char what[128];
-		bill(&q, x->egress, &b);
+		fixture_bill(&q, 0, x->egress, &b);
 		snprintf(what, sizeof(what), "%s/%s %s at %" PRIu64 " bytes", x->provider, x->plan,
 		         x->month, x->egress);
 		expect(what, b.egress, x->want);

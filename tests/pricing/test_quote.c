@@ -23,15 +23,11 @@
 static struct pricing_select sel_of(const char *month, const char *provider, const char *plan,
                                     const char *region)
 {
+	struct fixture_sel f = {
+	    .month = month, .provider = provider, .plan = plan, .region = region};
 	struct pricing_select s;
-	struct err e;
 
-	memset(&s, 0, sizeof(s));
-	if (date_parse_month(month, &s.month, NULL, &e))
-		fail_msg("%s", e.msg);
-	s.provider = provider;
-	s.plan = plan;
-	s.region = region;
+	fixture_select(&f, &s, NULL);
 	return s;
 }
 
@@ -39,15 +35,10 @@ static struct pricing_select sel_of(const char *month, const char *provider, con
 static struct pricing_plan *one_plan(const char *month, const char *provider, const char *plan,
                                      const char *region)
 {
-	struct pricing_select s = sel_of(month, provider, plan, region);
-	struct pricing_plan *p = NULL;
-	struct err e;
-	size_t n = 0;
+	struct fixture_sel f = {
+	    .month = month, .provider = provider, .plan = plan, .region = region};
 
-	if (pricing_select_lists(tables, &s, &p, &n, &e))
-		fail_msg("select %s/%s: %s", provider, plan, e.msg);
-	assert_int_equal(n, 1);
-	return p;
+	return fixture_plan(&f, FIXTURE_LISTS, NULL);
 }
 
 static void money_converts_then_adds_vat(void **state)
@@ -162,23 +153,17 @@ static void a_retired_plan_is_priced_as_its_successor(void **state)
 /* cx23 in 2026-11 for servers ordered on `ordered` (NULL: not given). */
 static int64_t cx23_price(const char *ordered)
 {
-	struct pricing_select s = sel_of("2026-11", "hetzner", "cx23", NULL);
-	struct pricing_plan *p = NULL;
-	struct config *cfg = NULL;
+	struct fixture_sel s = {.month = "2026-11", .provider = "hetzner", .plan = "cx23"};
+	struct pricing_plan *p;
+	struct config *cfg;
 	char text[128];
-	struct err e;
-	size_t n = 0;
 	int64_t v;
 
 	if (ordered) {
 		snprintf(text, sizeof(text), "[provider hetzner]\nordered = %s\n", ordered);
-		if (config_parse(text, strlen(text), "t.conf", &cfg, &e))
-			fail_msg("%s", e.msg);
-		s.config = cfg;
+		s.config = text;
 	}
-	if (pricing_select_lists(tables, &s, &p, &n, &e))
-		fail_msg("%s", e.msg);
-	assert_int_equal(n, 1);
+	p = fixture_plan(&s, FIXTURE_LISTS, &cfg);
 	v = p[0].compute;
 	free(p);
 	config_free(cfg);
