@@ -11,8 +11,8 @@ while IFS= read -r a; do
 	# The subsystem is the library's folder (src/nft holds libnft and libwatch).
 	lib=$(basename "$(dirname "$a")")
 	case $lib in
-	util) re='^(util|date|num|err|csvio|glob|outfile)_' ;; # one prefix per module
-	nft) re='^nftc?_' ;;                                  # nftc_: not libnftables' nft_
+	util) re='^(util|date|num|err|csvio|dynlib|glob|outfile)_' ;; # one prefix per module
+	nft) re='^nftc?_' ;;                                         # nftc_: not libnftables' nft_
 	*) re="^${lib}_" ;;
 	esac
 	libs=$((libs + 1))

@@ -16,10 +16,46 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/dynlib.h"
 #include "util/num.h"
 
 /* Request headers and buffers of one connection stay within this. */
 #define SERVE_CONNECTION_MEMORY (32 * 1024)
+
+/*
+ * libmicrohttpd is opened when serve starts, not linked: with GnuTLS and
+ * the libraries that come with it, it cost every costs command about 4 ms
+ * of start-up.
+ */
+struct mhd_api {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+};
+
+#define SYM(field) DYNLIB_SYM(struct mhd_api, field, MHD_##field)
+static const struct dynlib_sym mhd_syms[] = {
+    SYM(start_daemon),
+    SYM(stop_daemon),
+    SYM(lookup_connection_value),
+    SYM(create_response_from_buffer),
+    SYM(add_response_header),
+    SYM(queue_response),
+    SYM(destroy_response),
+};
+#undef SYM
+static struct mhd_api mhd;
+static struct dynlib mhd_lib = {
+    .soname = "libmicrohttpd.so.12",
+    .package = "libmicrohttpd12",
+    .syms = mhd_syms,
+    .nsyms = sizeof(mhd_syms) / sizeof(mhd_syms[0]),
+    .table = &mhd,
+};
 
 struct metrics_server {
 	struct MHD_Daemon *d;
@@ -83,7 +119,7 @@ int metrics_parse_listen(const char *text, struct sockaddr_storage *sa, socklen_
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
                              char *body, size_t len, bool owned)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = mhd.create_response_from_buffer(
 	    len, body, owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	enum MHD_Result ok;
 
@@ -92,11 +128,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ok = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ok;
 }
 
@@ -104,7 +140,7 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 static bool has_body_length(struct MHD_Connection *c)
 {
 	const char *v =
-	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	    mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 
 	return v && strspn(v, "0") != strlen(v);
 }
@@ -137,7 +173,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
 		             not_allowed, sizeof(not_allowed) - 1, false);
-	if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+	if (mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
 	    has_body_length(c))
 		return reply(c, MHD_HTTP_CONTENT_TOO_LARGE, "text/plain; charset=utf-8", too_large,
 		             sizeof(too_large) - 1, false);
@@ -171,6 +207,8 @@ int metrics_serve_start(const struct sockaddr *sa, socklen_t len,
 	int one = 1;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
 
+	if (dynlib_load(&mhd_lib, e))
+		return -1;
 	if (!(s = calloc(1, sizeof(*s))))
 		return err_set(e, "out of memory");
 	s->o = *o;
@@ -190,7 +228,7 @@ int metrics_serve_start(const struct sockaddr *sa, socklen_t len,
 	}
 	s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
 	                                            : ((struct sockaddr_in *)&bound)->sin_port);
-	s->d = MHD_start_daemon(
+	s->d = mhd.start_daemon(
 	    flags, 0, NULL, NULL, answer, s, MHD_OPTION_LISTEN_SOCKET, s->fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_connections ? o->max_connections : 1),
 	    MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -217,7 +255,7 @@ void metrics_serve_stop(struct metrics_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	mhd.stop_daemon(s->d);
 	close(s->fd); /* a socket given with MHD_OPTION_LISTEN_SOCKET is ours to close */
 	free(s);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "nft/ruleset.h"
+#include "util/dynlib.h"
 
 /* CAP_NET_ADMIN is bit 12 of the capability sets. */
 #define CAP_NET_ADMIN_BIT 12
@@ -81,6 +82,43 @@ static int fail(const char *what, const char *buf, enum nftc_status *status, str
 	}
 }
 
+/*
+ * libnftables is opened by the first command that talks to the kernel's
+ * tables, not linked: with libnftnl, libmnl, libxtables and libgmp it cost
+ * every costs command (a capture of a file too) about 1 ms of start-up.
+ */
+struct nftables_api {
+	__typeof__(nft_ctx_new) *ctx_new;
+	__typeof__(nft_ctx_free) *ctx_free;
+	__typeof__(nft_ctx_buffer_output) *ctx_buffer_output;
+	__typeof__(nft_ctx_buffer_error) *ctx_buffer_error;
+	__typeof__(nft_ctx_get_output_buffer) *ctx_get_output_buffer;
+	__typeof__(nft_ctx_get_error_buffer) *ctx_get_error_buffer;
+	__typeof__(nft_ctx_output_set_flags) *ctx_output_set_flags;
+	__typeof__(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
+};
+
+#define SYM(field) DYNLIB_SYM(struct nftables_api, field, nft_##field)
+static const struct dynlib_sym nftables_syms[] = {
+    SYM(ctx_new),
+    SYM(ctx_free),
+    SYM(ctx_buffer_output),
+    SYM(ctx_buffer_error),
+    SYM(ctx_get_output_buffer),
+    SYM(ctx_get_error_buffer),
+    SYM(ctx_output_set_flags),
+    SYM(run_cmd_from_buffer),
+};
+#undef SYM
+static struct nftables_api nft;
+static struct dynlib nftables_lib = {
+    .soname = "libnftables.so.1",
+    .package = "libnftables1",
+    .syms = nftables_syms,
+    .nsyms = sizeof(nftables_syms) / sizeof(nftables_syms[0]),
+    .table = &nft,
+};
+
 static struct nft_ctx *ctx_new(const char *what, enum nftc_status *status, struct err *e)
 {
 	struct nft_ctx *ctx;
@@ -91,14 +129,20 @@ static struct nft_ctx *ctx_new(const char *what, enum nftc_status *status, struc
 		err_set(e, "%s: permission denied (needs root or CAP_NET_ADMIN)", what);
 		return NULL;
 	}
-	if (!(ctx = nft_ctx_new(NFT_CTX_DEFAULT))) {
+	if (dynlib_load(&nftables_lib, e)) {
+		if (status)
+			*status = NFTC_ERR_OTHER;
+		err_prefix(e, "%s: ", what);
+		return NULL;
+	}
+	if (!(ctx = nft.ctx_new(NFT_CTX_DEFAULT))) {
 		if (status)
 			*status = NFTC_ERR_OTHER;
 		err_set(e, "%s: cannot create a libnftables context", what);
 		return NULL;
 	}
-	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
-		nft_ctx_free(ctx);
+	if (nft.ctx_buffer_output(ctx) || nft.ctx_buffer_error(ctx)) {
+		nft.ctx_free(ctx);
 		if (status)
 			*status = NFTC_ERR_OTHER;
 		err_set(e, "%s: cannot buffer libnftables output", what);
@@ -116,19 +160,19 @@ static int run(const char *what, const char *cmd, unsigned flags, char **out,
 
 	if (!ctx)
 		return -1;
-	nft_ctx_output_set_flags(ctx, flags);
-	if (nft_run_cmd_from_buffer(ctx, cmd) != 0) {
-		rc = fail(what, nft_ctx_get_error_buffer(ctx), status, e);
-		nft_ctx_free(ctx);
+	nft.ctx_output_set_flags(ctx, flags);
+	if (nft.run_cmd_from_buffer(ctx, cmd) != 0) {
+		rc = fail(what, nft.ctx_get_error_buffer(ctx), status, e);
+		nft.ctx_free(ctx);
 		return rc;
 	}
 	rc = 0;
 	if (out) {
-		const char *o = nft_ctx_get_output_buffer(ctx);
+		const char *o = nft.ctx_get_output_buffer(ctx);
 		if (!(*out = strdup(o ? o : "")))
 			rc = err_set(e, "out of memory");
 	}
-	nft_ctx_free(ctx);
+	nft.ctx_free(ctx);
 	if (status)
 		*status = rc ? NFTC_ERR_OTHER : NFTC_OK;
 	return rc;

@@ -22,6 +22,7 @@
 #include "classify/classify.h"
 #include "nft/ruleset.h"
 #include "nft/sample.h"
+#include "util/dynlib.h"
 
 #define NFULA_PAYLOAD 9
 #define NFULA_PREFIX  10
@@ -58,6 +59,37 @@ struct wmove {
 	int from, to;
 	enum store_dir dir;
 	uint64_t bytes, packets;
+};
+
+/*
+ * libnetfilter_conntrack is opened when watch starts, not linked, like
+ * libnftables (kernel.c): no other command needs it.
+ */
+struct conntrack_api {
+	__typeof__(nfct_open) *open;
+	__typeof__(nfct_close) *close;
+	__typeof__(nfct_new) *new;
+	__typeof__(nfct_destroy) *destroy;
+	__typeof__(nfct_set_attr) *set_attr;
+	__typeof__(nfct_set_attr_u8) *set_attr_u8;
+	__typeof__(nfct_set_attr_u16) *set_attr_u16;
+	__typeof__(nfct_set_attr_u32) *set_attr_u32;
+	__typeof__(nfct_query) *query;
+};
+
+#define SYM(field) DYNLIB_SYM(struct conntrack_api, field, nfct_##field)
+static const struct dynlib_sym conntrack_syms[] = {
+    SYM(open),        SYM(close),        SYM(new),          SYM(destroy), SYM(set_attr),
+    SYM(set_attr_u8), SYM(set_attr_u16), SYM(set_attr_u32), SYM(query),
+};
+#undef SYM
+static struct conntrack_api nfct;
+static struct dynlib conntrack_lib = {
+    .soname = "libnetfilter_conntrack.so.3",
+    .package = "libnetfilter-conntrack3",
+    .syms = conntrack_syms,
+    .nsyms = sizeof(conntrack_syms) / sizeof(conntrack_syms[0]),
+    .table = &nfct,
 };
 
 struct nftc_watch {
@@ -160,7 +192,9 @@ int nftc_watch_new(const struct config *c, struct nftc_watch **out, struct err *
 		err_set(e, "%s is not an NFLOG device", dev);
 		goto fail;
 	}
-	if (!(w->ct = nfct_open(CONNTRACK, 0))) {
+	if (dynlib_load(&conntrack_lib, e))
+		goto fail;
+	if (!(w->ct = nfct.open(CONNTRACK, 0))) {
 		err_set(e, "cannot open ctnetlink: %s", strerror(errno));
 		goto fail;
 	}
@@ -194,7 +228,7 @@ void nftc_watch_free(struct nftc_watch *w)
 	if (w->pcap)
 		pcap_close(w->pcap);
 	if (w->ct)
-		nfct_close(w->ct);
+		nfct.close(w->ct);
 	classify_free(w->cls);
 	services_free(w->services, w->nservices);
 	free(w->moves);
@@ -261,7 +295,7 @@ static bool set_mark(struct nftc_watch *w, const struct wflow *f, uint32_t mark)
 	bool ok = false;
 
 	for (int pass = 0; w->ct && pass < 2 && !ok; pass++) {
-		struct nf_conntrack *ct = nfct_new();
+		struct nf_conntrack *ct = nfct.new();
 		/* First as the remote side opened it, then the other way round. */
 		const uint8_t *src = pass == 0 ? f->remote : f->local;
 		const uint8_t *dst = pass == 0 ? f->local : f->remote;
@@ -270,23 +304,23 @@ static bool set_mark(struct nftc_watch *w, const struct wflow *f, uint32_t mark)
 
 		if (!ct)
 			return false;
-		nfct_set_attr_u8(ct, ATTR_L3PROTO, (uint8_t)f->family);
+		nfct.set_attr_u8(ct, ATTR_L3PROTO, (uint8_t)f->family);
 		if (f->family == AF_INET) {
 			uint32_t a, b;
 			memcpy(&a, src, 4);
 			memcpy(&b, dst, 4);
-			nfct_set_attr_u32(ct, ATTR_IPV4_SRC, a);
-			nfct_set_attr_u32(ct, ATTR_IPV4_DST, b);
+			nfct.set_attr_u32(ct, ATTR_IPV4_SRC, a);
+			nfct.set_attr_u32(ct, ATTR_IPV4_DST, b);
 		} else {
-			nfct_set_attr(ct, ATTR_IPV6_SRC, src);
-			nfct_set_attr(ct, ATTR_IPV6_DST, dst);
+			nfct.set_attr(ct, ATTR_IPV6_SRC, src);
+			nfct.set_attr(ct, ATTR_IPV6_DST, dst);
 		}
-		nfct_set_attr_u8(ct, ATTR_L4PROTO, f->proto);
-		nfct_set_attr_u16(ct, ATTR_PORT_SRC, htons(sport));
-		nfct_set_attr_u16(ct, ATTR_PORT_DST, htons(dport));
-		nfct_set_attr_u32(ct, ATTR_MARK, mark);
-		ok = nfct_query(w->ct, NFCT_Q_UPDATE, ct) == 0;
-		nfct_destroy(ct);
+		nfct.set_attr_u8(ct, ATTR_L4PROTO, f->proto);
+		nfct.set_attr_u16(ct, ATTR_PORT_SRC, htons(sport));
+		nfct.set_attr_u16(ct, ATTR_PORT_DST, htons(dport));
+		nfct.set_attr_u32(ct, ATTR_MARK, mark);
+		ok = nfct.query(w->ct, NFCT_Q_UPDATE, ct) == 0;
+		nfct.destroy(ct);
 	}
 	return ok;
 }
