@@ -31,7 +31,7 @@
 #define TIMEOUT_TCP          600
 #define TIMEOUT_TCP_CLOSED   10
 #define TIMEOUT_OTHER        120
-#define PREFETCH_FLOWS       2048  /* fewer flows than this stay in the caches */
+#define PREFETCH_FLOWS       2048 /* from here on a batch prefetches its slots and flows */
 
 enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 
