@@ -869,12 +869,15 @@ static const struct verdict *verdict_find(const struct capture *c, const struct 
 	return v && sec <= v->expires ? v : NULL;
 }
 
+/* Not seeded: which listeners a full table forgets must not change from run to run. */
 static uint32_t listener_slot(int family, const uint8_t *addr, uint16_t port)
 {
-	uint32_t h = (uint32_t)port * 2654435761u ^ (uint32_t)family;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h & (LISTENER_SLOTS - 1);
+	uint64_t w[2];
+	memcpy(w, addr, 16);
+	uint64_t h =
+	    fold_mul(w[0] ^ 0x243f6a8885a308d3ull,
+	             w[1] ^ 0x13198a2e03707344ull ^ ((uint64_t)port << 8 | (uint64_t)family));
+	return (uint32_t)fold_mul(h, 0x9e3779b97f4a7c15ull) & (LISTENER_SLOTS - 1);
 }
 
 static void listener_add(struct capture *c, int family, const uint8_t *addr, uint16_t port)

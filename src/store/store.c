@@ -1735,9 +1735,10 @@ int store_moves_apply(struct store *s, const char *host, struct err *e)
 }
 
 /*
- * Verdicts are written in sets: one row per host and flush whose blob holds
- * every verdict of that flush, so that a flush of a million connections is
- * one row and a sequential write rather than a million b-tree inserts.
+ * Verdicts are written in sets: rows whose blobs hold the verdicts of one
+ * host's flush, 256 KiB of them per row, so that a flush of a million
+ * connections is a few dozen rows and a sequential write rather than a
+ * million b-tree inserts.
  * The blob is a sequence of entries, integers little-endian:
  *   u8 flags (1: IPv6, 2: local_is_a), u8 proto, u16 service (an index
  *   into the set's newline-separated service names), u16 pa, u16 pb,
@@ -1746,6 +1747,7 @@ int store_moves_apply(struct store *s, const char *host, struct err *e)
  */
 #define VSET_FIXED 14 /* an entry's bytes besides its two addresses */
 #define VSET_CHUNK 65536
+#define VSET_ROW   (256u << 10) /* bytes of entries per stored row */
 #define VSET_V6    1
 #define VSET_LOCAL 2
 
@@ -1839,72 +1841,69 @@ static char *vset_names(const struct store_verdict_batch *b, struct err *e)
 	return names;
 }
 
-/* Streams the entries into the new row's zero-filled blob, a chunk at a time. */
-static int vset_write(struct store *s, int64_t row, const struct store_verdict_batch *b,
-                      int64_t base, struct err *e)
-{
-	sqlite3_blob *blob;
-	uint8_t *buf = malloc(VSET_CHUNK);
-	size_t used = 0;
-	int off = 0, rc = SQLITE_OK;
-
-	if (!buf)
-		return err_set(e, "out of memory for a verdict set");
-	if (sqlite3_blob_open(s->db, "main", "verdict_sets", "data", row, 1, &blob) != SQLITE_OK) {
-		free(buf);
-		return db_err(s, e, "cannot write verdicts");
-	}
-	for (size_t i = 0; i < b->n && rc == SQLITE_OK; i++) {
-		struct store_verdict v;
-		uint16_t service;
-		b->get(b->ctx, i, &v, &service);
-		used += vset_encode(buf + used, &v, service, base);
-		if (used > VSET_CHUNK - vset_entry_size(6) || i + 1 == b->n) {
-			rc = sqlite3_blob_write(blob, buf, (int)used, off);
-			off += (int)used;
-			used = 0;
-		}
-	}
-	sqlite3_blob_close(blob);
-	free(buf);
-	return rc == SQLITE_OK ? 0 : db_err(s, e, "cannot write verdicts");
-}
-
+/*
+ * Stores a batch as rows of at most VSET_ROW bytes of entries, each a set
+ * of its own (its count, the batch's base, names and times): every page
+ * is written once, from a buffer of bounded size, where one zero-filled
+ * blob written over afterwards cost each page twice, and a re-read once it
+ * outgrew SQLite's cache.  Sets are read and kept alike, whatever their
+ * number.
+ */
 int store_verdicts_put(struct store *s, const char *host, const struct store_verdict_batch *b,
                        struct err *e)
 {
 	int64_t base = 0, newest = 0, expires = 0, bytes;
 	sqlite3_stmt *st = NULL;
+	uint8_t *buf = NULL;
 	char *names;
 
 	if (b->n == 0)
 		return 0;
 	if (vset_measure(b, &base, &newest, &expires, &bytes, e))
 		return -1;
-	if (bytes > INT32_MAX)
-		return err_set(e, "%zu verdicts do not fit in one set", b->n);
 	if (!(names = vset_names(b, e)))
 		return -1;
+	if (!(buf = malloc(VSET_ROW))) {
+		free(names);
+		return err_set(e, "out of memory for a verdict set");
+	}
 	if (sqlite3_prepare_v2(s->db,
 	                       "INSERT INTO verdict_sets(host, newest, expires, count, base, "
-	                       "services, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7))",
+	                       "services, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	                       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC) ||
 	    sqlite3_bind_int64(st, 2, newest) || sqlite3_bind_int64(st, 3, expires) ||
-	    sqlite3_bind_int64(st, 4, (int64_t)b->n) || sqlite3_bind_int64(st, 5, base) ||
-	    sqlite3_bind_text(st, 6, names, -1, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(st, 7, bytes)) {
+	    sqlite3_bind_int64(st, 5, base) || sqlite3_bind_text(st, 6, names, -1, SQLITE_STATIC)) {
 		db_err(s, e, "cannot store verdicts");
-		sqlite3_finalize(st);
-		free(names);
-		return -1;
+		goto done;
 	}
-	int rc = sqlite3_step(st);
+	size_t used = 0, count = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		struct store_verdict v;
+		uint16_t service;
+		b->get(b->ctx, i, &v, &service);
+		used += vset_encode(buf + used, &v, service, base);
+		count++;
+		if (used <= VSET_ROW - vset_entry_size(6) && i + 1 < b->n)
+			continue;
+		if (sqlite3_bind_int64(st, 4, (int64_t)count) ||
+		    sqlite3_bind_blob(st, 7, buf, (int)used, SQLITE_STATIC) ||
+		    sqlite3_step(st) != SQLITE_DONE) {
+			db_err(s, e, "cannot store verdicts");
+			goto done;
+		}
+		sqlite3_reset(st);
+		used = count = 0;
+	}
 	sqlite3_finalize(st);
+	free(buf);
 	free(names);
-	if (rc != SQLITE_DONE)
-		return db_err(s, e, "cannot store verdicts");
-	return vset_write(s, sqlite3_last_insert_rowid(s->db), b, base, e);
+	return 0;
+done:
+	sqlite3_finalize(st);
+	free(buf);
+	free(names);
+	return -1;
 }
 
 struct one_verdict {

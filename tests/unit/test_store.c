@@ -600,6 +600,51 @@ static void verdicts_are_stored_as_one_set(void **state)
 	store_close(s);
 }
 
+/* A flush of many connections is written as several rows, and read back whole. */
+static void a_large_set_is_stored_in_rows(void **state)
+{
+	const char *names[] = {"udp-thing", "https", "mcp"};
+	struct store_verdict_batch b = {
+	    .services = names, .nservices = 3, .n = 40000, .get = batch_get};
+	struct store *s;
+	struct err e;
+	struct seen c = {0};
+	bool found;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	(void)state;
+	assert_int_equal(store_open(path("vrows.db"), true, 1000, &s, &e), 0);
+	assert_int_equal(store_begin(s, &e), 0);
+	assert_int_equal(store_verdicts_put(s, "h", &b, &e), 0);
+	assert_int_equal(store_commit(s, &e), 0);
+	assert_int_equal(store_verdict_each(s, "h", INT64_MIN, count_one, &c, &e), 0);
+	assert_int_equal(c.n, 40000);
+	assert_int_equal(c.v6, 5715); /* i = 0, 7, ..., 39998 */
+	assert_int_equal(c.local, 20000);
+	struct store_verdict q;
+	uint16_t svc;
+	batch_get(NULL, 39999, &q, &svc);
+	q.expires = q.last_seen = 0;
+	assert_int_equal(store_verdict_get(s, "h", &q, &found, &e), 0);
+	assert_true(found);
+	assert_string_equal(q.service, "udp-thing");
+	assert_int_equal(q.last_seen, 1039999);
+	store_close(s);
+	/* About 1 MB of entries: four rows of at most 256 KiB, counting 40,000. */
+	assert_int_equal(sqlite3_open(path("vrows.db"), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT count(*), sum(count), max(length(data)) "
+	                                    "FROM verdict_sets",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	assert_int_equal(sqlite3_column_int(st, 1), 40000);
+	assert_true(sqlite3_column_int(st, 2) <= 256 * 1024);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void version_2_is_migrated_and_keeps_verdicts(void **state)
 {
 	struct store *s;
@@ -788,6 +833,7 @@ int main(void)
 	    cmocka_unit_test(version_2_is_migrated_and_takes_prometheus_rows),
 	    cmocka_unit_test(version_2_is_migrated_and_keeps_verdicts),
 	    cmocka_unit_test(verdicts_are_stored_as_one_set),
+	    cmocka_unit_test(a_large_set_is_stored_in_rows),
 	    cmocka_unit_test(totals_streamed_equal_totals_gathered),
 	    cmocka_unit_test(a_rolled_back_savepoint_keeps_the_outer_transaction),
 	    cmocka_unit_test(newer_schema_and_foreign_files_are_refused_untouched),
