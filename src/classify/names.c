@@ -75,10 +75,13 @@ static void slot_put(struct name_index *ix, const char *lit, size_t len, uint8_t
 	while (ix->slots[s].kind)
 		s = (s + 1) & ix->mask;
 	ix->slots[s] = (struct name_slot){h, id, (uint16_t)len, kind, lit};
-	if (kind == KIND_SUFFIX)
+	if (kind == KIND_SUFFIX) {
 		ix->suffix_lens[len / 64] |= 1ull << (len % 64);
-	else
-		ix->has_exact = true;
+		if (len > ix->suffix_max)
+			ix->suffix_max = len;
+	} else {
+		ix->exact_lens[len / 64] |= 1ull << (len % 64);
+	}
 }
 
 static struct name_linear linear_of(const char *p, uint32_t id)
@@ -155,12 +158,19 @@ const uint64_t *classify_names_match(struct name_index *ix, const char *name, si
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (char)fold((unsigned char)name[i]);
 	if (ix->mask) {
+		/*
+		 * Hashed from the end only as far as some pattern reaches: the
+		 * longest suffix literal, or the whole name if an exact name
+		 * has its length.
+		 */
+		bool whole = ix->exact_lens[len / 64] >> (len % 64) & 1;
+		size_t stop = whole || len <= ix->suffix_max ? 0 : len - ix->suffix_max;
 		uint32_t h = 0;
-		for (size_t i = len; i-- > 0;) {
+		for (size_t i = len; i-- > stop;) {
 			h = hstep(h, (unsigned char)buf[i]);
 			size_t n = len - i;
 			if ((n < NAME_SUFFIX_LENS && (ix->suffix_lens[n / 64] >> (n % 64) & 1)) ||
-			    (i == 0 && ix->has_exact))
+			    (i == 0 && whole))
 				probe(ix, h, buf + i, n, i == 0);
 		}
 	}
