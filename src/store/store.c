@@ -1791,12 +1791,11 @@ static size_t vset_encode(uint8_t *out, const struct store_verdict *v, uint16_t 
 
 /* Checks what one set needs to be encodable: families, times, service indexes. */
 static int vset_measure(const struct store_verdict_batch *b, int64_t *base, int64_t *newest,
-                        int64_t *expires, int64_t *bytes, struct err *e)
+                        int64_t *expires, struct err *e)
 {
 	struct store_verdict v;
 	uint16_t service;
 
-	*bytes = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		b->get(b->ctx, i, &v, &service);
 		if ((v.family != 4 && v.family != 6) || service >= b->nservices)
@@ -1811,7 +1810,6 @@ static int vset_measure(const struct store_verdict_batch *b, int64_t *base, int6
 			*newest = v.last_seen;
 		if (i == 0 || v.expires > *expires)
 			*expires = v.expires;
-		*bytes += (int64_t)vset_entry_size(v.family);
 	}
 	if (*newest - *base > (int64_t)UINT32_MAX)
 		return err_set(e, "verdicts span more than 2^32 seconds");
@@ -1852,14 +1850,15 @@ static char *vset_names(const struct store_verdict_batch *b, struct err *e)
 int store_verdicts_put(struct store *s, const char *host, const struct store_verdict_batch *b,
                        struct err *e)
 {
-	int64_t base = 0, newest = 0, expires = 0, bytes;
+	int64_t base = 0, newest = 0, expires = 0;
 	sqlite3_stmt *st = NULL;
 	uint8_t *buf = NULL;
 	char *names;
+	int rc = -1;
 
 	if (b->n == 0)
 		return 0;
-	if (vset_measure(b, &base, &newest, &expires, &bytes, e))
+	if (vset_measure(b, &base, &newest, &expires, e))
 		return -1;
 	if (!(names = vset_names(b, e)))
 		return -1;
@@ -1895,15 +1894,12 @@ int store_verdicts_put(struct store *s, const char *host, const struct store_ver
 		sqlite3_reset(st);
 		used = count = 0;
 	}
-	sqlite3_finalize(st);
-	free(buf);
-	free(names);
-	return 0;
+	rc = 0;
 done:
 	sqlite3_finalize(st);
 	free(buf);
 	free(names);
-	return -1;
+	return rc;
 }
 
 struct one_verdict {

@@ -301,8 +301,8 @@ struct store_verdict_batch {
 
 /*
  * Stores a batch of verdicts as one set (rows of 256 KiB of entries; a
- * later set's verdict of the same flow wins).  Each must expire within 65,535 s of its last_seen.
- * Use inside a transaction.
+ * later set's verdict of the same flow wins).  Each must expire within
+ * 65,535 s of its last_seen.  Use inside a transaction.
  */
 int store_verdicts_put(struct store *s, const char *host, const struct store_verdict_batch *b,
                        struct err *e);
