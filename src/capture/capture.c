@@ -46,6 +46,10 @@ enum { V_EG_BYTES, V_IN_BYTES, V_EG_PKTS, V_IN_PKTS, V_N };
 
 #define LISTENER_SLOTS 4096
 
+/* Odd constants (digits of pi) that key the flow and listener hashes. */
+static const uint64_t HASH_K[4] = {0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
+                                   0xa4093822299f31d0ull, 0x082efa98ec4e6c89ull};
+
 /*
  * Where a flow is found: its key's hash and its index, so that a probe
  * reads the flow itself only when the hashes agree, and a new flow costs
@@ -398,15 +402,12 @@ int capture_new(const struct capture_config *cfg, const struct classify *cls, st
 	c->local_time = cfg->local_time;
 	c->observe_by_packets = cfg->observe_by_packets;
 	c->dlt = 1;
-	/* Fixed odd constants, made this run's own when the kernel gives randomness. */
-	c->seed[0] = 0x243f6a8885a308d3ull;
-	c->seed[1] = 0x13198a2e03707344ull;
-	c->seed[2] = 0xa4093822299f31d0ull;
-	c->seed[3] = 0x082efa98ec4e6c89ull;
+	/* The fixed constants, made this run's own when the kernel gives randomness. */
 	uint64_t r[4];
-	if (getrandom(r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
-		for (int i = 0; i < 4; i++)
-			c->seed[i] ^= r[i];
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		memset(r, 0, sizeof(r));
+	for (int i = 0; i < 4; i++)
+		c->seed[i] = HASH_K[i] ^ r[i];
 
 	/*
 	 * A quarter for undecided flows' state, the rest for the table.  A
@@ -875,8 +876,7 @@ static uint32_t listener_slot(int family, const uint8_t *addr, uint16_t port)
 	uint64_t w[2];
 	memcpy(w, addr, 16);
 	uint64_t h =
-	    fold_mul(w[0] ^ 0x243f6a8885a308d3ull,
-	             w[1] ^ 0x13198a2e03707344ull ^ ((uint64_t)port << 8 | (uint64_t)family));
+	    fold_mul(w[0] ^ HASH_K[0], w[1] ^ HASH_K[1] ^ ((uint64_t)port << 8 | (uint64_t)family));
 	return (uint32_t)fold_mul(h, 0x9e3779b97f4a7c15ull) & (LISTENER_SLOTS - 1);
 }
 

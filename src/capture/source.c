@@ -2,15 +2,18 @@
  * Packet sources.  Files are opened with libpcap (pcap and pcapng by magic
  * number), which checks the header and names the link type, through a
  * stdio stream of our own (fopencookie) that reads about 300 KiB at a time
- * (a buffer that stays in the second-level cache between the kernel's copy
- * and our parse: 1 MiB measured 8 % slower) and knows its offset, so no record costs a system call.
- * A classic pcap file in this machine's byte order is then read straight from that buffer, without
- * libpcap's copy of every record; a record that libpcap would treat specially (longer than the
- * snapshot length, cut short) hands the rest of the file back to libpcap at that record.  (Mapping
- * the file instead measured slower on the virtual machines we run on: every new mapping costs
- * page-table work that a reused buffer does not.) Interfaces are opened with pcap_create, a large
- * kernel buffer, a 100 ms block timeout and non-blocking reads, so a caller can poll the selectable
- * descriptor and stop on time without traffic.
+ * and knows its offset, so no record costs a system call.  (The buffer
+ * stays in the second-level cache between the kernel's copy and our parse:
+ * 1 MiB measured 8 % slower.)  A classic pcap file in this machine's byte
+ * order is then read straight from that buffer, without libpcap's copy of
+ * every record; a record that libpcap would treat specially (longer than
+ * the snapshot length, cut short) hands the rest of the file back to
+ * libpcap at that record.  (Mapping the file instead measured slower on
+ * the virtual machines we run on: every new mapping costs page-table work
+ * that a reused buffer does not.)  Interfaces are opened with pcap_create,
+ * a large kernel buffer, a 100 ms block timeout and non-blocking reads, so
+ * a caller can poll the selectable descriptor and stop on time without
+ * traffic.
  */
 #include "capture/source.h"
 
