@@ -453,6 +453,14 @@ static void eviction_loses_no_bytes(void **state)
 	assert_int_equal(s.inp, flows);
 }
 
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 static int setup_1m(void **state)
 {
 	return setup_mem(state, 1u << 20);
@@ -483,8 +491,7 @@ static void the_flow_table_finds_every_flow_it_holds(void **state)
 		for (uint32_t i = 0; i < live; i++)
 			order[i] = set[i];
 		for (uint32_t i = live - 1; i > 0; i--) {
-			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-			uint32_t j = (uint32_t)(rng % (i + 1)), t = order[i];
+			uint32_t j = (uint32_t)(xorshift(&rng) % (i + 1)), t = order[i];
 			order[i] = order[j];
 			order[j] = t;
 		}
@@ -498,8 +505,7 @@ static void the_flow_table_finds_every_flow_it_holds(void **state)
 		}
 		/* A quarter of the set leaves for good; new flows take its place. */
 		for (uint32_t i = 0; i < live / 4; i++) {
-			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-			set[rng % live] = next++;
+			set[xorshift(&rng) % live] = next++;
 		}
 	}
 	capture_get_stats(f->cap, &st);
