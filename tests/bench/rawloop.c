@@ -87,7 +87,8 @@ static void count_conn(const u_char *src, const u_char *dst, size_t alen, unsign
 {
 	struct conn k;
 	memset(&k, 0, sizeof(k));
-	bool swap = memcmp(src, dst, alen) > 0 || (memcmp(src, dst, alen) == 0 && sport > dport);
+	int order = memcmp(src, dst, alen);
+	bool swap = order > 0 || (order == 0 && sport > dport);
 	memcpy(k.a, swap ? dst : src, alen);
 	memcpy(k.b, swap ? src : dst, alen);
 	k.pa = (uint16_t)(swap ? dport : sport);
