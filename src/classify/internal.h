@@ -59,7 +59,6 @@ struct name_index {
 	uint32_t mask;
 	uint64_t exact_lens[NAME_MAX_FOLD / 64 + 1]; /* lengths of exact names */
 	uint64_t suffix_lens[NAME_SUFFIX_LENS / 64]; /* lengths of suffix literals */
-	size_t suffix_max;                           /* the longest suffix literal */
 	struct name_linear *linear;
 	size_t nlinear;
 	uint64_t *bits; /* the last match's result, one bit per pattern */

@@ -2,15 +2,18 @@
  * The name index: which of a set of case-insensitive globs (the `sni=` or
  * the `host=` patterns of the rules) match a name, without trying each.
  * Patterns without wildcards and patterns that are '*' followed by a
- * literal (`*.example.com`) go into one hash table keyed by a hash computed
- * from the end of the string, so every suffix of the name costs one more
- * multiply and, at the lengths some pattern has, one probe.  The rest are
- * matched one by one with glob_match_ci, once the name has the pattern's
- * literal head and tail and its length.  ASCII case folding, as the
- * matcher's in the C locale.
+ * literal (`*.example.com`) go into one hash table.  A name is looked up
+ * only at the lengths some such pattern has: whole, and by each suffix as
+ * long as a suffix literal.  The hash of a span reads its first and last
+ * eight bytes and its length, two independent multiplies, so a probe costs
+ * the same whatever the span's length; a hit is confirmed with memcmp.
+ * The rest are matched one by one with glob_match_ci, once the name has
+ * the pattern's literal head and tail and its length.  ASCII case folding,
+ * as the matcher's in the C locale.
  */
 #include "classify/internal.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,10 +34,39 @@ static inline unsigned char fold(unsigned char ch)
 	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch | 0x20) : ch;
 }
 
-/* The hash of s[i..n) is step(hash of s[i+1..n), s[i]); that of "" is 0. */
-static inline uint32_t hstep(uint32_t h, unsigned char ch)
+static inline uint64_t load64(const char *p)
 {
-	return (h ^ ch) * 16777619u + 0x9e3779b9u;
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+/*
+ * The hash of s[0..n).  A span shorter than eight bytes is read from
+ * s + n - 8, so the eight bytes before s must be readable; the bytes
+ * outside the span are shifted out.
+ */
+static inline uint32_t span_hash(const char *s, size_t n)
+{
+	uint64_t a = 0, b = 0;
+	if (n >= 8) {
+		a = load64(s);
+		b = load64(s + n - 8);
+	} else if (n) {
+		a = b = load64(s + n - 8) >> (64 - 8 * n);
+	}
+	uint64_t h = a * 0x9e3779b97f4a7c15u ^ (b ^ n) * 0xc2b2ae3d27d4eb4fu;
+	return (uint32_t)(h >> 32 ^ h);
+}
+
+/* ASCII upper case to lower, eight bytes at a time. */
+static inline uint64_t fold8(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t low7 = v & ~high;
+	uint64_t ge_a = low7 + (0x80 - 'A') * ones; /* high bit: byte >= 'A' */
+	uint64_t gt_z = low7 + (0x7f - 'Z') * ones; /* high bit: byte > 'Z' */
+	return v | (ge_a & ~gt_z & ~v & high) >> 2;
 }
 
 static inline uint32_t slot_of(uint32_t h, size_t len, uint32_t mask)
@@ -68,20 +100,17 @@ int classify_names_add(struct name_index *ix, const char *pattern, uint32_t *id)
 
 static void slot_put(struct name_index *ix, const char *lit, size_t len, uint8_t kind, uint32_t id)
 {
-	uint32_t h = 0;
-	for (size_t i = len; i-- > 0;)
-		h = hstep(h, (unsigned char)lit[i]);
+	char pad[8 + NAME_MAX_FOLD] = {0};
+	memcpy(pad + 8, lit, len);
+	uint32_t h = span_hash(pad + 8, len);
 	uint32_t s = slot_of(h, len, ix->mask);
 	while (ix->slots[s].kind)
 		s = (s + 1) & ix->mask;
 	ix->slots[s] = (struct name_slot){h, id, (uint16_t)len, kind, lit};
-	if (kind == KIND_SUFFIX) {
+	if (kind == KIND_SUFFIX)
 		ix->suffix_lens[len / 64] |= 1ull << (len % 64);
-		if (len > ix->suffix_max)
-			ix->suffix_max = len;
-	} else {
+	else
 		ix->exact_lens[len / 64] |= 1ull << (len % 64);
-	}
 }
 
 static struct name_linear linear_of(const char *p, uint32_t id)
@@ -149,33 +178,44 @@ static void probe(struct name_index *ix, uint32_t h, const char *s, size_t len, 
 
 const uint64_t *classify_names_match(struct name_index *ix, const char *name, size_t len)
 {
-	char buf[NAME_MAX_FOLD];
+	char pad[8 + NAME_MAX_FOLD + 8];
+	char *buf = pad + 8; /* span_hash may read the eight bytes before */
 
 	memset(ix->bits, 0, ix->words * sizeof(*ix->bits));
 	/* Longer than any name in DNS: no rule matches it (as glob_match_ci). */
 	if (len > GLOB_MAX_TEXT || len > NAME_MAX_FOLD)
 		return ix->bits;
-	for (size_t i = 0; i < len; i++)
+	memset(pad, 0, 8);
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, name + i, sizeof(v));
+		v = fold8(v);
+		memcpy(buf + i, &v, sizeof(v));
+	}
+	for (; i < len; i++)
 		buf[i] = (char)fold((unsigned char)name[i]);
 	if (ix->mask) {
-		/*
-		 * Hashed from the end only as far as some pattern reaches: the
-		 * longest suffix literal, or the whole name if an exact name
-		 * has its length.
-		 */
 		bool whole = ix->exact_lens[len / 64] >> (len % 64) & 1;
-		size_t stop = whole || len <= ix->suffix_max ? 0 : len - ix->suffix_max;
-		uint32_t h = 0;
-		for (size_t i = len; i-- > stop;) {
-			h = hstep(h, (unsigned char)buf[i]);
-			size_t n = len - i;
-			if ((n < NAME_SUFFIX_LENS && (ix->suffix_lens[n / 64] >> (n % 64) & 1)) ||
-			    (i == 0 && whole))
-				probe(ix, h, buf + i, n, i == 0);
+		/* Each suffix as long as a suffix literal, the name itself last. */
+		for (size_t w = 0; w < NAME_SUFFIX_LENS / 64 && w * 64 <= len; w++) {
+			uint64_t lens = ix->suffix_lens[w];
+			if (len - w * 64 < 63)
+				lens &= (2ull << (len - w * 64)) - 1;
+			for (; lens; lens &= lens - 1) {
+				size_t n = w * 64 + (size_t)__builtin_ctzll(lens);
+				if (n == len)
+					whole = true;
+				else
+					probe(ix, span_hash(buf + len - n, n), buf + len - n, n,
+					      false);
+			}
 		}
+		if (whole)
+			probe(ix, span_hash(buf, len), buf, len, true);
 	}
-	for (size_t i = 0; i < ix->nlinear; i++) {
-		const struct name_linear *l = &ix->linear[i];
+	for (size_t k = 0; k < ix->nlinear; k++) {
+		const struct name_linear *l = &ix->linear[k];
 		const char *p = ix->pats[l->id];
 		/* The head, tail and length checks come first, in that order: within buf. */
 		if (len < l->min || (!l->star && len != l->min) || memcmp(p, buf, l->head) != 0 ||

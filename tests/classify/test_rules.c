@@ -116,6 +116,51 @@ static void long_names_and_many_patterns(void **state)
 	classify_names_free(&ix);
 }
 
+/*
+ * Suffix and exact literals at the lengths where the index changes how it
+ * reads a span (under and over eight bytes) or which word of its length
+ * set it looks in (63, 64, 65, ...), against names around those lengths.
+ */
+static void names_around_word_lengths(void **state)
+{
+	static const size_t lens[] = {1, 7, 8, 9, 62, 63, 64, 65, 127, 128, 129, 200};
+	enum { NL = sizeof(lens) / sizeof(*lens) };
+	struct name_index ix;
+	char text[256], pats[2 * NL][256];
+	uint32_t id[2 * NL];
+	(void)state;
+	for (size_t i = 0; i < sizeof(text) - 1; i++)
+		text[i] = "abcdefghij.-xyz"[(i * 7 + i / 5) % 15];
+	text[sizeof(text) - 1] = '\0';
+	memset(&ix, 0, sizeof(ix));
+	for (size_t i = 0; i < NL; i++) {
+		const char *tail = text + sizeof(text) - 1 - lens[i];
+		snprintf(pats[2 * i], sizeof(pats[0]), "*%s", tail);
+		/* No exact name of 64 or 128 bytes: the suffix alone finds those. */
+		snprintf(pats[2 * i + 1], sizeof(pats[0]), "%s", lens[i] % 64 ? tail : "-");
+		assert_int_equal(classify_names_add(&ix, pats[2 * i], &id[2 * i]), 0);
+		assert_int_equal(classify_names_add(&ix, pats[2 * i + 1], &id[2 * i + 1]), 0);
+	}
+	assert_int_equal(classify_names_build(&ix), 0);
+	for (size_t len = 0; len < sizeof(text); len++) {
+		char name[256];
+		for (size_t i = 0; i < len; i++) { /* the upper-case tail of text */
+			char ch = text[sizeof(text) - 1 - len + i];
+			name[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+		}
+		const uint64_t *bits = classify_names_match(&ix, name, len);
+		for (size_t i = 0; i < 2 * NL; i++) {
+			bool want = glob_match_ci(pats[i], name, len);
+			bool got = bits[id[i] / 64] >> (id[i] % 64) & 1;
+			if (want != got)
+				fail_msg(
+				    "pattern %zu (%zu bytes), name of %zu bytes: glob %d, index %d",
+				    i, strlen(pats[i]), len, want, got);
+		}
+	}
+	classify_names_free(&ix);
+}
+
 /* ---- the reference: every rule, every term, in order ---- */
 
 static enum tri ref_term(const struct rule_term *t, const struct facts *x)
@@ -344,6 +389,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(name_index_agrees_with_glob),
 	    cmocka_unit_test(long_names_and_many_patterns),
+	    cmocka_unit_test(names_around_word_lengths),
 	    cmocka_unit_test(decide_agrees_with_every_rule_in_order),
 	    cmocka_unit_test(last_64_ports_learnt_are_known),
 	};
