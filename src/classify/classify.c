@@ -262,9 +262,13 @@ static void add_packet(struct classify_flow *f, const struct classify_pkt *p)
 		seq++;
 	}
 	if (p->len > 0 || (fl & TCP_FIN)) {
-		/* Memory exhaustion only loses this segment; the packet bound ends it. */
-		(void)classify_stream_add(s, seq, p->payload, p->caplen, p->len,
-		                          (fl & TCP_FIN) != 0);
+		/*
+		 * Lent, not copied, until the flow proves undecided (see
+		 * classify_flow_feed).  Memory exhaustion only loses this
+		 * segment; the packet bound ends it.
+		 */
+		(void)classify_stream_lend(s, seq, p->payload, p->caplen, p->len,
+		                           (fl & TCP_FIN) != 0);
 	}
 	if (p->len > 0) {
 		if (from_client)
@@ -313,7 +317,12 @@ enum classify_status classify_flow_feed(const struct classify *c, struct classif
 	add_packet(f, p);
 	bool final =
 	    f->packets >= MAX_PACKETS || (f->reset && f->cli.nheld == 0 && f->srv.nheld == 0);
-	return evaluate(c, f, final, service) ? CLASSIFY_DONE : CLASSIFY_MORE;
+	if (evaluate(c, f, final, service))
+		return CLASSIFY_DONE;
+	/* The packet goes away: what the streams borrowed from it is copied. */
+	(void)classify_stream_keep(&f->cli);
+	(void)classify_stream_keep(&f->srv);
+	return CLASSIFY_MORE;
 }
 
 uint16_t classify_flow_fallback(const struct classify *c, struct classify_flow *f)

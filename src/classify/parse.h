@@ -166,7 +166,7 @@ enum classify_parse classify_quic_long(const uint8_t *p, size_t len, struct clas
  * the limit), bytes past the limit are dropped.
  */
 struct classify_stream {
-	uint8_t *buf;
+	uint8_t *buf;    /* owned, or the caller's segment when lent */
 	uint32_t base;   /* sequence number of buf[0] */
 	uint16_t alloc;  /* bytes allocated */
 	uint16_t limit;  /* bytes kept at most */
@@ -174,6 +174,7 @@ struct classify_stream {
 	uint16_t cut;    /* offset of a hole that will never fill (snaplen), or limit */
 	uint8_t nheld;
 	bool have_base, fin, overflow;
+	bool lent;        /* buf is a segment of the caller's, not a copy */
 	uint32_t fin_off; /* offset of the FIN when fin */
 	struct {
 		uint16_t lo, hi;
@@ -193,6 +194,16 @@ void classify_stream_set_base(struct classify_stream *s, uint32_t seq);
  */
 int classify_stream_add(struct classify_stream *s, uint32_t seq, const uint8_t *data, size_t caplen,
                         size_t len, bool fin);
+/*
+ * The same, except that a segment holding the stream's first bytes is not
+ * copied: buf then points into data until classify_stream_keep, which the
+ * caller must call before data goes away.  A ClientHello or a request head
+ * that arrives whole is parsed, and its flow decided, without a copy.
+ */
+int classify_stream_lend(struct classify_stream *s, uint32_t seq, const uint8_t *data,
+                         size_t caplen, size_t len, bool fin);
+/* Copies a lent segment into a buffer of the stream's own; -1: out of memory (it is dropped). */
+int classify_stream_keep(struct classify_stream *s);
 
 /* True when no further bytes can extend the contiguous prefix. */
 bool classify_stream_final(const struct classify_stream *s);

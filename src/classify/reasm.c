@@ -18,9 +18,11 @@ void classify_stream_init(struct classify_stream *s, uint16_t limit)
 
 void classify_stream_release(struct classify_stream *s)
 {
-	free(s->buf);
+	if (!s->lent)
+		free(s->buf);
 	s->buf = NULL;
 	s->alloc = 0;
+	s->lent = false;
 }
 
 void classify_stream_set_base(struct classify_stream *s, uint32_t seq)
@@ -91,9 +93,26 @@ static bool hold(struct classify_stream *s, uint16_t lo, uint16_t hi)
 	return true;
 }
 
-int classify_stream_add(struct classify_stream *s, uint32_t seq, const uint8_t *data, size_t caplen,
-                        size_t len, bool fin)
+int classify_stream_keep(struct classify_stream *s)
 {
+	if (!s->lent)
+		return 0;
+	const uint8_t *seg = s->buf;
+	s->buf = NULL;
+	s->lent = false;
+	if (reserve(s, s->contig)) {
+		s->contig = 0;
+		return -1;
+	}
+	memcpy(s->buf, seg, s->contig);
+	return 0;
+}
+
+static int add(struct classify_stream *s, uint32_t seq, const uint8_t *data, size_t caplen,
+               size_t len, bool fin, bool lend)
+{
+	if (s->lent && classify_stream_keep(s))
+		return -1;
 	if (caplen > len)
 		caplen = len;
 	if (!s->have_base) {
@@ -128,6 +147,13 @@ int classify_stream_add(struct classify_stream *s, uint32_t seq, const uint8_t *
 		if (!fits)
 			return 0;
 	}
+	if (lend && !s->buf && lo == 0) {
+		/* The first bytes, in order (so nothing is held): point at them. */
+		s->buf = (uint8_t *)(uintptr_t)(data - off);
+		s->lent = true;
+		s->contig = (uint16_t)end;
+		return 0;
+	}
 	if (reserve(s, (size_t)end))
 		return -1;
 	memcpy(s->buf + lo, data + (lo - off), (size_t)(end - lo));
@@ -138,4 +164,16 @@ int classify_stream_add(struct classify_stream *s, uint32_t seq, const uint8_t *
 		hold(s, (uint16_t)lo, (uint16_t)end);
 	}
 	return 0;
+}
+
+int classify_stream_add(struct classify_stream *s, uint32_t seq, const uint8_t *data, size_t caplen,
+                        size_t len, bool fin)
+{
+	return add(s, seq, data, caplen, len, fin, false);
+}
+
+int classify_stream_lend(struct classify_stream *s, uint32_t seq, const uint8_t *data,
+                         size_t caplen, size_t len, bool fin)
+{
+	return add(s, seq, data, caplen, len, fin, true);
 }

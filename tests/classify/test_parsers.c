@@ -326,6 +326,63 @@ static void quic_versions(void **state)
 	assert_int_equal(classify_quic_long(v1, 7, &q), CLASSIFY_TRUNCATED);
 }
 
+/*
+ * A lent first segment is read in place, kept as a copy of the stream's own
+ * (the caller's packet may then change), and the next segments extend it.
+ */
+static void reasm_lends_the_first_segment_until_kept(void **state)
+{
+	struct classify_stream s;
+	uint8_t pkt[12];
+	(void)state;
+	classify_stream_init(&s, 16);
+	classify_stream_set_base(&s, 100);
+	/* Two bytes before the base (a retransmitted SYN's sequence) are skipped. */
+	memcpy(pkt, "xxabcdef", 8);
+	assert_int_equal(classify_stream_lend(&s, 98, pkt, 8, 8, false), 0);
+	assert_true(s.lent);
+	assert_ptr_equal(s.buf, pkt + 2);
+	assert_int_equal(s.contig, 6);
+	assert_int_equal(classify_stream_keep(&s), 0);
+	assert_false(s.lent);
+	memset(pkt, 'Z', sizeof(pkt));
+	assert_memory_equal(s.buf, "abcdef", 6);
+	/* Once the stream holds bytes, a lent segment is copied. */
+	memcpy(pkt, "ghij", 4);
+	assert_int_equal(classify_stream_lend(&s, 106, pkt, 4, 4, false), 0);
+	assert_false(s.lent);
+	memset(pkt, 'Z', sizeof(pkt));
+	assert_int_equal(s.contig, 10);
+	assert_memory_equal(s.buf, "abcdefghij", 10);
+	classify_stream_release(&s);
+
+	/* An out-of-order first segment is held, so copied. */
+	classify_stream_init(&s, 16);
+	classify_stream_set_base(&s, 0);
+	assert_int_equal(classify_stream_lend(&s, 4, pkt, 4, 4, false), 0);
+	assert_false(s.lent);
+	assert_int_equal(s.nheld, 1);
+	/* A second segment while one is lent copies the first before adding. */
+	memcpy(pkt, "abcd", 4);
+	classify_stream_release(&s);
+	classify_stream_init(&s, 16);
+	classify_stream_set_base(&s, 0);
+	assert_int_equal(classify_stream_lend(&s, 0, pkt, 4, 4, false), 0);
+	assert_true(s.lent);
+	uint8_t more[4] = {'e', 'f', 'g', 'h'};
+	assert_int_equal(classify_stream_add(&s, 4, more, 4, 4, false), 0);
+	assert_false(s.lent);
+	memset(pkt, 'Z', sizeof(pkt));
+	assert_memory_equal(s.buf, "abcdefgh", 8);
+	/* Releasing a lent segment frees nothing of the caller's. */
+	classify_stream_release(&s);
+	classify_stream_init(&s, 16);
+	assert_int_equal(classify_stream_lend(&s, 7, pkt, 4, 4, false), 0);
+	assert_true(s.lent);
+	classify_stream_release(&s);
+	assert_null(s.buf);
+}
+
 static void reasm_orders_segments_and_ignores_duplicates(void **state)
 {
 	struct classify_stream s;
@@ -390,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(sse_first_event),
 	    cmocka_unit_test(quic_versions),
 	    cmocka_unit_test(reasm_orders_segments_and_ignores_duplicates),
+	    cmocka_unit_test(reasm_lends_the_first_segment_until_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
