@@ -177,7 +177,20 @@ enum classify_parse classify_tls_hello(const uint8_t *buf, size_t len, struct cl
 	if (len >= 2 && buf[1] != 0x03)
 		return CLASSIFY_UNSUPPORTED; /* SSL 2 or not TLS */
 
-	/* Join record fragments until the declared handshake length is in. */
+	/* The usual case, a whole ClientHello in the first record: read in place. */
+	if (len >= 9 && buf[5] == 0x01) {
+		size_t rlen = (size_t)buf[3] << 8 | buf[4];
+		want = 4 + ((size_t)buf[6] << 16 | (size_t)buf[7] << 8 | buf[8]);
+		if (rlen <= 16384 + 2048 && want <= rlen && want <= len - 5 && want <= sizeof(hs)) {
+			struct cur c;
+			h->hello_len = (uint32_t)(want - 4);
+			cur_init(&c, buf + 5, want, want);
+			cur_bytes(&c, 4);
+			return parse_hello(&c, h);
+		}
+		want = 0;
+	}
+	/* Else join record fragments until the declared handshake length is in. */
 	while (!cut) {
 		if (len - off < 5) {
 			cut = true;

@@ -69,6 +69,38 @@ static void post_quantum_hello_across_records(void **state)
 		assert_int_equal(classify_tls_hello(rec.b, n, &h), CLASSIFY_TRUNCATED);
 }
 
+/*
+ * A hello in one record is read in place, one over several records is
+ * joined first: both give the same result, whole and cut anywhere.
+ */
+static void hello_in_one_record_reads_as_joined(void **state)
+{
+	static const struct hello_opts opts[] = {
+	    {.sni = "one.example.com", .alpn = {"h2", "http/1.1"}, .tls13 = true},
+	    {.sni = "ech.example.net", .ech = true, .tls13 = true, .padding = 200},
+	    {.alpn = {"h3"}, .key_share = 1248, .tls13 = true},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
+		struct hello_opts o = opts[i];
+		struct buf one, split;
+		build_hello(&one, &o);
+		o.record_max = 90;
+		build_hello(&split, &o);
+		assert_true(split.n > one.n);
+		struct classify_tls_hello a, b;
+		assert_int_equal(classify_tls_hello(one.b, one.n, &a), CLASSIFY_OK);
+		assert_int_equal(classify_tls_hello(split.b, split.n, &b), CLASSIFY_OK);
+		assert_memory_equal(&a, &b, sizeof(a));
+		/* Cut within the first record, the two agree too. */
+		for (size_t n = 1; n < 90; n++) {
+			enum classify_parse ra = classify_tls_hello(one.b, n, &a);
+			enum classify_parse rb = classify_tls_hello(split.b, n, &b);
+			assert_int_equal(ra, rb);
+		}
+	}
+}
+
 static void hello_cut_after_sni_keeps_the_name(void **state)
 {
 	/* SNI first, then a large key share: cut by a 300-byte snaplen. */
@@ -435,6 +467,7 @@ int main(void)
 	    cmocka_unit_test(hello_without_sni_is_ok_without_name),
 	    cmocka_unit_test(hello_with_ech_reports_outer_name),
 	    cmocka_unit_test(post_quantum_hello_across_records),
+	    cmocka_unit_test(hello_in_one_record_reads_as_joined),
 	    cmocka_unit_test(hello_cut_after_sni_keeps_the_name),
 	    cmocka_unit_test(hello_rejects_other_records_and_bad_lengths),
 	    cmocka_unit_test(recorded_hellos),
