@@ -51,6 +51,7 @@ struct name_linear {
 	uint32_t id;
 	size_t head, tail, min, len; /* len: the pattern's */
 	bool star;
+	bool inner; /* '*', a literal, '*': the name need only contain the literal */
 };
 struct name_index {
 	char **pats; /* distinct patterns, lowercase */

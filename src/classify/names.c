@@ -7,9 +7,10 @@
  * long as a suffix literal.  The hash of a span reads its first and last
  * eight bytes and its length, two independent multiplies, so a probe costs
  * the same whatever the span's length; a hit is confirmed with memcmp.
- * The rest are matched one by one with glob_match_ci, once the name has
- * the pattern's literal head and tail and its length.  ASCII case folding,
- * as the matcher's in the C locale.
+ * The rest are matched one by one: '*' then a literal then '*' by memmem,
+ * others with glob_match_ci once the name has the pattern's literal head
+ * and tail and its length.  ASCII case folding, as the matcher's in the C
+ * locale.
  */
 #include "classify/internal.h"
 
@@ -120,7 +121,8 @@ static struct name_linear linear_of(const char *p, uint32_t id)
 		last--;
 	for (size_t i = 0; i < len; i++)
 		stars += p[i] == '*';
-	return (struct name_linear){id, first, len - last, len - stars, len, stars > 0};
+	bool inner = len > 2 && p[0] == '*' && p[len - 1] == '*' && strcspn(p + 1, "*?") == len - 2;
+	return (struct name_linear){id, first, len - last, len - stars, len, stars > 0, inner};
 }
 
 int classify_names_build(struct name_index *ix)
@@ -217,12 +219,19 @@ const uint64_t *classify_names_match(struct name_index *ix, const char *name, si
 	for (size_t k = 0; k < ix->nlinear; k++) {
 		const struct name_linear *l = &ix->linear[k];
 		const char *p = ix->pats[l->id];
-		/* The head, tail and length checks come first, in that order: within buf. */
-		if (len < l->min || (!l->star && len != l->min) || memcmp(p, buf, l->head) != 0 ||
-		    memcmp(p + l->len - l->tail, buf + len - l->tail, l->tail) != 0 ||
-		    !glob_match_ci(p, buf, len))
+		bool match;
+		if (len < l->min)
 			continue;
-		ix->bits[l->id / 64] |= 1ull << (l->id % 64);
+		if (l->inner) {
+			match = memmem(buf, len, p + 1, l->len - 2) != NULL;
+		} else {
+			/* The length, head and tail checks first, in that order: within buf. */
+			match = (l->star || len == l->min) && memcmp(p, buf, l->head) == 0 &&
+			        memcmp(p + l->len - l->tail, buf + len - l->tail, l->tail) == 0 &&
+			        glob_match_ci(p, buf, len);
+		}
+		if (match)
+			ix->bits[l->id / 64] |= 1ull << (l->id % 64);
 	}
 	return ix->bits;
 }

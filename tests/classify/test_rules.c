@@ -116,6 +116,31 @@ static void long_names_and_many_patterns(void **state)
 	classify_names_free(&ix);
 }
 
+/* '*', a literal, '*': found anywhere in the name, at its ends too. */
+static void inner_literals_agree_with_glob(void **state)
+{
+	static const char *const pats[] = {"*shop*", "*a*", "*.example*", "*?x*", "**ab**"};
+	static const char *const names[] = {
+	    "shop", "SHOP.example", "myshop",  "shopping", "xshopx", "sho", "", "a",
+	    "b",    ".Example",     "x.examp", "ba",       "xb",     "abab"};
+	struct name_index ix;
+	uint32_t id[sizeof(pats) / sizeof(*pats)];
+	(void)state;
+	memset(&ix, 0, sizeof(ix));
+	for (size_t i = 0; i < sizeof(pats) / sizeof(*pats); i++)
+		assert_int_equal(classify_names_add(&ix, pats[i], &id[i]), 0);
+	assert_int_equal(classify_names_build(&ix), 0);
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		size_t len = strlen(names[k]);
+		const uint64_t *bits = classify_names_match(&ix, names[k], len);
+		for (size_t i = 0; i < sizeof(pats) / sizeof(*pats); i++)
+			if (glob_match_ci(pats[i], names[k], len) != (bits[0] >> id[i] & 1))
+				fail_msg("pattern '%s' name '%s': glob %d", pats[i], names[k],
+				         glob_match_ci(pats[i], names[k], len));
+	}
+	classify_names_free(&ix);
+}
+
 /*
  * Suffix and exact literals at the lengths where the index changes how it
  * reads a span (under and over eight bytes) or which word of its length
@@ -390,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(name_index_agrees_with_glob),
 	    cmocka_unit_test(long_names_and_many_patterns),
 	    cmocka_unit_test(names_around_word_lengths),
+	    cmocka_unit_test(inner_literals_agree_with_glob),
 	    cmocka_unit_test(decide_agrees_with_every_rule_in_order),
 	    cmocka_unit_test(last_64_ports_learnt_are_known),
 	};
