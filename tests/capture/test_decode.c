@@ -9,7 +9,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <netinet/in.h>
+#include <glob.h>
 #include <pcap/dlt.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "capture/decode.h"
@@ -408,6 +413,166 @@ static void every_prefix_of_a_packet_is_safe(void **state)
 	assert_int_equal(capture_decode(DLT_RAW, p.b, p.n, p.n, &d), DECODE_OK);
 }
 
+/* ---- the fast path against the general decoders ---- */
+
+static unsigned same_checks, same_ok;
+
+/* Both decoders on one frame: the same status and every field alike. */
+static void same_answer(int dlt, const uint8_t *b, size_t caplen, size_t wirelen)
+{
+	struct decoded f, g;
+	enum decode_status sf = capture_decode(dlt, b, caplen, wirelen, &f);
+	enum decode_status sg = capture_decode_general(dlt, b, caplen, wirelen, &g);
+	same_checks++;
+	same_ok += sg == DECODE_OK;
+	if (sf != sg || f.family != g.family || f.proto != g.proto || f.has_l3 != g.has_l3 ||
+	    f.has_ports != g.has_ports || memcmp(f.src, g.src, 16) || memcmp(f.dst, g.dst, 16) ||
+	    f.l3_len != g.l3_len || f.sport != g.sport || f.dport != g.dport ||
+	    f.tcp_flags != g.tcp_flags || f.seq != g.seq || f.payload != g.payload ||
+	    f.payload_caplen != g.payload_caplen || f.payload_len != g.payload_len ||
+	    f.fragment != g.fragment || f.frag_first != g.frag_first || f.frag_id != g.frag_id)
+		fail_msg("dlt %d, %zu of %zu bytes: fast path %d (l3 %llu, payload %zu/%zu), "
+		         "general %d (l3 %llu, payload %zu/%zu)",
+		         dlt, caplen, wirelen, sf, (unsigned long long)f.l3_len, f.payload_caplen,
+		         f.payload_len, sg, (unsigned long long)g.l3_len, g.payload_caplen,
+		         g.payload_len);
+}
+
+/* Frames of the shapes the fast path takes, and some close to them that it must not. */
+static size_t fast_path_frames(struct pkt *out, int *dlt)
+{
+	size_t n = 0;
+#define NEXT(link) (dlt[n] = (link), memset(&out[n], 0, sizeof(out[n])), &out[n++])
+	struct pkt *p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	v4_tcp(p);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	ip4(p, IPPROTO_TCP, 20 + 32 + 10, A4, B4, 0, 7, 0);
+	tcp(p, 443, 50000, 0x10, 12);
+	putz(p, 10);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	ip4(p, IPPROTO_UDP, 20 + 8 + 30, A4, B4, 0, 1, 0);
+	udp(p, 53, 40000, 8 + 30);
+	putz(p, 30);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x86dd);
+	ip6(p, IPPROTO_TCP, 20 + 40, A6, B6);
+	tcp(p, 40000, 443, 0x18, 0);
+	putz(p, 40);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x86dd);
+	ip6(p, IPPROTO_UDP, 8 + 12, A6, B6);
+	udp(p, 443, 40000, 8 + 12);
+	putz(p, 12);
+	p = NEXT(DLT_LINUX_SLL);
+	putz(p, 14);
+	put16(p, 0x0800);
+	v4_tcp(p);
+	p = NEXT(DLT_LINUX_SLL2);
+	put16(p, 0x86dd);
+	putz(p, 18);
+	ip6(p, IPPROTO_UDP, 8, A6, B6);
+	udp(p, 1, 2, 8);
+	/* Not for the fast path: options, a fragment, ICMP, an extension header, a tag. */
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	ip4(p, IPPROTO_TCP, 24 + 20, A4, B4, 4, 1, 0);
+	tcp(p, 1, 2, 0x02, 0);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	ip4(p, IPPROTO_UDP, 20 + 16, A4, B4, 0, 9, 0x2000);
+	udp(p, 1, 2, 100);
+	putz(p, 8);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x0800);
+	ip4(p, IPPROTO_ICMP, 20 + 8, A4, B4, 0, 1, 0);
+	putz(p, 8);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x86dd);
+	ip6(p, 0, 8 + 8, A6, B6);
+	put8(p, IPPROTO_UDP);
+	putz(p, 7);
+	udp(p, 1, 2, 8);
+	p = NEXT(DLT_EN10MB);
+	eth(p, 0x8100);
+	put16(p, 7);
+	put16(p, 0x0800);
+	v4_tcp(p);
+#undef NEXT
+	return n;
+}
+
+static void fast_path_agrees_with_the_general_decoders(void **state)
+{
+	struct pkt frames[16];
+	int dlt[16];
+	size_t n = fast_path_frames(frames, dlt);
+	(void)state;
+	/* Every frame, cut at every length, on the wire at several lengths. */
+	for (size_t i = 0; i < n; i++)
+		for (size_t cap = 0; cap <= frames[i].n; cap++) {
+			same_answer(dlt[i], frames[i].b, cap, cap);
+			same_answer(dlt[i], frames[i].b, cap, frames[i].n);
+			same_answer(dlt[i], frames[i].b, cap, frames[i].n + 1000);
+			same_answer(dlt[i], frames[i].b, cap, DECODE_MAX_WIRELEN + 1);
+		}
+	/* And with a few header bytes changed at random, many times over. */
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	for (int round = 0; round < 200000; round++) {
+		size_t i = (size_t)round % n;
+		struct pkt m = frames[i];
+		for (int k = 0; k < 3; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			size_t at = (size_t)(x >> 8) % (m.n < 80 ? m.n : 80);
+			m.b[at] = (uint8_t)(x >> 32);
+		}
+		size_t cap = (size_t)(x >> 40) % (m.n + 1);
+		same_answer(dlt[i], m.b, cap, m.n + (size_t)(x >> 56) % 64);
+	}
+}
+
+static void same_answers_in(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, errbuf);
+	if (!p)
+		fail_msg("%s: %s", path, errbuf);
+	struct pcap_pkthdr *h;
+	const u_char *b;
+	while (pcap_next_ex(p, &h, &b) == 1)
+		same_answer(pcap_datalink(p), b, h->caplen, h->len);
+	pcap_close(p);
+}
+
+/*
+ * Every frame of the recorded test captures, and of the shared real
+ * captures when they are beside the project (../shared/captures).
+ */
+static void fast_path_agrees_on_recorded_frames(void **state)
+{
+	const char *src = getenv("SRCDIR");
+	char pat[4096];
+	glob_t g;
+	(void)state;
+	same_checks = same_ok = 0;
+	snprintf(pat, sizeof(pat), "%s/tests/data/*/*.pcap", src ? src : ".");
+	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		same_answers_in(g.gl_pathv[i]);
+	globfree(&g);
+	/* The files hold about a thousand frames: they must have been read. */
+	assert_true(same_ok >= 1000);
+	snprintf(pat, sizeof(pat), "%s/../shared/captures/*.pcap", src ? src : ".");
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			same_answers_in(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	print_message("%u frames compared, %u decoded whole\n", same_checks, same_ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +591,8 @@ int main(void)
 	    cmocka_unit_test(impossible_wire_length_counts_only_the_captured_bytes),
 	    cmocka_unit_test(non_ip_frames_and_unknown_link_types),
 	    cmocka_unit_test(every_prefix_of_a_packet_is_safe),
+	    cmocka_unit_test(fast_path_agrees_with_the_general_decoders),
+	    cmocka_unit_test(fast_path_agrees_on_recorded_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
