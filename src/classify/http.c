@@ -9,10 +9,11 @@
 #include <string.h>
 #include <strings.h>
 
+/* A token character (RFC 9110): letters, digits and !#$%&'*+-.^_`|~, as bits by code. */
 static bool is_tchar(uint8_t ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+	static const uint64_t below64 = 0x03ff6cfa00000000u, from64 = 0x57ffffffc7fffffeu;
+	return ch < 64 ? below64 >> ch & 1 : ch < 128 && from64 >> (ch - 64) & 1;
 }
 
 static bool span_eq(struct classify_span s, const char *lit)

@@ -210,6 +210,25 @@ static void http_request_head_fields(void **state)
 	assert_int_equal(h.head_len, strlen(r) - 10);
 }
 
+/* A header name is a token: every token character passes, every other byte does not. */
+static void http_header_names_are_tokens(void **state)
+{
+	static const char tchars[] = "!#$%&'*+-.^_`|~09azAZ";
+	struct classify_http_head h;
+	char req[64];
+	(void)state;
+	for (int ch = 1; ch < 256; ch++) {
+		if (ch == '\r' || ch == '\n' || ch == ':' || ch == ' ' || ch == '\t')
+			continue;
+		int n = snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nX%cY: 1\r\n\r\n", ch);
+		bool token = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		             (ch >= '0' && ch <= '9') || strchr(tchars, ch);
+		enum classify_parse r = classify_http_head((const uint8_t *)req, (size_t)n, &h);
+		if (r != (token ? CLASSIFY_OK : CLASSIFY_MALFORMED))
+			fail_msg("header name byte 0x%02x: parse %d", ch, r);
+	}
+}
+
 static void http_head_split_anywhere_is_truncated_then_ok(void **state)
 {
 	const char *r = "GET /chat HTTP/1.1\r\nHost: ws.example.com\r\nUpgrade: WebSocket\r\n"
@@ -472,6 +491,7 @@ int main(void)
 	    cmocka_unit_test(hello_rejects_other_records_and_bad_lengths),
 	    cmocka_unit_test(recorded_hellos),
 	    cmocka_unit_test(http_request_head_fields),
+	    cmocka_unit_test(http_header_names_are_tokens),
 	    cmocka_unit_test(http_head_split_anywhere_is_truncated_then_ok),
 	    cmocka_unit_test(http_pipelined_requests),
 	    cmocka_unit_test(http_response_and_garbage),
