@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "capture/decode.h"
+#include "decoded_same.h"
 #include "pkt.h"
 
 static const uint8_t A4[4] = {192, 0, 2, 1}, B4[4] = {198, 51, 100, 2};
@@ -425,12 +426,7 @@ static void same_answer(int dlt, const uint8_t *b, size_t caplen, size_t wirelen
 	enum decode_status sg = capture_decode_general(dlt, b, caplen, wirelen, &g);
 	same_checks++;
 	same_ok += sg == DECODE_OK;
-	if (sf != sg || f.family != g.family || f.proto != g.proto || f.has_l3 != g.has_l3 ||
-	    f.has_ports != g.has_ports || memcmp(f.src, g.src, 16) || memcmp(f.dst, g.dst, 16) ||
-	    f.l3_len != g.l3_len || f.sport != g.sport || f.dport != g.dport ||
-	    f.tcp_flags != g.tcp_flags || f.seq != g.seq || f.payload != g.payload ||
-	    f.payload_caplen != g.payload_caplen || f.payload_len != g.payload_len ||
-	    f.fragment != g.fragment || f.frag_first != g.frag_first || f.frag_id != g.frag_id)
+	if (sf != sg || !decoded_same(&f, &g))
 		fail_msg("dlt %d, %zu of %zu bytes: fast path %d (l3 %llu, payload %zu/%zu), "
 		         "general %d (l3 %llu, payload %zu/%zu)",
 		         dlt, caplen, wirelen, sf, (unsigned long long)f.l3_len, f.payload_caplen,

@@ -13,6 +13,7 @@
 #include "capture/capture.h"
 #include "classify/classify.h"
 #include "capture/decode.h"
+#include "../capture/decoded_same.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,12 +22,7 @@ static void same_answer(int dlt, const uint8_t *p, size_t caplen, size_t wirelen
 	struct decoded f, g;
 	enum decode_status sf = capture_decode(dlt, p, caplen, wirelen, &f);
 	enum decode_status sg = capture_decode_general(dlt, p, caplen, wirelen, &g);
-	if (sf != sg || f.family != g.family || f.proto != g.proto || f.has_l3 != g.has_l3 ||
-	    f.has_ports != g.has_ports || memcmp(f.src, g.src, 16) || memcmp(f.dst, g.dst, 16) ||
-	    f.l3_len != g.l3_len || f.sport != g.sport || f.dport != g.dport ||
-	    f.tcp_flags != g.tcp_flags || f.seq != g.seq || f.payload != g.payload ||
-	    f.payload_caplen != g.payload_caplen || f.payload_len != g.payload_len ||
-	    f.fragment != g.fragment || f.frag_first != g.frag_first || f.frag_id != g.frag_id)
+	if (sf != sg || !decoded_same(&f, &g))
 		abort();
 }
 
