@@ -139,9 +139,14 @@ web=$(eg web)
 : >"$T/empty.conf"
 
 # 5. Address changes are picked up while capturing (netlink).
-ip netns exec "$NS_S" "$COSTS" -v capture -i veth-s --seconds 2 >"$T/out" 2>"$T/err" &
+# The address is added once the first count is out (the watch is open by
+# then), not after a fixed delay that a loaded machine may outlast.
+ip netns exec "$NS_S" "$COSTS" -v capture -i veth-s --seconds 3 >"$T/out" 2>"$T/err" &
 cap=$!
-sleep 0.7
+for _ in $(seq 100); do
+	grep -q "local address" "$T/err" && break
+	sleep 0.05
+done
 ip -n "$NS_S" addr add 192.0.2.9/24 dev veth-s
 RC=0
 wait $cap || RC=$?
