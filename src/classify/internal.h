@@ -104,6 +104,22 @@ struct endpoints {
  * last CLASSIFY_PORTS local addresses and ports learnt (a ring), found
  * through hash chains.
  */
+/*
+ * For the last few (protocol, local port) pairs met, the rules whose port=
+ * terms all hold there (and every rule without one): a decision skips the
+ * rules with a port= term that fails, without evaluating them.
+ */
+#define CLASSIFY_PORT_RULES 8
+struct port_rules {
+	unsigned next;
+	struct {
+		bool used;
+		uint8_t proto;
+		uint16_t port;
+		uint64_t hold[CLASSIFY_MASK_RULES / 64];
+	} e[CLASSIFY_PORT_RULES];
+};
+
 #define CLASSIFY_PORTS        64
 #define CLASSIFY_PORT_BUCKETS 128
 struct ports {
@@ -152,6 +168,7 @@ struct classify {
 	 */
 	struct endpoints *endpoints;
 	struct ports *ports;
+	struct port_rules *port_rules;
 };
 
 /* What a flow has shown so far (pointers valid during one evaluation). */

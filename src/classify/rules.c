@@ -152,9 +152,10 @@ int classify_new(const struct config *cfg, struct classify **out, struct err *e)
 		return err_set(e, "out of memory");
 	c->endpoints = calloc(1, sizeof(*c->endpoints));
 	c->ports = calloc(1, sizeof(*c->ports));
+	c->port_rules = calloc(1, sizeof(*c->port_rules));
 	c->sni = calloc(1, sizeof(*c->sni));
 	c->host = calloc(1, sizeof(*c->host));
-	if (!c->endpoints || !c->ports || !c->sni || !c->host)
+	if (!c->endpoints || !c->ports || !c->port_rules || !c->sni || !c->host)
 		goto oom;
 	for (size_t i = 0; cfg && i < cfg->nservices; i++) {
 		const struct config_service *s = &cfg->services[i];
@@ -214,6 +215,7 @@ void classify_free(struct classify *c)
 	free(c->by_sni);
 	free(c->endpoints);
 	free(c->ports);
+	free(c->port_rules);
 	if (c->sni)
 		classify_names_free(c->sni);
 	if (c->host)
@@ -282,17 +284,19 @@ static bool bit(const uint64_t *bits, uint32_t i)
 	return bits[i / 64] >> (i % 64) & 1;
 }
 
+static bool port_holds(const struct rule_term *t, uint8_t proto, uint16_t port)
+{
+	return (proto == 6 || proto == 17) && (!t->u.port.proto || t->u.port.proto == proto) &&
+	       port >= t->u.port.lo && port <= t->u.port.hi;
+}
+
 static enum tri term_eval(const struct rule_term *t, struct eval *ev)
 {
 	const struct facts *x = ev->x;
 
 	switch (t->kind) {
 	case CONFIG_TERM_PORT:
-		if (x->proto != 6 && x->proto != 17)
-			return TRI_NO;
-		if (t->u.port.proto && t->u.port.proto != x->proto)
-			return TRI_NO;
-		return yes(x->port >= t->u.port.lo && x->port <= t->u.port.hi);
+		return yes(port_holds(t, x->proto, x->port));
 	case CONFIG_TERM_ADDR:
 		return yes(addr_match(t, x));
 	case CONFIG_TERM_SNI:
@@ -410,9 +414,33 @@ static void allow_matched(uint64_t *allow, const uint64_t *with, const uint64_t 
 		allow[k] &= keep[k];
 }
 
+/* The rules whose port= terms all hold for proto and port (see struct port_rules). */
+static const uint64_t *port_rules_holding(const struct classify *c, uint8_t proto, uint16_t port)
+{
+	struct port_rules *t = c->port_rules;
+	for (unsigned i = 0; i < CLASSIFY_PORT_RULES; i++)
+		if (t->e[i].used && t->e[i].proto == proto && t->e[i].port == port)
+			return t->e[i].hold;
+	unsigned i = t->next++ % CLASSIFY_PORT_RULES;
+	t->e[i].used = true;
+	t->e[i].proto = proto;
+	t->e[i].port = port;
+	memset(t->e[i].hold, 0, sizeof(t->e[i].hold));
+	for (size_t r = 0; r < c->nrules; r++) {
+		bool all = true;
+		for (size_t k = 0; k < c->rules[r].nterms && all; k++) {
+			const struct rule_term *term = &c->rules[r].terms[k];
+			all = term->kind != CONFIG_TERM_PORT || port_holds(term, proto, port);
+		}
+		if (all)
+			set_bit(t->e[i].hold, r);
+	}
+	return t->e[i].hold;
+}
+
 /*
  * The rules a flow's facts leave possible: every rule but those whose
- * sni=, host= or path= term the facts already make false (such a rule
+ * port=, sni=, host= or path= term the facts already make false (such a rule
  * evaluates to TRI_NO, which a walk passes over, so leaving it out changes
  * nothing but the time).
  */
@@ -421,9 +449,8 @@ static void possible_rules(const struct classify *c, struct eval *ev, uint64_t *
 	const struct facts *x = ev->x;
 	size_t w = c->rule_words;
 
-	for (size_t k = 0; k < w; k++)
-		allow[k] =
-		    k + 1 < w || c->nrules % 64 == 0 ? ~0ull : (1ull << (c->nrules % 64)) - 1;
+	/* Every rule whose port= terms hold (no bit past the last rule). */
+	memcpy(allow, port_rules_holding(c, x->proto, x->port), w * sizeof(*allow));
 	if (x->sni_known == TRI_NO) {
 		for (size_t k = 0; k < w; k++)
 			allow[k] &= ~c->with_sni[k];
