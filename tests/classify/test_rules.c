@@ -47,6 +47,17 @@ static void random_text(char *out, size_t max, bool pattern)
 			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c | 0x20 : *c);
 }
 
+/* The index's answer for one pattern (bits from classify_names_match) against glob_match_ci. */
+static void agrees_with_glob(const uint64_t *bits, const char *pat, uint32_t id, const char *name,
+                             size_t len)
+{
+	bool want = glob_match_ci(pat, name, len);
+	bool got = bits[id / 64] >> (id % 64) & 1;
+	if (want != got)
+		fail_msg("pattern '%s' (%zu bytes), name '%.*s' (%zu bytes): glob %d, index %d",
+		         pat, strlen(pat), (int)len, name, len, want, got);
+}
+
 static void name_index_agrees_with_glob(void **state)
 {
 	(void)state;
@@ -72,13 +83,8 @@ static void name_index_agrees_with_glob(void **state)
 			random_text(name, sizeof(name), false);
 			size_t len = strlen(name);
 			const uint64_t *bits = classify_names_match(&ix, name, len);
-			for (size_t i = 0; i < np; i++) {
-				bool want = glob_match_ci(pats[i], name, len);
-				bool got = bits[id[i] / 64] >> (id[i] % 64) & 1;
-				if (want != got)
-					fail_msg("pattern '%s' name '%s': glob %d, index %d",
-					         pats[i], name, want, got);
-			}
+			for (size_t i = 0; i < np; i++)
+				agrees_with_glob(bits, pats[i], id[i], name, len);
 		}
 		classify_names_free(&ix);
 	}
@@ -134,9 +140,7 @@ static void inner_literals_agree_with_glob(void **state)
 		size_t len = strlen(names[k]);
 		const uint64_t *bits = classify_names_match(&ix, names[k], len);
 		for (size_t i = 0; i < sizeof(pats) / sizeof(*pats); i++)
-			if (glob_match_ci(pats[i], names[k], len) != (bits[0] >> id[i] & 1))
-				fail_msg("pattern '%s' name '%s': glob %d", pats[i], names[k],
-				         glob_match_ci(pats[i], names[k], len));
+			agrees_with_glob(bits, pats[i], id[i], names[k], len);
 	}
 	classify_names_free(&ix);
 }
@@ -174,14 +178,8 @@ static void names_around_word_lengths(void **state)
 			name[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
 		}
 		const uint64_t *bits = classify_names_match(&ix, name, len);
-		for (size_t i = 0; i < 2 * NL; i++) {
-			bool want = glob_match_ci(pats[i], name, len);
-			bool got = bits[id[i] / 64] >> (id[i] % 64) & 1;
-			if (want != got)
-				fail_msg(
-				    "pattern %zu (%zu bytes), name of %zu bytes: glob %d, index %d",
-				    i, strlen(pats[i]), len, want, got);
-		}
+		for (size_t i = 0; i < 2 * NL; i++)
+			agrees_with_glob(bits, pats[i], id[i], name, len);
 	}
 	classify_names_free(&ix);
 }
