@@ -168,6 +168,7 @@ static enum classify_parse parse_hello(struct cur *c, struct classify_tls_hello 
 enum classify_parse classify_tls_hello(const uint8_t *buf, size_t len, struct classify_tls_hello *h)
 {
 	uint8_t hs[CLASSIFY_TLS_MAX_HELLO];
+	const uint8_t *p = hs; /* the handshake: read in place while the first record holds it */
 	size_t have = 0, want = 0, off = 0;
 	bool cut = false;
 
@@ -177,20 +178,10 @@ enum classify_parse classify_tls_hello(const uint8_t *buf, size_t len, struct cl
 	if (len >= 2 && buf[1] != 0x03)
 		return CLASSIFY_UNSUPPORTED; /* SSL 2 or not TLS */
 
-	/* The usual case, a whole ClientHello in the first record: read in place. */
-	if (len >= 9 && buf[5] == 0x01) {
-		size_t rlen = (size_t)buf[3] << 8 | buf[4];
-		want = 4 + ((size_t)buf[6] << 16 | (size_t)buf[7] << 8 | buf[8]);
-		if (rlen <= 16384 + 2048 && want <= rlen && want <= len - 5 && want <= sizeof(hs)) {
-			struct cur c;
-			h->hello_len = (uint32_t)(want - 4);
-			cur_init(&c, buf + 5, want, want);
-			cur_bytes(&c, 4);
-			return parse_hello(&c, h);
-		}
-		want = 0;
-	}
-	/* Else join record fragments until the declared handshake length is in. */
+	/*
+	 * Join record fragments until the declared handshake length is in.  The
+	 * first record's bytes are copied only when a second record is needed.
+	 */
 	while (!cut) {
 		if (len - off < 5) {
 			cut = true;
@@ -207,25 +198,33 @@ enum classify_parse classify_tls_hello(const uint8_t *buf, size_t len, struct cl
 			cut = true;
 		if (n > sizeof(hs) - have)
 			n = sizeof(hs) - have, cut = true;
-		memcpy(hs + have, buf + off, n);
+		if (have == 0) {
+			p = buf + off;
+		} else {
+			if (p != hs) {
+				memcpy(hs, p, have);
+				p = hs;
+			}
+			memcpy(hs + have, buf + off, n);
+		}
 		have += n;
 		off += n;
 		if (have >= 4) {
-			if (hs[0] != 0x01)
+			if (p[0] != 0x01)
 				return CLASSIFY_UNSUPPORTED; /* not a ClientHello */
-			want = 4 + ((size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3]);
+			want = 4 + ((size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3]);
 			if (have >= want)
 				break;
 		}
 	}
-	if (have >= 1 && hs[0] != 0x01)
+	if (have >= 1 && p[0] != 0x01)
 		return CLASSIFY_UNSUPPORTED;
 	if (have < 4)
 		return CLASSIFY_TRUNCATED;
 	h->hello_len = (uint32_t)(want - 4);
 
 	struct cur c;
-	cur_init(&c, hs, have, want);
+	cur_init(&c, p, have, want);
 	cur_bytes(&c, 4);
 	enum classify_parse r = parse_hello(&c, h);
 	if (r == CLASSIFY_OK && have < want)
